@@ -1,0 +1,179 @@
+// Package directory is Verken's domain: suppliers with their sites and
+// offers, their validation, and the bbolt store that is the system of record.
+// It knows nothing of HTTP or of the search index.
+package directory
+
+import (
+	"time"
+)
+
+// Kind is the one kind a supplier is (DESIGN.md §2).
+type Kind string
+
+const (
+	KindMaatwerkbedrijf    Kind = "maatwerkbedrijf"
+	KindMaatwerkafdeling   Kind = "maatwerkafdeling"
+	KindLDE                Kind = "lde"
+	KindArbeidszorg        Kind = "arbeidszorg"
+	KindSocialeOnderneming Kind = "sociale-onderneming"
+	KindRegulier           Kind = "regulier"
+)
+
+// Kinds lists every supplier kind, social economy first.
+var Kinds = []Kind{KindMaatwerkbedrijf, KindMaatwerkafdeling, KindLDE, KindArbeidszorg, KindSocialeOnderneming, KindRegulier}
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool {
+	for _, x := range Kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// SocialEconomy reports whether the kind belongs to the social economy (all
+// but regular companies).
+func (k Kind) SocialEconomy() bool { return k != KindRegulier }
+
+// Target groups a supplier can serve.
+var TargetGroups = []string{"arbeidshandicap", "psychosociaal", "kwetsbaar", "langdurig-werkzoekend", "nieuwkomers", "jongeren", "ouderen"}
+
+// Cooperation modes a supplier is open to.
+var CooperationModes = []string{"onderaanneming", "tijdelijke-vereniging", "enclave", "opleidingsplaatsen", "samenwerking-sociale-economie"}
+
+// Supplier is one enterprise in the directory.
+type Supplier struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Kind        Kind   `json:"kind"`
+	// EnterpriseNumber is the KBO/BCE number as ten digits, no dots.
+	EnterpriseNumber string        `json:"enterprise_number"`
+	Recognitions     []Recognition `json:"recognitions,omitempty"`
+	// TargetGroupShare is the percentage (0–100) of workers from target groups.
+	TargetGroupShare float64     `json:"target_group_share"`
+	TotalFTE         float64     `json:"total_fte"`
+	TargetGroupFTE   float64     `json:"target_group_fte"`
+	TargetGroups     []string    `json:"target_groups,omitempty"`
+	Sites            []Site      `json:"sites"`
+	Offers           []Offer     `json:"offers"`
+	Cooperation      []string    `json:"cooperation,omitempty"`
+	Contact          Contact     `json:"contact"`
+	References       []Reference `json:"references,omitempty"`
+	// Demo marks generated demonstration records.
+	Demo        bool      `json:"demo,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	ConfirmedAt time.Time `json:"confirmed_at"`
+	// Version counts the writes of this supplier; an update must name the
+	// version it was based on.
+	Version uint64 `json:"version"`
+}
+
+// Recognition is a government recognition (maatwerkbedrijf, LDE, ...).
+type Recognition struct {
+	Type      string `json:"type"`
+	Number    string `json:"number"`
+	Issuer    string `json:"issuer,omitempty"`
+	ValidFrom Date   `json:"valid_from"`
+	ValidTo   Date   `json:"valid_to,omitempty"`
+}
+
+// ValidOn reports whether the recognition holds on day d.
+func (r Recognition) ValidOn(d Date) bool {
+	if !r.ValidFrom.IsZero() && d.Before(r.ValidFrom) {
+		return false
+	}
+	return r.ValidTo.IsZero() || !r.ValidTo.Before(d)
+}
+
+// Site is a place where the supplier works.
+type Site struct {
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	Street string `json:"street,omitempty"`
+	// Postcode and Municipality (NIS code) place the site; the coordinates
+	// default to the postcode's point when not given.
+	Postcode     string  `json:"postcode"`
+	Municipality string  `json:"municipality"`
+	Lat          float64 `json:"lat"`
+	Lon          float64 `json:"lon"`
+}
+
+// Offer is one task type a supplier performs, with its free capacity. Search
+// filters on task, capacity and area must hold for the same offer.
+type Offer struct {
+	ID   string `json:"id"`
+	Task string `json:"task"`
+	// FreeFTE is free capacity now (1 FTE = 38 h/week).
+	FreeFTE       float64 `json:"free_fte"`
+	AvailableFrom Date    `json:"available_from,omitempty"`
+	Volume        float64 `json:"volume,omitempty"`
+	VolumeUnit    string  `json:"volume_unit,omitempty"`
+	// MaxContractEUR is the largest yearly contract value it can take on.
+	MaxContractEUR float64     `json:"max_contract_eur,omitempty"`
+	LeadTimeWeeks  int         `json:"lead_time_weeks"`
+	AtOwnSite      bool        `json:"at_own_site"`
+	SiteID         string      `json:"site_id,omitempty"`
+	AtClientSite   bool        `json:"at_client_site"`
+	ServiceArea    ServiceArea `json:"service_area"`
+}
+
+// ServiceArea is where an offer's work can be done. An empty area with no
+// radius means "wherever the client is".
+type ServiceArea struct {
+	Municipalities  []string `json:"municipalities,omitempty"`  // NIS codes
+	Arrondissements []string `json:"arrondissements,omitempty"` // NIS2 codes
+	Provinces       []string `json:"provinces,omitempty"`       // province codes
+	Regions         []string `json:"regions,omitempty"`         // region codes
+	RadiusKm        float64  `json:"radius_km,omitempty"`       // around the offer's site
+}
+
+// Empty reports whether no area was given.
+func (a ServiceArea) Empty() bool {
+	return len(a.Municipalities)+len(a.Arrondissements)+len(a.Provinces)+len(a.Regions) == 0 && a.RadiusKm == 0
+}
+
+// Contact is how a buyer reaches the supplier.
+type Contact struct {
+	Person  string `json:"person,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+	Website string `json:"website,omitempty"`
+}
+
+// Reference is a past contract.
+type Reference struct {
+	Client      string  `json:"client"`
+	Description string  `json:"description,omitempty"`
+	Year        int     `json:"year,omitempty"`
+	ValueEUR    float64 `json:"value_eur,omitempty"`
+}
+
+// FreeFTE is the free capacity over all offers.
+func (s *Supplier) FreeFTE() float64 {
+	var t float64
+	for _, o := range s.Offers {
+		t += o.FreeFTE
+	}
+	return t
+}
+
+// Site returns the site with the given id.
+func (s *Supplier) Site(id string) (Site, bool) {
+	for _, x := range s.Sites {
+		if x.ID == id {
+			return x, true
+		}
+	}
+	return Site{}, false
+}
+
+// MainSite is the first site, where the supplier is "located".
+func (s *Supplier) MainSite() (Site, bool) {
+	if len(s.Sites) == 0 {
+		return Site{}, false
+	}
+	return s.Sites[0], true
+}

@@ -1,0 +1,329 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/verken/verken/data"
+	"github.com/verken/verken/directory"
+)
+
+// Keys of the values the index keeps about itself.
+var (
+	keyMappingVersion = []byte("verken_mapping_version")
+	keyLastSeq        = []byte("verken_last_seq")
+)
+
+// batchSize bounds how many changes go into one Bleve batch.
+const batchSize = 500
+
+// Index is the search index of the suppliers in a store. It applies the
+// store's change feed in order and remembers, inside the index, the last
+// change it applied.
+type Index struct {
+	dir   string
+	store *directory.Store
+	docs  documenter
+	log   *slog.Logger
+
+	mu sync.Mutex // serialises writes to the index
+	// rw guards the bleve handle itself: searches share it, while closing
+	// or swapping in a rebuilt index waits for them.
+	rw      sync.RWMutex
+	bleve   bleve.Index
+	applied atomic.Uint64
+	changed chan struct{} // closed and replaced whenever applied moves
+	chMu    sync.Mutex
+}
+
+// Options are what Open needs besides the directory and the store.
+type Options struct {
+	Places *data.Gazetteer
+	Tasks  *data.Taxonomy
+	Log    *slog.Logger
+}
+
+// Open opens the index in dir and brings it up to date with the store. When
+// the index is missing, unreadable, or of another mapping version, it is
+// rebuilt from the store.
+func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, log: opt.Log, changed: make(chan struct{})}
+	idx, last, reason := openExisting(dir)
+	if idx == nil {
+		x.log.Info("rebuilding search index", "dir", dir, "reason", reason)
+		if err := x.rebuild(); err != nil {
+			return nil, err
+		}
+	} else {
+		x.bleve = idx
+		x.applied.Store(last)
+	}
+	if _, err := x.CatchUp(); err != nil {
+		x.Close()
+		return nil, err
+	}
+	return x, nil
+}
+
+// openExisting opens the index in dir and checks that it is usable. It
+// returns nil and the reason when it is not.
+func openExisting(dir string) (idx bleve.Index, last uint64, reason string) {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return nil, 0, "missing"
+	}
+	defer func() {
+		// A damaged segment can make the storage layer panic while opening.
+		if r := recover(); r != nil {
+			if idx != nil {
+				_ = idx.Close()
+			}
+			idx, last, reason = nil, 0, fmt.Sprintf("unreadable: %v", r)
+		}
+	}()
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		return nil, 0, "unreadable: " + err.Error()
+	}
+	fail := func(why string) (bleve.Index, uint64, string) {
+		_ = idx.Close()
+		return nil, 0, why
+	}
+	v, err := idx.GetInternal(keyMappingVersion)
+	if err != nil {
+		return fail("unreadable: " + err.Error())
+	}
+	if string(v) != MappingVersion {
+		return fail(fmt.Sprintf("mapping version %q, want %q", v, MappingVersion))
+	}
+	seq, err := idx.GetInternal(keyLastSeq)
+	if err != nil {
+		return fail("unreadable: " + err.Error())
+	}
+	if last, err = strconv.ParseUint(string(seq), 10, 64); err != nil {
+		return fail("no last applied change")
+	}
+	// Read every stored document once: damage in a segment shows here
+	// rather than in a buyer's search.
+	if _, err := idx.DocCount(); err != nil {
+		return fail("unreadable: " + err.Error())
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1, 0, false)
+	req.Fields = []string{fieldHit}
+	if _, err := idx.Search(req); err != nil {
+		return fail("unreadable: " + err.Error())
+	}
+	return idx, last, ""
+}
+
+// rebuild builds a fresh index from a consistent snapshot of the store in a
+// side directory and swaps it in, so a crash mid-way leaves no half index.
+func (x *Index) rebuild() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.rw.Lock()
+	defer x.rw.Unlock()
+	if x.bleve != nil {
+		_ = x.bleve.Close()
+		x.bleve = nil
+	}
+	tmp := x.dir + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	m, err := newMapping()
+	if err != nil {
+		return err
+	}
+	idx, err := bleve.New(tmp, m)
+	if err != nil {
+		return fmt.Errorf("create index: %w", err)
+	}
+	batch := idx.NewBatch()
+	var n int
+	last, err := x.store.Snapshot(func(s directory.Supplier) error {
+		doc, err := x.docs.document(&s)
+		if err != nil {
+			return err
+		}
+		if err := batch.Index(s.ID, doc); err != nil {
+			return err
+		}
+		n++
+		if batch.Size() >= batchSize {
+			if err := idx.Batch(batch); err != nil {
+				return err
+			}
+			batch.Reset()
+		}
+		return nil
+	})
+	if err == nil {
+		batch.SetInternal(keyMappingVersion, []byte(MappingVersion))
+		batch.SetInternal(keyLastSeq, []byte(strconv.FormatUint(last, 10)))
+		err = idx.Batch(batch)
+	}
+	if cerr := idx.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	if err := os.RemoveAll(x.dir); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, x.dir); err != nil {
+		return err
+	}
+	idx, err = bleve.Open(x.dir)
+	if err != nil {
+		return err
+	}
+	x.bleve = idx
+	x.setApplied(last)
+	x.log.Info("search index rebuilt", "suppliers", n, "last_change", last)
+	return nil
+}
+
+// Rebuild throws the index away and builds it anew from the store.
+func (x *Index) Rebuild() error {
+	if err := x.rebuild(); err != nil {
+		return err
+	}
+	_, err := x.CatchUp()
+	return err
+}
+
+// CatchUp applies every change the index has not seen yet, in order, and
+// returns how many it applied.
+func (x *Index) CatchUp() (int, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.bleve == nil {
+		return 0, ErrClosed
+	}
+	total := 0
+	for {
+		changes, err := x.store.ChangesSince(x.applied.Load(), batchSize)
+		if err != nil {
+			return total, err
+		}
+		if len(changes) == 0 {
+			return total, nil
+		}
+		batch := x.bleve.NewBatch()
+		for _, c := range changes {
+			if c.Supplier == nil {
+				batch.Delete(c.SupplierID)
+				continue
+			}
+			doc, err := x.docs.document(c.Supplier)
+			if err != nil {
+				return total, err
+			}
+			if err := batch.Index(c.SupplierID, doc); err != nil {
+				return total, err
+			}
+		}
+		last := changes[len(changes)-1].Seq
+		// The last applied change is written in the same batch as the
+		// documents: after a crash the index never claims more than it has.
+		batch.SetInternal(keyLastSeq, []byte(strconv.FormatUint(last, 10)))
+		if err := x.bleve.Batch(batch); err != nil {
+			return total, fmt.Errorf("apply changes up to %d: %w", last, err)
+		}
+		x.setApplied(last)
+		total += len(changes)
+	}
+}
+
+func (x *Index) setApplied(seq uint64) {
+	x.applied.Store(seq)
+	x.chMu.Lock()
+	close(x.changed)
+	x.changed = make(chan struct{})
+	x.chMu.Unlock()
+}
+
+// Applied returns the sequence number of the last change in the index.
+func (x *Index) Applied() uint64 { return x.applied.Load() }
+
+// WaitFor blocks until the index has applied change seq or ctx ends.
+func (x *Index) WaitFor(ctx context.Context, seq uint64) error {
+	for {
+		x.chMu.Lock()
+		ch := x.changed
+		x.chMu.Unlock()
+		if x.applied.Load() >= seq {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Follow applies the store's changes as they are committed until ctx ends.
+// A periodic catch-up covers any missed signal.
+func (x *Index) Follow(ctx context.Context) {
+	signal, stop := x.store.Subscribe()
+	defer stop()
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		if _, err := x.CatchUp(); err != nil {
+			x.log.Error("index catch-up failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-signal:
+		case <-tick.C:
+		}
+	}
+}
+
+// DocCount returns the number of indexed suppliers.
+func (x *Index) DocCount() (uint64, error) {
+	x.rw.RLock()
+	defer x.rw.RUnlock()
+	if x.bleve == nil {
+		return 0, ErrClosed
+	}
+	return x.bleve.DocCount()
+}
+
+// ErrClosed is returned by an index that has been closed.
+var ErrClosed = errors.New("search index is closed")
+
+// Close flushes and closes the index.
+func (x *Index) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.rw.Lock()
+	defer x.rw.Unlock()
+	if x.bleve == nil {
+		return nil
+	}
+	err := x.bleve.Close()
+	x.bleve = nil
+	return err
+}
+
+// IndexDir is where a data directory keeps its index.
+func IndexDir(dataDir string) string { return filepath.Join(dataDir, "index") }
