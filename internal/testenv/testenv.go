@@ -3,6 +3,7 @@
 package testenv
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -47,4 +48,30 @@ func Store(t testing.TB, dir string, n int) *directory.Store {
 		}
 	}
 	return s
+}
+
+// ReferenceDir returns ../shared/reference beside the module root, the public
+// data sets our own tables are checked against, or skips the test when that
+// folder is absent.
+func ReferenceDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("module root not found")
+		}
+		dir = parent
+	}
+	ref := filepath.Join(filepath.Dir(dir), "shared", "reference")
+	if _, err := os.Stat(ref); err != nil {
+		t.Skipf("reference data absent (%s): skipping the check against it", ref)
+	}
+	return ref
 }
