@@ -1,0 +1,97 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/verken/verken/data"
+	"github.com/verken/verken/directory"
+	"github.com/verken/verken/search"
+)
+
+// config is what every command needs to find its data.
+type config struct {
+	dataDir string
+}
+
+// envOr returns the environment variable, or def when it is unset.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// newFlags makes a command's flag set with the shared --data flag.
+func newFlags(name, summary string, stderr io.Writer, cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet("verken "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.dataDir, "data", envOr("VERKEN_DATA", "./verken-data"), "data directory: the store file and the search index (env VERKEN_DATA)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "verken %s: %s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// system is an open data directory: the store, the reference tables and
+// the search index.
+type system struct {
+	store  *directory.Store
+	index  *search.Index
+	places *data.Gazetteer
+	tasks  *data.Taxonomy
+}
+
+// openSystem opens the data directory, seeds an empty store with the demo
+// data set, and opens (or rebuilds) the index.
+func openSystem(cfg config, log *slog.Logger) (*system, error) {
+	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
+		return nil, err
+	}
+	places, err := data.LoadGazetteer()
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := data.LoadTaxonomy()
+	if err != nil {
+		return nil, err
+	}
+	store, err := directory.Open(filepath.Join(cfg.dataDir, "verken.db"), directory.Validator{Places: places, Tasks: tasks})
+	if err != nil {
+		return nil, err
+	}
+	n, err := directory.SeedDemo(store, data.GenerateDemo(1, data.DefaultDemoSuppliers, time.Now(), places, tasks))
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("seed demo data: %w", err)
+	}
+	if n > 0 {
+		log.Info("empty store seeded with demo suppliers", "suppliers", n)
+	}
+	index, err := search.Open(search.IndexDir(cfg.dataDir), store, search.Options{Places: places, Tasks: tasks, Log: log})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &system{store: store, index: index, places: places, tasks: tasks}, nil
+}
+
+// Close closes the index first, then the store it follows.
+func (s *system) Close() error {
+	ierr := s.index.Close()
+	serr := s.store.Close()
+	if ierr != nil {
+		return ierr
+	}
+	return serr
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

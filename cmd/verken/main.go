@@ -1,0 +1,51 @@
+// Command verken runs Verken: the web server (the default), and the
+// operator's sub-commands.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// commands are the sub-commands, each with its own flags and --help.
+var commands = []struct {
+	name, summary string
+	run           func(args []string, stdout, stderr io.Writer) int
+}{
+	{"serve", "run the web server (the default)", runServe},
+	{"reindex", "rebuild the search index from the store", runReindex},
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "-help" {
+		return runServe(args, stdout, stderr)
+	}
+	switch args[0] {
+	case "help", "-h", "--help", "-help":
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "verken: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Verken: explore the social-economy supplier market before tendering.")
+	fmt.Fprintln(w, "\nUsage: verken [command] [flags]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'verken COMMAND --help' for a command's flags.")
+}

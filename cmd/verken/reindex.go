@@ -1,0 +1,42 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+func runReindex(args []string, stdout, stderr io.Writer) int {
+	var cfg config
+	fs := newFlags("reindex", "throw the search index away and rebuild it from the store (stop the server first)", stderr, &cfg)
+	if err := fs.Parse(args); err != nil {
+		return exitCode(err)
+	}
+	log := newLogger(stderr)
+	sys, err := openSystem(cfg, log)
+	if err != nil {
+		log.Error("cannot open data directory", "dir", cfg.dataDir, "err", err)
+		return 1
+	}
+	defer sys.Close()
+	if err := sys.index.Rebuild(); err != nil {
+		log.Error("reindex failed", "err", err)
+		return 1
+	}
+	n, err := sys.index.DocCount()
+	if err != nil {
+		log.Error("reindex failed", "err", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "index rebuilt: %d suppliers\n", n)
+	return 0
+}
+
+// exitCode is 0 for --help and 2 for bad flags.
+func exitCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
+}

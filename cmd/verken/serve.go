@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/verken/verken/ui"
+)
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	var cfg config
+	fs := newFlags("serve", "run the web server; an empty data directory is seeded with the demo data set", stderr, &cfg)
+	addr := fs.String("addr", envOr("VERKEN_ADDR", ":8080"), "address to listen on (env VERKEN_ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return exitCode(err)
+	}
+	log := newLogger(stderr)
+	sys, err := openSystem(cfg, log)
+	if err != nil {
+		log.Error("cannot open data directory", "dir", cfg.dataDir, "err", err)
+		return 1
+	}
+	defer sys.Close()
+	app, err := ui.New(ui.Deps{Store: sys.store, Index: sys.index, Places: sys.places, Tasks: sys.tasks, Log: log})
+	if err != nil {
+		log.Error("cannot build the web app", "err", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	following := make(chan struct{})
+	go func() {
+		sys.index.Follow(ctx)
+		close(following)
+	}()
+	listenErr := make(chan error, 1)
+	go func() { listenErr <- app.Listen(*addr) }()
+	log.Info("verken is listening", "addr", *addr, "data", cfg.dataDir)
+	select {
+	case err := <-listenErr:
+		log.Error("server stopped", "err", err)
+		stop()
+		<-following
+		return 1
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+	<-following
+	if _, err := sys.index.CatchUp(); err != nil {
+		log.Error("final index catch-up", "err", err)
+	}
+	return 0
+}

@@ -1,0 +1,179 @@
+// Package ui is Verken's web front: server-rendered pages, the JSON API, and
+// their middleware, on Fiber. Handlers bind and check input, call the
+// directory or the search index, and render; they hold no domain rules.
+package ui
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"github.com/verken/verken/data"
+	"github.com/verken/verken/directory"
+	"github.com/verken/verken/search"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Deps are what the web front works with.
+type Deps struct {
+	Store  *directory.Store
+	Index  *search.Index
+	Places *data.Gazetteer
+	Tasks  *data.Taxonomy
+	Log    *slog.Logger
+}
+
+// server holds the dependencies the handlers share.
+type server struct {
+	Deps
+	catalog   *Catalog
+	templates map[string]*template.Template
+}
+
+// New builds the Fiber app with every route.
+func New(d Deps) (*fiber.App, error) {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	cat, err := LoadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Deps: d, catalog: cat}
+	if s.templates, err = parseTemplates(s.funcs()); err != nil {
+		return nil, err
+	}
+	app := fiber.New(fiber.Config{
+		// Strings from the request outlive some handlers (logs, errors):
+		// let Fiber copy them rather than reuse its buffers under us.
+		Immutable:             true,
+		DisableStartupMessage: true,
+		ReadTimeout:           10 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           60 * time.Second,
+		ErrorHandler:          s.handleError,
+	})
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		return nil, err
+	}
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	app.Get("/healthz", s.healthz)
+	app.Get("/api/v1/suppliers", s.apiSearchSuppliers)
+	app.Get("/api/v1/suppliers/:id", s.apiGetSupplier)
+	app.Get("/", s.searchPage)
+	app.Get("/leveranciers/:id", s.supplierPage)
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app, nil
+}
+
+func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
+	pages := []string{"search", "supplier", "error"}
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html")
+		if err != nil {
+			return nil, err
+		}
+		out[p] = t
+	}
+	return out, nil
+}
+
+// page is what every template gets.
+type page struct {
+	Lang    string
+	Title   string
+	Path    string // the path and query, for the language switch
+	Content any
+}
+
+// render executes a page template in the request's language.
+func (s *server) render(c *fiber.Ctx, status int, name, title string, content any) error {
+	lang := s.lang(c)
+	var buf bytes.Buffer
+	p := page{Lang: lang, Title: title, Path: c.OriginalURL(), Content: content}
+	if err := s.templates[name].Execute(&buf, p); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderContentLanguage, lang)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// lang returns the request's language; ?lang= also sets a cookie so the
+// choice sticks.
+func (s *server) lang(c *fiber.Ctx) string {
+	if l, ok := c.Locals("lang").(string); ok {
+		return l
+	}
+	explicit := c.Query("lang")
+	l := pickLanguage(explicit, c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage))
+	if explicit == l {
+		c.Cookie(&fiber.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: "Lax", HTTPOnly: true, Secure: c.Protocol() == "https"})
+	}
+	c.Locals("lang", l)
+	return l
+}
+
+func (s *server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+// handleError answers API requests with JSON and page requests with a page
+// in the user's language; internal errors are logged, not shown.
+func (s *server) handleError(c *fiber.Ctx, err error) error {
+	status := fiber.StatusInternalServerError
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		status = fe.Code
+	}
+	if status >= 500 {
+		s.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if isAPI(c) {
+		code := "internal"
+		if status == fiber.StatusNotFound {
+			code = "not_found"
+		} else if status < 500 {
+			code = "bad_request"
+		}
+		return c.Status(status).JSON(apiError{Error: code, Reason: http.StatusText(status)})
+	}
+	key := "error.internal"
+	if status == fiber.StatusNotFound {
+		key = "error.page_not_found"
+	}
+	lang := s.lang(c)
+	return s.render(c, status, "error", s.catalog.T(lang, "error.title"), errorView{Message: s.catalog.T(lang, key)})
+}
+
+func isAPI(c *fiber.Ctx) bool {
+	p := c.Path()
+	return len(p) >= 5 && p[:5] == "/api/"
+}
+
+type errorView struct {
+	Message string
+}
+
+// apiError is the JSON body of every API error.
+type apiError struct {
+	Error  string `json:"error"`
+	Param  string `json:"param,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason"`
+}
