@@ -121,7 +121,7 @@ func (s *server) lang(c *fiber.Ctx) string {
 		return l
 	}
 	explicit := c.Query("lang")
-	l := pickLanguage(explicit, c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage))
+	l := pickLanguage(explicit, c.Cookies("lang"))
 	if explicit == l {
 		c.Cookie(&fiber.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: "Lax", HTTPOnly: true, Secure: c.Protocol() == "https"})
 	}

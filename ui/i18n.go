@@ -66,19 +66,13 @@ func (c *Catalog) Has(key string) bool {
 	return ok
 }
 
-// pickLanguage chooses the language from an explicit choice, a cookie, or
-// the browser's Accept-Language header, in that order; Dutch by default.
-func pickLanguage(explicit, cookie, acceptLanguage string) string {
+// pickLanguage chooses the language from an explicit choice (?lang=), then
+// the cookie that choice left. Dutch is the default whatever the browser
+// says: the directory is Flemish first, and French and English are chosen.
+func pickLanguage(explicit, cookie string) string {
 	for _, l := range []string{explicit, cookie} {
 		if isLanguage(l) {
 			return l
-		}
-	}
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if isLanguage(base) {
-			return base
 		}
 	}
 	return "nl"

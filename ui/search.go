@@ -41,6 +41,9 @@ func bindSearch(c *fiber.Ctx) (search.Query, error) {
 			if err != nil {
 				return q, &search.ParamError{Param: p.name, Value: v, Code: "not_a_number", Reason: "is not a whole number"}
 			}
+			if n < 1 {
+				return q, &search.ParamError{Param: p.name, Value: v, Code: "range", Reason: "must be 1 or more"}
+			}
 			*p.dst = n
 		}
 	}

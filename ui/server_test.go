@@ -1,0 +1,74 @@
+package ui_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/testenv"
+	"github.com/verken/verken/search"
+	"github.com/verken/verken/ui"
+)
+
+// liveServer is the real app on a loopback port over a real store and index.
+type liveServer struct {
+	URL   string
+	Store *directory.Store
+	Index *search.Index
+}
+
+func startServer(t *testing.T, suppliers int) *liveServer {
+	t.Helper()
+	dir := t.TempDir()
+	store := testenv.Store(t, dir, suppliers)
+	g, tx := testenv.Tables(t)
+	idx, err := search.Open(filepath.Join(dir, "index"), store, search.Options{Places: g, Tasks: tx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { idx.Follow(ctx); close(done) }()
+	app, err := ui.New(ui.Deps{Store: store, Index: idx, Places: g, Tasks: tx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Listener(ln)
+	t.Cleanup(func() {
+		_ = app.ShutdownWithTimeout(5 * time.Second)
+		cancel()
+		<-done
+		idx.Close()
+	})
+	return &liveServer{URL: "http://" + ln.Addr().String(), Store: store, Index: idx}
+}
+
+// get fetches path and decodes a JSON body into out (when out is not nil).
+func (s *liveServer) get(t *testing.T, path string, out any) int {
+	t.Helper()
+	resp, err := http.Get(s.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != nil {
+		if err := json.Unmarshal(body, out); err != nil {
+			t.Fatalf("GET %s: %v\n%s", path, err, body)
+		}
+	}
+	return resp.StatusCode
+}
