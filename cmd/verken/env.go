@@ -92,6 +92,22 @@ func (s *system) Close() error {
 	return serr
 }
 
+// parseAndOpen parses a command's flags and opens its data directory. ok is
+// false when the command should end with exit code; the caller must Close
+// the system otherwise.
+func parseAndOpen(fs *flag.FlagSet, args []string, cfg *config, stderr io.Writer) (sys *system, log *slog.Logger, code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, exitCode(err), false
+	}
+	log = newLogger(stderr)
+	sys, err := openSystem(*cfg, log)
+	if err != nil {
+		log.Error("cannot open data directory", "dir", cfg.dataDir, "err", err)
+		return nil, nil, 1, false
+	}
+	return sys, log, 0, true
+}
+
 func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }

@@ -10,14 +10,9 @@ import (
 func runReindex(args []string, stdout, stderr io.Writer) int {
 	var cfg config
 	fs := newFlags("reindex", "throw the search index away and rebuild it from the store (stop the server first)", stderr, &cfg)
-	if err := fs.Parse(args); err != nil {
-		return exitCode(err)
-	}
-	log := newLogger(stderr)
-	sys, err := openSystem(cfg, log)
-	if err != nil {
-		log.Error("cannot open data directory", "dir", cfg.dataDir, "err", err)
-		return 1
+	sys, log, code, ok := parseAndOpen(fs, args, &cfg, stderr)
+	if !ok {
+		return code
 	}
 	defer sys.Close()
 	if err := sys.index.Rebuild(); err != nil {

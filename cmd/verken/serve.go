@@ -15,14 +15,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	var cfg config
 	fs := newFlags("serve", "run the web server; an empty data directory is seeded with the demo data set", stderr, &cfg)
 	addr := fs.String("addr", envOr("VERKEN_ADDR", ":8080"), "address to listen on (env VERKEN_ADDR)")
-	if err := fs.Parse(args); err != nil {
-		return exitCode(err)
-	}
-	log := newLogger(stderr)
-	sys, err := openSystem(cfg, log)
-	if err != nil {
-		log.Error("cannot open data directory", "dir", cfg.dataDir, "err", err)
-		return 1
+	sys, log, code, ok := parseAndOpen(fs, args, &cfg, stderr)
+	if !ok {
+		return code
 	}
 	defer sys.Close()
 	app, err := ui.New(ui.Deps{Store: sys.store, Index: sys.index, Places: sys.places, Tasks: sys.tasks, Log: log})
