@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
 )
 
@@ -17,32 +18,18 @@ func (s *server) funcs() template.FuncMap {
 		"kind": func(lang string, k any) string {
 			return s.catalog.T(lang, "kind."+toString(k))
 		},
-		"task": func(lang, id string) string {
-			if t, ok := s.Tasks.Task(id); ok {
-				return t.Name.In(lang)
-			}
-			return id
-		},
-		"municipality": func(lang, nis string) string {
-			if m, ok := s.Places.Municipality(nis); ok {
-				return m.Name.In(lang)
-			}
-			return nis
-		},
-		"arrondissement": func(lang, code string) string {
-			if a, ok := s.Places.Arrondissement(code); ok {
-				return a.Name.In(lang)
-			}
-			return code
-		},
-		"province": func(lang, code string) string {
-			if p, ok := s.Places.Province(code); ok {
-				return p.Name.In(lang)
-			}
-			return code
-		},
-		"num":  formatNumber,
-		"euro": formatEuro,
+		"task": labelOf(func(id string) (data.Labels, bool) { t, ok := s.Tasks.Task(id); return t.Name, ok }),
+		"municipality": labelOf(func(nis string) (data.Labels, bool) {
+			m, ok := s.Places.Municipality(nis)
+			return m.Name, ok
+		}),
+		"arrondissement": labelOf(func(code string) (data.Labels, bool) {
+			a, ok := s.Places.Arrondissement(code)
+			return a.Name, ok
+		}),
+		"province": labelOf(func(code string) (data.Labels, bool) { p, ok := s.Places.Province(code); return p.Name, ok }),
+		"num":      formatNumber,
+		"euro":     formatEuro,
 		"date": func(lang string, v any) string {
 			switch d := v.(type) {
 			case time.Time:
@@ -70,6 +57,17 @@ func (s *server) funcs() template.FuncMap {
 		"languages": func() []string { return Languages },
 		"langName":  func(lang string) string { return s.catalog.T(lang, "lang.name") },
 		"plusOne":   func(i int) int { return i + 1 },
+	}
+}
+
+// labelOf makes a template function that names a code in the page's
+// language, or shows the code itself when it is unknown.
+func labelOf(lookup func(code string) (data.Labels, bool)) func(lang, code string) string {
+	return func(lang, code string) string {
+		if l, ok := lookup(code); ok {
+			return l.In(lang)
+		}
+		return code
 	}
 }
 
