@@ -51,6 +51,9 @@ type Options struct {
 	Places *data.Gazetteer
 	Tasks  *data.Taxonomy
 	Log    *slog.Logger
+	// Rebuild throws any existing index away and builds it anew from the
+	// store (verken reindex).
+	Rebuild bool
 }
 
 // Open opens the index in dir and brings it up to date with the store. When
@@ -61,7 +64,12 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, log: opt.Log, changed: make(chan struct{})}
-	idx, last, reason := openExisting(dir)
+	var idx bleve.Index
+	var last uint64
+	reason := "asked for"
+	if !opt.Rebuild {
+		idx, last, reason = openExisting(dir)
+	}
 	if idx == nil {
 		x.log.Info("rebuilding search index", "dir", dir, "reason", reason)
 		if err := x.rebuild(); err != nil {
@@ -196,15 +204,6 @@ func (x *Index) rebuild() error {
 	x.setApplied(last)
 	x.log.Info("search index rebuilt", "suppliers", n, "last_change", last)
 	return nil
-}
-
-// Rebuild throws the index away and builds it anew from the store.
-func (x *Index) Rebuild() error {
-	if err := x.rebuild(); err != nil {
-		return err
-	}
-	_, err := x.CatchUp()
-	return err
 }
 
 // CatchUp applies every change the index has not seen yet, in order, and

@@ -49,8 +49,9 @@ type system struct {
 }
 
 // openSystem opens the data directory, seeds an empty store with the demo
-// data set, and opens (or rebuilds) the index.
-func openSystem(cfg config, log *slog.Logger) (*system, error) {
+// data set, and opens the index, rebuilding it when it is unusable or when
+// rebuild is asked for.
+func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
 	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func openSystem(cfg config, log *slog.Logger) (*system, error) {
 	if n > 0 {
 		log.Info("empty store seeded with demo suppliers", "suppliers", n)
 	}
-	index, err := search.Open(search.IndexDir(cfg.dataDir), store, search.Options{Places: places, Tasks: tasks, Log: log})
+	index, err := search.Open(search.IndexDir(cfg.dataDir), store, search.Options{Places: places, Tasks: tasks, Log: log, Rebuild: rebuild})
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -95,12 +96,12 @@ func (s *system) Close() error {
 // parseAndOpen parses a command's flags and opens its data directory. ok is
 // false when the command should end with exit code; the caller must Close
 // the system otherwise.
-func parseAndOpen(fs *flag.FlagSet, args []string, cfg *config, stderr io.Writer) (sys *system, log *slog.Logger, code int, ok bool) {
+func parseAndOpen(fs *flag.FlagSet, args []string, cfg *config, rebuild bool, stderr io.Writer) (sys *system, log *slog.Logger, code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, exitCode(err), false
 	}
 	log = newLogger(stderr)
-	sys, err := openSystem(*cfg, log)
+	sys, err := openSystem(*cfg, log, rebuild)
 	if err != nil {
 		log.Error("cannot open data directory", "dir", cfg.dataDir, "err", err)
 		return nil, nil, 1, false

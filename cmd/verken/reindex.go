@@ -10,15 +10,11 @@ import (
 func runReindex(args []string, stdout, stderr io.Writer) int {
 	var cfg config
 	fs := newFlags("reindex", "throw the search index away and rebuild it from the store (stop the server first)", stderr, &cfg)
-	sys, log, code, ok := parseAndOpen(fs, args, &cfg, stderr)
+	sys, log, code, ok := parseAndOpen(fs, args, &cfg, true, stderr)
 	if !ok {
 		return code
 	}
 	defer sys.Close()
-	if err := sys.index.Rebuild(); err != nil {
-		log.Error("reindex failed", "err", err)
-		return 1
-	}
 	n, err := sys.index.DocCount()
 	if err != nil {
 		log.Error("reindex failed", "err", err)

@@ -15,7 +15,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	var cfg config
 	fs := newFlags("serve", "run the web server; an empty data directory is seeded with the demo data set", stderr, &cfg)
 	addr := fs.String("addr", envOr("VERKEN_ADDR", ":8080"), "address to listen on (env VERKEN_ADDR)")
-	sys, log, code, ok := parseAndOpen(fs, args, &cfg, stderr)
+	sys, log, code, ok := parseAndOpen(fs, args, &cfg, false, stderr)
 	if !ok {
 		return code
 	}
