@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -162,8 +163,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 }
 
 func isAPI(c *fiber.Ctx) bool {
-	p := c.Path()
-	return len(p) >= 5 && p[:5] == "/api/"
+	return strings.HasPrefix(c.Path(), "/api/")
 }
 
 type errorView struct {

@@ -11,21 +11,27 @@ import (
 	"github.com/verken/verken/search"
 )
 
-// bindSearch reads a search from the query string, for page and API alike.
-// Repeated parameters are alternatives within one filter.
-func bindSearch(c *fiber.Ctx) (search.Query, error) {
-	args := c.Context().QueryArgs()
+// queryValues parses the request's query string once; the values are
+// copies, safe to keep after the handler returns.
+func queryValues(c *fiber.Ctx) url.Values {
+	v, _ := url.ParseQuery(string(c.Context().QueryArgs().QueryString()))
+	return v
+}
+
+// bindSearch reads a search from the query parameters, for page and API
+// alike. Repeated parameters are alternatives within one filter.
+func bindSearch(v url.Values) (search.Query, error) {
 	multi := func(name string) []string {
 		var out []string
-		for _, v := range args.PeekMulti(name) {
-			if len(v) > 0 {
-				out = append(out, string(v)) // a copy: fasthttp reuses v
+		for _, s := range v[name] {
+			if s != "" {
+				out = append(out, s)
 			}
 		}
 		return out
 	}
 	q := search.Query{
-		Text:            c.Query("q"),
+		Text:            v.Get("q"),
 		Tasks:           multi("task"),
 		Kinds:           multi("kind"),
 		Municipalities:  multi("municipality"),
@@ -36,13 +42,13 @@ func bindSearch(c *fiber.Ctx) (search.Query, error) {
 		name string
 		dst  *int
 	}{{"page", &q.Page}, {"per_page", &q.PerPage}} {
-		if v := c.Query(p.name); v != "" {
-			n, err := strconv.Atoi(v)
+		if s := v.Get(p.name); s != "" {
+			n, err := strconv.Atoi(s)
 			if err != nil {
-				return q, &search.ParamError{Param: p.name, Value: v, Code: "not_a_number", Reason: "is not a whole number"}
+				return q, &search.ParamError{Param: p.name, Value: s, Code: "not_a_number", Reason: "is not a whole number"}
 			}
 			if n < 1 {
-				return q, &search.ParamError{Param: p.name, Value: v, Code: "range", Reason: "must be 1 or more"}
+				return q, &search.ParamError{Param: p.name, Value: s, Code: "range", Reason: "must be 1 or more"}
 			}
 			*p.dst = n
 		}
@@ -50,9 +56,9 @@ func bindSearch(c *fiber.Ctx) (search.Query, error) {
 	return q, nil
 }
 
-// runSearch binds, resolves and runs the request's search.
-func (s *server) runSearch(c *fiber.Ctx) (search.Query, *search.Result, error) {
-	q, err := bindSearch(c)
+// runSearch binds, resolves and runs a search.
+func (s *server) runSearch(v url.Values) (search.Query, *search.Result, error) {
+	q, err := bindSearch(v)
 	if err == nil {
 		err = q.Resolve(s.Places, s.Tasks)
 	}
@@ -70,7 +76,7 @@ type apiHit struct {
 }
 
 func (s *server) apiSearchSuppliers(c *fiber.Ctx) error {
-	_, res, err := s.runSearch(c)
+	_, res, err := s.runSearch(queryValues(c))
 	var pe *search.ParamError
 	if errors.As(err, &pe) {
 		return c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_parameter", Param: pe.Param, Value: pe.Value, Reason: pe.Reason})
@@ -108,8 +114,8 @@ type searchView struct {
 
 func (s *server) searchPage(c *fiber.Ctx) error {
 	lang := s.lang(c)
-	raw, _ := url.ParseQuery(string(c.Context().QueryArgs().QueryString()))
-	q, res, err := s.runSearch(c)
+	raw := queryValues(c)
+	q, res, err := s.runSearch(raw)
 	v := searchView{Query: q, Raw: raw, Result: res}
 	status := fiber.StatusOK
 	var pe *search.ParamError
