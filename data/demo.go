@@ -152,6 +152,11 @@ func GenerateDemo(seed uint64, n int, now time.Time, g *Gazetteer, t *Taxonomy) 
 		}
 		return munis[len(munis)-1]
 	}
+	neighbours := neighbourLists(munis)
+	nearby := func(home Municipality) Municipality {
+		near := neighbours[home.NIS]
+		return near[rng.IntN(len(near))]
+	}
 	var kindTotal int
 	for _, k := range demoKinds {
 		kindTotal += k.weight
@@ -201,7 +206,7 @@ func GenerateDemo(seed uint64, n int, now time.Time, g *Gazetteer, t *Taxonomy) 
 		for j := 0; j < nSites; j++ {
 			m := home
 			if j > 0 {
-				m = nearbyMunicipality(rng, g, home)
+				m = nearby(home)
 			}
 			pc, _ := g.Postcode(m.Postcodes[rng.IntN(len(m.Postcodes))])
 			lat, lon := jitter(rng, pc.Lat, pc.Lon, 1.2)
@@ -270,7 +275,7 @@ func GenerateDemo(seed uint64, n int, now time.Time, g *Gazetteer, t *Taxonomy) 
 		s.Contact.Phone = fmt.Sprintf("+32 %d %02d %02d %02d", 2+rng.IntN(8), rng.IntN(100), rng.IntN(100), rng.IntN(100))
 		s.Contact.Website = "https://" + slug + ".example"
 		for j := 0; j < rng.IntN(3); j++ {
-			m := nearbyMunicipality(rng, g, home)
+			m := nearby(home)
 			task, _ := t.Task(s.Offers[rng.IntN(len(s.Offers))].Task)
 			s.References = append(s.References, DemoReference{Client: demoClients[rng.IntN(len(demoClients))] + " " + m.Name.NL,
 				Description: task.Name.NL, Year: today.Year() - 1 - rng.IntN(4), ValueEUR: roundTo(10000+rng.Float64()*300000, 1000)})
@@ -328,19 +333,21 @@ func demoName(rng *rand.Rand, kp kindProfile, home Municipality, used map[string
 	}
 }
 
-func nearbyMunicipality(rng *rand.Rand, g *Gazetteer, home Municipality) Municipality {
-	type cand struct {
-		m Municipality
-		d float64
-	}
-	var near []cand
-	for _, m := range g.Municipalities() {
-		if d := DistanceKm(home.Lat, home.Lon, m.Lat, m.Lon); d < 20 {
-			near = append(near, cand{m, d})
+// neighbourLists gives every municipality the municipalities whose points
+// lie within 20 km of its own (itself included), ordered by NIS code.
+func neighbourLists(munis []Municipality) map[string][]Municipality {
+	out := make(map[string][]Municipality, len(munis))
+	for _, home := range munis {
+		var near []Municipality
+		for _, m := range munis {
+			if DistanceKm(home.Lat, home.Lon, m.Lat, m.Lon) < 20 {
+				near = append(near, m)
+			}
 		}
+		sort.Slice(near, func(i, j int) bool { return near[i].NIS < near[j].NIS })
+		out[home.NIS] = near
 	}
-	sort.Slice(near, func(i, j int) bool { return near[i].m.NIS < near[j].m.NIS })
-	return near[rng.IntN(len(near))].m
+	return out
 }
 
 // jitter moves a point up to km kilometres in a random direction.
