@@ -146,10 +146,7 @@ func seqKey(seq uint64) []byte {
 // has one), version 1 and its timestamps (unless given: imports and demo data
 // carry their own history).
 func (s *Store) Create(sup *Supplier) error {
-	if err := s.CreateMany([]*Supplier{sup}); err != nil {
-		return err
-	}
-	return nil
+	return s.CreateMany([]*Supplier{sup})
 }
 
 // CreateMany stores several new suppliers in one transaction: all or none.
