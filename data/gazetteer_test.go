@@ -201,6 +201,42 @@ func TestTaxonomyCPVCodesAgainstReference(t *testing.T) {
 			if _, ok := cpv[c]; !ok {
 				t.Errorf("task %s: CPV %s is not in the vocabulary (wrong check digit?)", task.ID, c)
 			}
+			// Our own label table must carry the official English label.
+			if own, ok := tx.CPV(c); !ok || own.Label.EN != cpv[c] {
+				t.Errorf("CPV %s: our English label %q, official %q", c, own.Label.EN, cpv[c])
+			}
+		}
+	}
+}
+
+// A CPV code selects the tasks mapped to it or to a code below it.
+func TestTasksForCPV(t *testing.T) {
+	_, tx := testenv.Tables(t)
+	for _, c := range []struct {
+		code string
+		want []string
+	}{
+		{"90910000", []string{"office-cleaning", "window-cleaning", "industrial-cleaning"}},
+		{"90910000-9", []string{"office-cleaning", "window-cleaning", "industrial-cleaning"}},
+		{"90911300", []string{"window-cleaning"}},
+		{"90610000", []string{"street-cleaning"}},
+		{"90911310", nil}, // below window cleaning: no task maps that deep
+	} {
+		got, err := tx.TasksForCPV(c.code)
+		if err != nil {
+			t.Fatalf("%s: %v", c.code, err)
+		}
+		if strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("TasksForCPV(%s) = %v, want %v", c.code, got, c.want)
+		}
+	}
+	// A whole division selects every task with a code in it.
+	if got, _ := tx.TasksForCPV("90000000"); len(got) < 5 {
+		t.Errorf("division 90: only %v", got)
+	}
+	for _, bad := range []string{"9091", "90910000-8", "9091000x", "90910000-", ""} {
+		if _, err := tx.TasksForCPV(bad); err == nil {
+			t.Errorf("TasksForCPV(%q) accepted", bad)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -26,13 +27,33 @@ type Taxonomy struct {
 	groups []TaskGroup
 	tasks  []TaskType
 	byID   map[string]int
+	// cpv holds the labels of the CPV codes the tasks map to, keyed by the
+	// eight digits without check digit.
+	cpv map[string]CPVCode
 }
+
+// CPVCode is one code of the EU procurement vocabulary with its labels.
+type CPVCode struct {
+	Code  string // eight digits, a dash and the check digit
+	Label Labels
+}
+
 
 var cpvFormat = regexp.MustCompile(`^\d{8}-\d$`)
 
 // LoadTaxonomy reads the embedded task taxonomy.
 func LoadTaxonomy() (*Taxonomy, error) {
-	t := &Taxonomy{byID: map[string]int{}}
+	t := &Taxonomy{byID: map[string]int{}, cpv: map[string]CPVCode{}}
+	cpvRows, err := readTSV("tasks/cpv.tsv", 4)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range cpvRows {
+		if !cpvFormat.MatchString(r[0]) {
+			return nil, fmt.Errorf("cpv.tsv: %q is not 8 digits, a dash and a check digit", r[0])
+		}
+		t.cpv[r[0][:8]] = CPVCode{Code: r[0], Label: Labels{r[1], r[2], r[3]}}
+	}
 	rows, err := readTSV("tasks/groups.tsv", 4)
 	if err != nil {
 		return nil, err
@@ -56,6 +77,9 @@ func LoadTaxonomy() (*Taxonomy, error) {
 		for _, c := range tt.CPV {
 			if !cpvFormat.MatchString(c) {
 				return nil, fmt.Errorf("task %s: CPV code %q is not 8 digits, a dash and a check digit", tt.ID, c)
+			}
+			if known, ok := t.cpv[c[:8]]; !ok || known.Code != c {
+				return nil, fmt.Errorf("task %s: CPV code %q has no label in cpv.tsv", tt.ID, c)
 			}
 		}
 		t.byID[tt.ID] = len(t.tasks)
@@ -87,4 +111,41 @@ func (t *Taxonomy) Group(id string) (TaskGroup, bool) {
 		}
 	}
 	return TaskGroup{}, false
+}
+
+// CPV returns the labels of one of the CPV codes the tasks map to.
+func (t *Taxonomy) CPV(code string) (CPVCode, bool) {
+	c, ok := t.cpv[strings.SplitN(code, "-", 2)[0]]
+	return c, ok
+}
+
+// ErrCPVFormat says a CPV code is not eight digits with an optional check digit.
+var ErrCPVFormat = errors.New("a CPV code is eight digits, optionally followed by a dash and the check digit")
+
+// TasksForCPV returns the task types mapped to code or to a code below it in
+// the CPV tree. The tree lives in the digits: trailing zeros mark the level,
+// so 90910000 (cleaning services) holds 90911000 and 90911200 but not 90610000.
+func (t *Taxonomy) TasksForCPV(code string) ([]string, error) {
+	digits, check, hasCheck := strings.Cut(strings.TrimSpace(code), "-")
+	if len(digits) != 8 || strings.Trim(digits, "0123456789") != "" ||
+		(hasCheck && (len(check) != 1 || check[0] < '0' || check[0] > '9')) {
+		return nil, ErrCPVFormat
+	}
+	if known, ok := t.cpv[digits]; ok && hasCheck && known.Code != digits+"-"+check {
+		return nil, fmt.Errorf("the check digit of %s is %s", digits, known.Code[9:])
+	}
+	prefix := strings.TrimRight(digits, "0")
+	if len(prefix) < 2 {
+		prefix = digits[:2]
+	}
+	var out []string
+	for _, tt := range t.tasks {
+		for _, c := range tt.CPV {
+			if strings.HasPrefix(c, prefix) {
+				out = append(out, tt.ID)
+				break
+			}
+		}
+	}
+	return out, nil
 }
