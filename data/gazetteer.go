@@ -276,6 +276,24 @@ func (g *Gazetteer) ResolveMunicipality(text string) (Municipality, bool) {
 	return Municipality{}, false
 }
 
+// MunicipalityOrdinal returns the position of a municipality in
+// Municipalities, so that sets of municipalities can be bit sets.
+func (g *Gazetteer) MunicipalityOrdinal(nis string) (int, bool) {
+	i, ok := g.byNIS[nis]
+	return i, ok
+}
+
+// ResolveRegion finds a region by code or by name in any language.
+func (g *Gazetteer) ResolveRegion(text string) (Region, bool) {
+	k := FoldName(text)
+	for _, r := range g.regions {
+		if strings.EqualFold(r.Code, text) || FoldName(r.Name.NL) == k || FoldName(r.Name.FR) == k || FoldName(r.Name.EN) == k {
+			return r, true
+		}
+	}
+	return Region{}, false
+}
+
 // ResolveArrondissement finds an arrondissement by code or by name.
 func (g *Gazetteer) ResolveArrondissement(text string) (Arrondissement, bool) {
 	k := FoldName(text)

@@ -249,6 +249,26 @@ func (s *Store) Get(id string) (Supplier, error) {
 	return sup, err
 }
 
+// GetMany returns the suppliers with the given ids, in that order, from one
+// consistent view of the store; ids no longer there are skipped.
+func (s *Store) GetMany(ids []string) ([]Supplier, error) {
+	out := make([]Supplier, 0, len(ids))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			sup, err := get(tx, id)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out = append(out, sup)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // GetByEnterpriseNumber returns the supplier with this KBO number.
 func (s *Store) GetByEnterpriseNumber(kbo string) (Supplier, error) {
 	n, err := NormalizeEnterpriseNumber(kbo)

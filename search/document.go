@@ -1,7 +1,6 @@
 package search
 
 import (
-	"encoding/json"
 	"slices"
 	"time"
 
@@ -9,59 +8,53 @@ import (
 	"github.com/verken/verken/directory"
 )
 
-// Hit is one supplier in a result list: what the list shows, kept in the
-// index so that a page of results needs no reads from the store.
+// Hit is one supplier in a result list: what the list shows, kept in memory
+// so that a page of results needs no reads from the store.
 type Hit struct {
-	ID              string    `json:"id"`
-	Name            string    `json:"name"`
-	Kind            string    `json:"kind"`
-	Municipality    string    `json:"municipality"`
-	MunicipalityNIS string    `json:"municipality_nis"`
-	Postcode        string    `json:"postcode"`
-	Province        string    `json:"province"`
-	Tasks           []string  `json:"tasks"`
-	FreeFTE         float64   `json:"free_fte"`
-	UpdatedAt       time.Time `json:"updated_at"`
-	ConfirmedAt     time.Time `json:"confirmed_at"`
-	Demo            bool      `json:"demo,omitempty"`
-	Score           float64   `json:"score,omitempty"`
+	ID               string    `json:"id"`
+	Name             string    `json:"name"`
+	Kind             string    `json:"kind"`
+	Sector           string    `json:"sector"`
+	Municipality     string    `json:"municipality"`
+	MunicipalityNIS  string    `json:"municipality_nis"`
+	Postcode         string    `json:"postcode"`
+	Province         string    `json:"province"`
+	Tasks            []string  `json:"tasks"`
+	FreeFTE          float64   `json:"free_fte"`
+	TargetGroupShare float64   `json:"target_group_share"`
+	UpdatedAt        time.Time `json:"updated_at"`
+	ConfirmedAt      time.Time `json:"confirmed_at"`
+	Demo             bool      `json:"demo,omitempty"`
+
+	// Per query:
+	Score float64 `json:"score,omitempty"`
+	// MatchingFTE is the free capacity of the offers that match the
+	// query's offer filters (all offers when it has none).
+	MatchingFTE float64 `json:"matching_fte"`
+	// DistanceKm is from the query's place to the nearest site.
+	DistanceKm *float64 `json:"distance_km,omitempty"`
+	// Reserved: eligible for a reserved contract on the reference date.
+	Reserved bool `json:"reserved"`
+	// Stale: not confirmed for more than StaleAfterMonths ("to be confirmed").
+	Stale bool `json:"stale"`
+	// NameHTML and DescriptionHTML are escaped HTML with the words that
+	// matched the free text in <mark>; empty without free text.
+	NameHTML        string `json:"name_html,omitempty"`
+	DescriptionHTML string `json:"description_html,omitempty"`
 }
 
-// documenter turns suppliers into index documents.
+// documenter turns suppliers into Bleve documents: only what free text
+// searches, in Dutch and in French analysis.
 type documenter struct {
 	places *data.Gazetteer
 	tasks  *data.Taxonomy
 }
 
-func (d documenter) document(s *directory.Supplier) (map[string]interface{}, error) {
-	hit := Hit{ID: s.ID, Name: s.Name, Kind: string(s.Kind), FreeFTE: s.FreeFTE(),
-		UpdatedAt: s.UpdatedAt, ConfirmedAt: s.ConfirmedAt, Demo: s.Demo}
-	var placeNames, taskLabels, tasks, groups []string
+func (d documenter) document(s *directory.Supplier) map[string]interface{} {
+	var placeNames, taskLabels []string
 	addUnique := func(list *[]string, v string) {
 		if v != "" && !slices.Contains(*list, v) {
 			*list = append(*list, v)
-		}
-	}
-	doc := map[string]interface{}{
-		fieldName:        s.Name,
-		fieldNameSort:    data.FoldName(s.Name),
-		fieldDescription: s.Description,
-		fieldKind:        string(s.Kind),
-		fieldSector:      sector(s.Kind),
-		fieldFreeFTE:     hit.FreeFTE,
-		fieldUpdatedAt:   s.UpdatedAt,
-		fieldConfirmedAt: s.ConfirmedAt,
-		fieldDemo:        boolString(s.Demo),
-	}
-	if site, ok := s.MainSite(); ok {
-		hit.Postcode = site.Postcode
-		doc[fieldLocation] = []float64{site.Lon, site.Lat} // Bleve: longitude first
-		if m, ok := d.places.Municipality(site.Municipality); ok {
-			hit.Municipality, hit.MunicipalityNIS, hit.Province = m.Name.NL, m.NIS, m.Province
-			doc[fieldMunicipality] = m.NIS
-			doc[fieldArrondissement] = m.Arrondissement
-			doc[fieldProvince] = m.Province
-			doc[fieldRegion] = m.Region
 		}
 	}
 	for _, site := range s.Sites {
@@ -73,6 +66,7 @@ func (d documenter) document(s *directory.Supplier) (map[string]interface{}, err
 			}
 		}
 		if pc, ok := d.places.Postcode(site.Postcode); ok {
+			addUnique(&placeNames, pc.Code)
 			for _, p := range pc.Places {
 				addUnique(&placeNames, p.Name)
 			}
@@ -83,23 +77,25 @@ func (d documenter) document(s *directory.Supplier) (map[string]interface{}, err
 		if !ok {
 			continue
 		}
-		addUnique(&tasks, t.ID)
-		addUnique(&groups, t.Group)
-		addUnique(&taskLabels, t.Name.NL)
-		addUnique(&taskLabels, t.Name.FR)
-		addUnique(&taskLabels, t.Name.EN)
+		for _, l := range []string{t.Name.NL, t.Name.FR, t.Name.EN} {
+			addUnique(&taskLabels, l)
+		}
+		for _, code := range t.CPV {
+			if c, ok := d.tasks.CPV(code); ok {
+				for _, l := range []string{c.Label.NL, c.Label.FR, c.Label.EN} {
+					addUnique(&taskLabels, l)
+				}
+			}
+		}
 	}
-	hit.Tasks = tasks
-	doc[fieldTasks] = tasks
-	doc[fieldTaskGroups] = groups
-	doc[fieldTaskLabels] = taskLabels
-	doc[fieldPlaceNames] = placeNames
-	b, err := json.Marshal(hit)
-	if err != nil {
-		return nil, err
+	return map[string]interface{}{
+		fieldName:          s.Name,
+		fieldDescription:   s.Description,
+		fieldDescriptionFR: s.Description,
+		fieldTaskLabels:    taskLabels,
+		fieldTaskLabelsFR:  taskLabels,
+		fieldPlaceNames:    placeNames,
 	}
-	doc[fieldHit] = string(b)
-	return doc, nil
 }
 
 func sector(k directory.Kind) string {
@@ -107,11 +103,4 @@ func sector(k directory.Kind) string {
 		return "social"
 	}
 	return "regular"
-}
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }

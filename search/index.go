@@ -34,6 +34,7 @@ type Index struct {
 	dir   string
 	store *directory.Store
 	docs  documenter
+	facts *facts
 	log   *slog.Logger
 
 	mu sync.Mutex // serialises writes to the index
@@ -41,6 +42,7 @@ type Index struct {
 	// or swapping in a rebuilt index waits for them.
 	rw      sync.RWMutex
 	bleve   bleve.Index
+	cat     *catalogue
 	applied atomic.Uint64
 	changed chan struct{} // closed and replaced whenever applied moves
 	chMu    sync.Mutex
@@ -63,7 +65,11 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, log: opt.Log, changed: make(chan struct{})}
+	f, err := newFacts(opt.Places, opt.Tasks)
+	if err != nil {
+		return nil, err
+	}
+	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{})}
 	var idx bleve.Index
 	var last uint64
 	reason := "asked for"
@@ -78,6 +84,18 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 	} else {
 		x.bleve = idx
 		x.applied.Store(last)
+		// The catalogue starts from the store as it is now; catching up
+		// replays the changes since the index's last one onto both, which
+		// ends with both at the store's state.
+		cat := newCatalogue()
+		if _, err := store.Snapshot(func(s directory.Supplier) error {
+			cat.put(x.facts.entry(&s))
+			return nil
+		}); err != nil {
+			x.Close()
+			return nil, err
+		}
+		x.cat = cat
 	}
 	if _, err := x.CatchUp(); err != nil {
 		x.Close()
@@ -129,7 +147,6 @@ func openExisting(dir string) (idx bleve.Index, last uint64, reason string) {
 		return fail("unreadable: " + err.Error())
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1, 0, false)
-	req.Fields = []string{fieldHit}
 	if _, err := idx.Search(req); err != nil {
 		return fail("unreadable: " + err.Error())
 	}
@@ -161,12 +178,10 @@ func (x *Index) rebuild() error {
 	}
 	batch := idx.NewBatch()
 	var n int
+	cat := newCatalogue()
 	last, err := x.store.Snapshot(func(s directory.Supplier) error {
-		doc, err := x.docs.document(&s)
-		if err != nil {
-			return err
-		}
-		if err := batch.Index(s.ID, doc); err != nil {
+		cat.put(x.facts.entry(&s))
+		if err := batch.Index(s.ID, x.docs.document(&s)); err != nil {
 			return err
 		}
 		n++
@@ -201,6 +216,7 @@ func (x *Index) rebuild() error {
 		return err
 	}
 	x.bleve = idx
+	x.cat = cat
 	x.setApplied(last)
 	x.log.Info("search index rebuilt", "suppliers", n, "last_change", last)
 	return nil
@@ -224,16 +240,14 @@ func (x *Index) CatchUp() (int, error) {
 			return total, nil
 		}
 		batch := x.bleve.NewBatch()
-		for _, c := range changes {
+		entries := make([]*entry, len(changes))
+		for i, c := range changes {
 			if c.Supplier == nil {
 				batch.Delete(c.SupplierID)
 				continue
 			}
-			doc, err := x.docs.document(c.Supplier)
-			if err != nil {
-				return total, err
-			}
-			if err := batch.Index(c.SupplierID, doc); err != nil {
+			entries[i] = x.facts.entry(c.Supplier)
+			if err := batch.Index(c.SupplierID, x.docs.document(c.Supplier)); err != nil {
 				return total, err
 			}
 		}
@@ -244,6 +258,15 @@ func (x *Index) CatchUp() (int, error) {
 		if err := x.bleve.Batch(batch); err != nil {
 			return total, fmt.Errorf("apply changes up to %d: %w", last, err)
 		}
+		x.rw.Lock()
+		for i, c := range changes {
+			if entries[i] == nil {
+				x.cat.remove(c.SupplierID)
+			} else {
+				x.cat.put(entries[i])
+			}
+		}
+		x.rw.Unlock()
 		x.setApplied(last)
 		total += len(changes)
 	}

@@ -1,39 +1,78 @@
 package search
 
 import (
-	"encoding/json"
 	"fmt"
-	"sort"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
 )
 
-// Paging limits.
+// Paging and input limits.
 const (
-	DefaultPerPage = 20
-	MaxPerPage     = 100
-	maxText        = 500
+	DefaultPerPage  = 20
+	MaxPerPage      = 100
+	DefaultRadiusKm = 20
+	MaxRadiusKm     = 300
+	maxText         = 500
+	maxPage         = 10000
+	// StaleAfterMonths is how long a profile stays fresh after its last
+	// confirmation; older ones are marked "to be confirmed".
+	StaleAfterMonths = 12
 )
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDistance  = "distance"
+	SortCapacity  = "capacity"
+	SortUpdated   = "updated"
+	SortName      = "name"
+)
+
+// Sorts lists the sort orders.
+var Sorts = []string{SortRelevance, SortDistance, SortCapacity, SortUpdated, SortName}
 
 // Query is what a buyer asks. Values within one filter are alternatives
 // (OR); filters combine with AND. Place filters accept what people type —
-// a NIS code, a postcode, a current or former name — and Resolve turns them
-// into codes.
+// a NIS code, a postcode, a current or former name.
 type Query struct {
-	Text            string
-	Tasks           []string
-	Kinds           []string
+	Text         string
+	Tasks        []string
+	TaskGroups   []string
+	CPV          string
+	Kinds        []string
+	Sector       string // "social" or "regular"
+	Reserved     bool   // eligible for a reserved contract on Today
+	TargetGroups []string
+	Cooperation  []string
+
 	Municipalities  []string
 	Arrondissements []string
 	Provinces       []string
-	Page            int // from 1
-	PerPage         int
+	Regions         []string
+	Serves          string // an offer's service area covers this place
+	Near            string // a postcode, municipality or "lat,lon"
+	RadiusKm        float64
+
+	// The offer filters: with the task filters and Serves, they must hold
+	// for one and the same offer.
+	MinFTE         float64
+	AvailableBy    directory.Date
+	MaxLeadWeeks   *int
+	MinContractEUR float64
+	AtClientSite   bool
+
+	Fresh bool // hide profiles to be confirmed
+
+	Sort    string
+	Page    int // from 1
+	PerPage int
+	// Today is the reference date for recognitions and freshness.
+	Today directory.Date
 }
 
 // ParamError says which parameter of a query is wrong and why.
@@ -48,216 +87,257 @@ func (e *ParamError) Error() string {
 	return fmt.Sprintf("parameter %s: %s", e.Param, e.Reason)
 }
 
-// Resolve checks q against the reference tables and replaces place names
-// by codes. It returns a *ParamError for the first wrong parameter.
-func (q *Query) Resolve(places *data.Gazetteer, tasks *data.Taxonomy) error {
+// point is a place on the map.
+type point struct {
+	lat, lon float64
+	ok       bool
+}
+
+// plan is a query resolved against the reference tables: codes and
+// ordinals instead of what people typed.
+type plan struct {
+	q            Query
+	today        int32
+	staleBefore  int32
+	kinds        uint32 // bit per directory.Kinds
+	sector       string
+	targets      uint32
+	cooperation  uint32
+	located      [4]placeSet // by level: municipality, arrondissement, province, region
+	hasLocated   [4]bool
+	serves       int // municipality ordinal, -1 when not asked
+	near         point
+	radiusKm     float64
+	from         point // where distances are measured from
+	// Task sets by filter (task, task_group, cpv): bit per task ordinal.
+	tasks    [3]uint64
+	hasTasks [3]bool
+	minFTE       float64
+	availableBy  int32
+	maxLead      int32
+	hasMaxLead   bool
+	minContract  float64
+	atClientSite bool
+	sort         string
+}
+
+// Resolve checks q against the reference tables and turns it into a plan.
+// It returns a *ParamError for the first wrong parameter.
+func (f *facts) resolve(q Query) (*plan, error) {
+	p := &plan{q: q, serves: -1, sector: q.Sector, minFTE: q.MinFTE, minContract: q.MinContractEUR, atClientSite: q.AtClientSite}
 	q.Text = strings.TrimSpace(q.Text)
+	p.q.Text = q.Text
 	if len(q.Text) > maxText {
-		return &ParamError{Param: "q", Code: "too_long", Reason: fmt.Sprintf("is longer than %d characters", maxText)}
+		return nil, &ParamError{Param: "q", Code: "too_long", Reason: fmt.Sprintf("is longer than %d characters", maxText)}
 	}
-	for _, t := range q.Tasks {
-		if _, ok := tasks.Task(t); !ok {
-			return &ParamError{Param: "task", Value: t, Code: "unknown_task", Reason: fmt.Sprintf("%q is not a task type", t)}
+	if q.Today.IsZero() {
+		return nil, fmt.Errorf("query without a reference date")
+	}
+	p.today = dateDay(q.Today)
+	p.staleBefore = dayOf(q.Today.Time().AddDate(0, -StaleAfterMonths, 0))
+
+	// Task filters: each given filter narrows the set of tasks an offer may have.
+	if len(q.Tasks) > 0 {
+		var set uint64
+		for _, t := range q.Tasks {
+			i, ok := f.taskOrd[t]
+			if !ok {
+				return nil, &ParamError{Param: "task", Value: t, Code: "unknown_task", Reason: fmt.Sprintf("%q is not a task type", t)}
+			}
+			set |= 1 << i
 		}
+		p.tasks[0], p.hasTasks[0] = set, true
 	}
+	if len(q.TaskGroups) > 0 {
+		var set uint64
+		for _, g := range q.TaskGroups {
+			if _, ok := f.groupOrd[g]; !ok {
+				return nil, &ParamError{Param: "task_group", Value: g, Code: "unknown_task_group", Reason: fmt.Sprintf("%q is not a task group", g)}
+			}
+			for _, t := range f.tasks.Tasks() {
+				if t.Group == g {
+					set |= 1 << f.taskOrd[t.ID]
+				}
+			}
+		}
+		p.tasks[1], p.hasTasks[1] = set, true
+	}
+	if q.CPV != "" {
+		ids, err := f.tasks.TasksForCPV(q.CPV)
+		if err != nil {
+			return nil, &ParamError{Param: "cpv", Value: q.CPV, Code: "invalid_cpv", Reason: err.Error()}
+		}
+		var set uint64
+		for _, id := range ids {
+			set |= 1 << f.taskOrd[id]
+		}
+		p.tasks[2], p.hasTasks[2] = set, true
+	}
+
 	for _, k := range q.Kinds {
-		if !directory.Kind(k).Valid() {
-			return &ParamError{Param: "kind", Value: k, Code: "unknown_kind", Reason: fmt.Sprintf("%q is not a supplier kind", k)}
+		i := slices.Index(directory.Kinds, directory.Kind(k))
+		if i < 0 {
+			return nil, &ParamError{Param: "kind", Value: k, Code: "unknown_kind", Reason: fmt.Sprintf("%q is not a supplier kind", k)}
+		}
+		p.kinds |= 1 << i
+	}
+	if q.Sector != "" && q.Sector != "social" && q.Sector != "regular" {
+		return nil, &ParamError{Param: "sector", Value: q.Sector, Code: "unknown_sector", Reason: "must be social or regular"}
+	}
+	for _, tg := range q.TargetGroups {
+		i := slices.Index(directory.TargetGroups, tg)
+		if i < 0 {
+			return nil, &ParamError{Param: "target_group", Value: tg, Code: "unknown_target_group", Reason: fmt.Sprintf("%q is not a target group", tg)}
+		}
+		p.targets |= 1 << i
+	}
+	for _, c := range q.Cooperation {
+		i := slices.Index(directory.CooperationModes, c)
+		if i < 0 {
+			return nil, &ParamError{Param: "cooperation", Value: c, Code: "unknown_cooperation", Reason: fmt.Sprintf("%q is not a cooperation mode", c)}
+		}
+		p.cooperation |= 1 << i
+	}
+
+	if err := f.resolveLocated(p, q); err != nil {
+		return nil, err
+	}
+	if q.Serves != "" {
+		m, ok := f.places.ResolveMunicipality(q.Serves)
+		if !ok {
+			return nil, &ParamError{Param: "serves", Value: q.Serves, Code: "unknown_place", Reason: fmt.Sprintf("%q is not a Flemish or Brussels municipality or postcode", q.Serves)}
+		}
+		p.serves, _ = f.places.MunicipalityOrdinal(m.NIS)
+		p.from = f.placePoint(q.Serves, m)
+	}
+	if q.RadiusKm != 0 && q.Near == "" {
+		return nil, &ParamError{Param: "radius_km", Value: fmtFloat(q.RadiusKm), Code: "needs_near", Reason: "needs a place in near"}
+	}
+	if q.Near != "" {
+		pt, err := f.resolvePoint(q.Near)
+		if err != nil {
+			return nil, err
+		}
+		p.near, p.from = pt, pt
+		p.radiusKm = q.RadiusKm
+		if p.radiusKm == 0 {
+			p.radiusKm = DefaultRadiusKm
+		}
+		if p.radiusKm < 0 || p.radiusKm > MaxRadiusKm || math.IsNaN(p.radiusKm) {
+			return nil, &ParamError{Param: "radius_km", Value: fmtFloat(q.RadiusKm), Code: "range", Reason: fmt.Sprintf("must lie between 0 and %d", MaxRadiusKm)}
 		}
 	}
-	for i, m := range q.Municipalities {
-		mm, ok := places.ResolveMunicipality(m)
+
+	for _, n := range []struct {
+		name string
+		v    float64
+	}{{"min_fte", q.MinFTE}, {"min_contract_eur", q.MinContractEUR}} {
+		if n.v < 0 || math.IsNaN(n.v) || math.IsInf(n.v, 0) {
+			return nil, &ParamError{Param: n.name, Value: fmtFloat(n.v), Code: "range", Reason: "must be 0 or more"}
+		}
+	}
+	if !q.AvailableBy.IsZero() {
+		p.availableBy = dateDay(q.AvailableBy)
+	}
+	if q.MaxLeadWeeks != nil {
+		if *q.MaxLeadWeeks < 0 || *q.MaxLeadWeeks > 520 {
+			return nil, &ParamError{Param: "max_lead_weeks", Value: strconv.Itoa(*q.MaxLeadWeeks), Code: "range", Reason: "must lie between 0 and 520"}
+		}
+		p.maxLead, p.hasMaxLead = int32(*q.MaxLeadWeeks), true
+	}
+
+	p.sort = q.Sort
+	switch q.Sort {
+	case "":
+		p.sort = SortRelevance
+	case SortDistance:
+		if !p.from.ok {
+			return nil, &ParamError{Param: "sort", Value: q.Sort, Code: "needs_place", Reason: "sorting by distance needs a place in near or serves"}
+		}
+	case SortRelevance, SortCapacity, SortUpdated, SortName:
+	default:
+		return nil, &ParamError{Param: "sort", Value: q.Sort, Code: "unknown_sort", Reason: "must be one of " + strings.Join(Sorts, ", ")}
+	}
+
+	if p.q.Page == 0 {
+		p.q.Page = 1
+	}
+	if p.q.Page < 1 || p.q.Page > maxPage {
+		return nil, &ParamError{Param: "page", Value: strconv.Itoa(q.Page), Code: "range", Reason: fmt.Sprintf("must lie between 1 and %d", maxPage)}
+	}
+	if p.q.PerPage == 0 {
+		p.q.PerPage = DefaultPerPage
+	}
+	if p.q.PerPage < 1 || p.q.PerPage > MaxPerPage {
+		return nil, &ParamError{Param: "per_page", Value: strconv.Itoa(q.PerPage), Code: "range", Reason: fmt.Sprintf("must lie between 1 and %d", MaxPerPage)}
+	}
+	return p, nil
+}
+
+// resolveLocated turns the four "located in" filters into sets of
+// municipalities: a supplier is located in a place when one of its sites is.
+// The levels are separate filters, so they combine with AND like any two.
+func (f *facts) resolveLocated(p *plan, q Query) error {
+	for _, m := range q.Municipalities {
+		mm, ok := f.places.ResolveMunicipality(m)
 		if !ok {
 			return &ParamError{Param: "municipality", Value: m, Code: "unknown_municipality", Reason: fmt.Sprintf("%q is not a Flemish or Brussels municipality or postcode", m)}
 		}
-		q.Municipalities[i] = mm.NIS
+		i, _ := f.places.MunicipalityOrdinal(mm.NIS)
+		p.located[levelMunicipality].add(i)
 	}
-	for i, a := range q.Arrondissements {
-		aa, ok := places.ResolveArrondissement(a)
+	for _, a := range q.Arrondissements {
+		aa, ok := f.places.ResolveArrondissement(a)
 		if !ok {
 			return &ParamError{Param: "arrondissement", Value: a, Code: "unknown_arrondissement", Reason: fmt.Sprintf("%q is not an arrondissement", a)}
 		}
-		q.Arrondissements[i] = aa.Code
+		p.located[levelArrondissement].union(f.area("arr", aa.Code))
 	}
-	for i, p := range q.Provinces {
-		pp, ok := places.ResolveProvince(p)
+	for _, pr := range q.Provinces {
+		pp, ok := f.places.ResolveProvince(pr)
 		if !ok {
-			return &ParamError{Param: "province", Value: p, Code: "unknown_province", Reason: fmt.Sprintf("%q is not a province", p)}
+			return &ParamError{Param: "province", Value: pr, Code: "unknown_province", Reason: fmt.Sprintf("%q is not a province", pr)}
 		}
-		q.Provinces[i] = pp.Code
+		p.located[levelProvince].union(f.area("prov", pp.Code))
 	}
-	if q.Page == 0 {
-		q.Page = 1
+	for _, r := range q.Regions {
+		rr, ok := f.places.ResolveRegion(r)
+		if !ok {
+			return &ParamError{Param: "region", Value: r, Code: "unknown_region", Reason: fmt.Sprintf("%q is not a region", r)}
+		}
+		p.located[levelRegion].union(f.area("reg", rr.Code))
 	}
-	if q.Page < 1 || q.Page > 10000 {
-		return &ParamError{Param: "page", Code: "range", Reason: "must lie between 1 and 10000"}
-	}
-	if q.PerPage == 0 {
-		q.PerPage = DefaultPerPage
-	}
-	if q.PerPage < 1 || q.PerPage > MaxPerPage {
-		return &ParamError{Param: "per_page", Code: "range", Reason: fmt.Sprintf("must lie between 1 and %d", MaxPerPage)}
+	for level, values := range [][]string{q.Municipalities, q.Arrondissements, q.Provinces, q.Regions} {
+		p.hasLocated[level] = len(values) > 0
 	}
 	return nil
 }
 
-// FacetValue is one value of a facet with the number of matching suppliers.
-type FacetValue struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
+// resolvePoint reads "lat,lon", a postcode or a municipality.
+func (f *facts) resolvePoint(text string) (point, error) {
+	if lat, lon, ok := strings.Cut(text, ","); ok {
+		la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
+		lo, err2 := strconv.ParseFloat(strings.TrimSpace(lon), 64)
+		if err1 != nil || err2 != nil || la < -90 || la > 90 || lo < -180 || lo > 180 {
+			return point{}, &ParamError{Param: "near", Value: text, Code: "invalid_point", Reason: "is not a latitude,longitude pair"}
+		}
+		return point{la, lo, true}, nil
+	}
+	m, ok := f.places.ResolveMunicipality(text)
+	if !ok {
+		return point{}, &ParamError{Param: "near", Value: text, Code: "unknown_place", Reason: fmt.Sprintf("%q is not a postcode, a Flemish or Brussels municipality, or latitude,longitude", text)}
+	}
+	return f.placePoint(text, m), nil
 }
 
-// Result is a page of hits with the total and the facet counts.
-type Result struct {
-	Total   uint64                  `json:"total"`
-	Page    int                     `json:"page"`
-	PerPage int                     `json:"per_page"`
-	Hits    []Hit                   `json:"hits"`
-	Facets  map[string][]FacetValue `json:"facets"`
+// placePoint is the point of a postcode when text is one, else the
+// municipality's.
+func (f *facts) placePoint(text string, m data.Municipality) point {
+	if pc, ok := f.places.Postcode(text); ok {
+		return point{pc.Lat, pc.Lon, true}
+	}
+	return point{m.Lat, m.Lon, true}
 }
 
-// Facet names.
-const (
-	FacetKind     = "kind"
-	FacetTask     = "task"
-	FacetProvince = "province"
-)
 
-var facetFields = map[string]string{FacetKind: fieldKind, FacetTask: fieldTasks, FacetProvince: fieldProvince}
-
-// Search runs a resolved query.
-func (x *Index) Search(q Query) (*Result, error) {
-	x.rw.RLock()
-	defer x.rw.RUnlock()
-	if x.bleve == nil {
-		return nil, ErrClosed
-	}
-	bq, err := x.buildQuery(q)
-	if err != nil {
-		return nil, err
-	}
-	req := bleve.NewSearchRequestOptions(bq, q.PerPage, (q.Page-1)*q.PerPage, false)
-	req.Fields = []string{fieldHit}
-	if q.Text == "" {
-		req.SortBy([]string{fieldNameSort, "_id"})
-	} else {
-		req.SortBy([]string{"-_score", fieldNameSort, "_id"})
-	}
-	for name, field := range facetFields {
-		req.AddFacet(name, bleve.NewFacetRequest(field, 100))
-	}
-	res, err := x.bleve.Search(req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	out := &Result{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string][]FacetValue{}}
-	for _, h := range res.Hits {
-		hit, err := decodeHit(h)
-		if err != nil {
-			return nil, err
-		}
-		out.Hits = append(out.Hits, hit)
-	}
-	for name, fr := range res.Facets {
-		values := []FacetValue{}
-		if fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				values = append(values, FacetValue{Value: t.Term, Count: t.Count})
-			}
-		}
-		sort.SliceStable(values, func(i, j int) bool {
-			if values[i].Count != values[j].Count {
-				return values[i].Count > values[j].Count
-			}
-			return values[i].Value < values[j].Value
-		})
-		out.Facets[name] = values
-	}
-	return out, nil
-}
-
-func decodeHit(h *search.DocumentMatch) (Hit, error) {
-	raw, _ := h.Fields[fieldHit].(string)
-	var hit Hit
-	if err := json.Unmarshal([]byte(raw), &hit); err != nil {
-		return Hit{}, fmt.Errorf("hit %s: %w", h.ID, err)
-	}
-	if h.Score == h.Score { // not NaN
-		hit.Score = h.Score
-	}
-	return hit, nil
-}
-
-func (x *Index) buildQuery(q Query) (query.Query, error) {
-	var must []query.Query
-	if q.Text != "" {
-		tq, err := x.textQuery(q.Text)
-		if err != nil {
-			return nil, err
-		}
-		if tq != nil {
-			must = append(must, tq)
-		}
-	}
-	for _, f := range []struct {
-		field  string
-		values []string
-	}{
-		{fieldTasks, q.Tasks}, {fieldKind, q.Kinds}, {fieldMunicipality, q.Municipalities},
-		{fieldArrondissement, q.Arrondissements}, {fieldProvince, q.Provinces},
-	} {
-		if len(f.values) > 0 {
-			must = append(must, anyOf(f.field, f.values))
-		}
-	}
-	if len(must) == 0 {
-		return bleve.NewMatchAllQuery(), nil
-	}
-	return bleve.NewConjunctionQuery(must...), nil
-}
-
-// anyOf matches documents whose keyword field holds one of the values.
-func anyOf(field string, values []string) query.Query {
-	terms := make([]query.Query, len(values))
-	for i, v := range values {
-		t := bleve.NewTermQuery(v)
-		t.SetField(field)
-		terms[i] = t
-	}
-	return bleve.NewDisjunctionQuery(terms...)
-}
-
-// textFields are searched by free text, with their weights.
-var textFields = []struct {
-	name  string
-	boost float64
-}{{fieldName, 3}, {fieldTaskLabels, 2}, {fieldPlaceNames, 1.5}, {fieldDescription, 1}}
-
-// textQuery requires every word of the text to appear in at least one of the
-// text fields, so "schoonmaak gent" finds cleaners in Ghent. Words that the
-// analyzer drops (stop words) are left out rather than matching nothing.
-func (x *Index) textQuery(text string) (query.Query, error) {
-	analyzer := x.bleve.Mapping().AnalyzerNamed(DutchFolded)
-	if analyzer == nil {
-		return nil, fmt.Errorf("analyzer %s missing", DutchFolded)
-	}
-	var words []query.Query
-	for _, w := range strings.Fields(text) {
-		if len(analyzer.Analyze([]byte(w))) == 0 {
-			continue
-		}
-		var fields []query.Query
-		for _, f := range textFields {
-			m := bleve.NewMatchQuery(w)
-			m.SetField(f.name)
-			m.Analyzer = DutchFolded
-			m.SetBoost(f.boost)
-			fields = append(fields, m)
-		}
-		words = append(words, bleve.NewDisjunctionQuery(fields...))
-	}
-	if len(words) == 0 {
-		return nil, nil
-	}
-	return bleve.NewConjunctionQuery(words...), nil
-}
+func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -35,7 +35,19 @@ type Deps struct {
 	Places *data.Gazetteer
 	Tasks  *data.Taxonomy
 	Log    *slog.Logger
+	// Now is the clock; the reference date of searches is its day.
+	Now func() time.Time
+	// TileURL is the map tile template ({z}/{x}/{y}); TileAttribution is
+	// the credit the tile provider asks for.
+	TileURL         string
+	TileAttribution string
 }
+
+// Default map tiles: the OpenStreetMap tile server.
+const (
+	DefaultTileURL         = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	DefaultTileAttribution = "© OpenStreetMap contributors"
+)
 
 // server holds the dependencies the handlers share.
 type server struct {
@@ -48,6 +60,12 @@ type server struct {
 func New(d Deps) (*fiber.App, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.TileURL == "" {
+		d.TileURL, d.TileAttribution = DefaultTileURL, DefaultTileAttribution
 	}
 	cat, err := LoadCatalog()
 	if err != nil {
@@ -73,8 +91,10 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
-	app.Get("/api/v1/suppliers", s.apiSearchSuppliers)
-	app.Get("/api/v1/suppliers/:id", s.apiGetSupplier)
+	app.Get("/api/openapi.json", s.openAPI)
+	for _, r := range s.apiRoutes() {
+		app.Add(r.Method, r.Path, r.handler)
+	}
 	app.Get("/", s.searchPage)
 	app.Get("/leveranciers/:id", s.supplierPage)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
@@ -129,6 +149,9 @@ func (s *server) lang(c *fiber.Ctx) string {
 	c.Locals("lang", l)
 	return l
 }
+
+// today is the reference date of searches.
+func (s *server) today() directory.Date { return directory.DateOf(s.Now()) }
 
 func (s *server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})

@@ -54,7 +54,8 @@ func (c *Catalog) T(lang, key string, args ...any) string {
 			return key
 		}
 	}
-	if len(args) == 0 {
+	// A message may leave out an argument that another language uses.
+	if len(args) == 0 || !strings.Contains(msg, "%") {
 		return msg
 	}
 	return fmt.Sprintf(msg, args...)

@@ -2,12 +2,12 @@ package ui
 
 import (
 	"errors"
+	"html/template"
 	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/verken/verken/directory"
 	"github.com/verken/verken/search"
 )
 
@@ -18,55 +18,13 @@ func queryValues(c *fiber.Ctx) url.Values {
 	return v
 }
 
-// bindSearch reads a search from the query parameters, for page and API
-// alike. Repeated parameters are alternatives within one filter.
-func bindSearch(v url.Values) (search.Query, error) {
-	multi := func(name string) []string {
-		var out []string
-		for _, s := range v[name] {
-			if s != "" {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	q := search.Query{
-		Text:            v.Get("q"),
-		Tasks:           multi("task"),
-		Kinds:           multi("kind"),
-		Municipalities:  multi("municipality"),
-		Arrondissements: multi("arrondissement"),
-		Provinces:       multi("province"),
-	}
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"page", &q.Page}, {"per_page", &q.PerPage}} {
-		if s := v.Get(p.name); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				return q, &search.ParamError{Param: p.name, Value: s, Code: "not_a_number", Reason: "is not a whole number"}
-			}
-			if n < 1 {
-				return q, &search.ParamError{Param: p.name, Value: s, Code: "range", Reason: "must be 1 or more"}
-			}
-			*p.dst = n
-		}
-	}
-	return q, nil
-}
-
-// runSearch binds, resolves and runs a search.
-func (s *server) runSearch(v url.Values) (search.Query, *search.Result, error) {
-	q, err := bindSearch(v)
-	if err == nil {
-		err = q.Resolve(s.Places, s.Tasks)
-	}
+// runSearch binds and runs a search.
+func (s *server) runSearch(v url.Values) (*search.Result, error) {
+	q, err := bindSearch(v, s.today())
 	if err != nil {
-		return q, nil, err
+		return nil, err
 	}
-	res, err := s.Index.Search(q)
-	return q, res, err
+	return s.Index.Search(q)
 }
 
 // apiHit is a search hit as the API gives it.
@@ -75,48 +33,111 @@ type apiHit struct {
 	URL string `json:"url"`
 }
 
-func (s *server) apiSearchSuppliers(c *fiber.Ctx) error {
-	_, res, err := s.runSearch(queryValues(c))
+// apiSearchResult is the body of GET /api/v1/suppliers.
+type apiSearchResult struct {
+	Total   int      `json:"total"`
+	Page    int      `json:"page"`
+	PerPage int      `json:"per_page"`
+	Sort    string   `json:"sort"`
+	Hits    []apiHit `json:"hits"`
+	// Facets counts, per filter, the matching suppliers per value; a
+	// filter's own counts ignore that filter (disjunctive facets).
+	Facets map[string]map[string]int `json:"facets"`
+}
+
+// paramErrorJSON answers a bad parameter with 400 and what is wrong.
+func paramErrorJSON(c *fiber.Ctx, err error) (bool, error) {
 	var pe *search.ParamError
 	if errors.As(err, &pe) {
-		return c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_parameter", Param: pe.Param, Value: pe.Value, Reason: pe.Reason})
+		return true, c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_parameter", Param: pe.Param, Value: pe.Value, Reason: pe.Reason})
 	}
-	if err != nil {
+	return false, err
+}
+
+func (s *server) apiSearchSuppliers(c *fiber.Ctx) error {
+	res, err := s.runSearch(queryValues(c))
+	if handled, err := paramErrorJSON(c, err); handled || err != nil {
 		return err
 	}
-	hits := make([]apiHit, len(res.Hits))
+	out := apiSearchResult{Total: res.Total, Page: res.Page, PerPage: res.PerPage, Sort: res.Sort,
+		Hits: make([]apiHit, len(res.Hits)), Facets: map[string]map[string]int{}}
 	for i, h := range res.Hits {
-		hits[i] = apiHit{Hit: h, URL: "/api/v1/suppliers/" + url.PathEscape(h.ID)}
+		out.Hits[i] = apiHit{Hit: h, URL: "/api/v1/suppliers/" + url.PathEscape(h.ID)}
 	}
-	facets := map[string]map[string]int{}
 	for name, values := range res.Facets {
 		m := map[string]int{}
 		for _, v := range values {
 			m[v.Value] = v.Count
 		}
-		facets[name] = m
+		out.Facets[name] = m
 	}
-	return c.JSON(fiber.Map{"total": res.Total, "page": res.Page, "per_page": res.PerPage, "hits": hits, "facets": facets})
+	return c.JSON(out)
+}
+
+// maxMapSites bounds the markers of one map.
+const maxMapSites = 5000
+
+// apiSitesResult is the body of GET /api/v1/suppliers/sites.
+type apiSitesResult struct {
+	Total     int           `json:"total"`     // matching suppliers
+	Truncated bool          `json:"truncated"` // more sites than maxMapSites
+	Sites     []search.Site `json:"sites"`
+}
+
+func (s *server) apiSearchSites(c *fiber.Ctx) error {
+	q, err := bindSearch(queryValues(c), s.today())
+	if err == nil {
+		var out apiSitesResult
+		out.Sites, out.Total, err = s.Index.Sites(q, maxMapSites+1)
+		if err == nil {
+			if len(out.Sites) > maxMapSites {
+				out.Sites, out.Truncated = out.Sites[:maxMapSites], true
+			}
+			if out.Sites == nil {
+				out.Sites = []search.Site{}
+			}
+			return c.JSON(out)
+		}
+	}
+	_, err = paramErrorJSON(c, err)
+	return err
 }
 
 // searchView is what the search page shows.
 type searchView struct {
-	Query     search.Query
 	Raw       url.Values // the request's parameters, to keep the form filled in
 	Result    *search.Result
+	Hits      []hitView
 	Error     string
-	Options   filterOptions
+	Filters   filterView
+	Sorts     []choice
 	Pages     int
 	PrevURL   string
 	NextURL   string
 	HasFilter bool
+	MapView   bool
+	ListURL   string
+	MapURL    string
+	SitesURL  string
+	ExportCSV string
+	ExportXLS string
+	TileURL   string
+	TileAttr  string
+}
+
+// hitView is a hit with its highlighted parts trusted as HTML: the search
+// package escaped the text and added only <mark>.
+type hitView struct {
+	search.Hit
+	NameMarked        template.HTML
+	DescriptionMarked template.HTML
 }
 
 func (s *server) searchPage(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	raw := queryValues(c)
-	q, res, err := s.runSearch(raw)
-	v := searchView{Query: q, Raw: raw, Result: res}
+	res, err := s.runSearch(raw)
+	v := searchView{Raw: raw, Result: res, MapView: raw.Get("view") == "map", TileURL: s.TileURL, TileAttr: s.TileAttribution}
 	status := fiber.StatusOK
 	var pe *search.ParamError
 	switch {
@@ -126,18 +147,66 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	v.HasFilter = len(raw) > 0
-	v.Options = s.filterOptions(lang, res)
-	if res != nil && res.Total > 0 {
-		v.Pages = int((res.Total + uint64(res.PerPage) - 1) / uint64(res.PerPage))
-		if res.Page > 1 {
-			v.PrevURL = withParam(raw, "page", strconv.Itoa(res.Page-1))
+	params := withoutUIParams(raw)
+	v.HasFilter = len(params) > 0
+	v.Filters = s.filterView(lang, raw, res)
+	v.Sorts = s.sortChoices(lang, raw)
+	v.ListURL = "/?" + withParams(raw, map[string]string{"view": ""})
+	v.MapURL = "/?" + withParams(raw, map[string]string{"view": "map", "page": ""})
+	v.SitesURL = "/api/v1/suppliers/sites?" + params.Encode()
+	v.ExportCSV = "/api/v1/suppliers/export.csv?" + withParams(params, map[string]string{"page": "", "per_page": ""})
+	v.ExportXLS = "/api/v1/suppliers/export.xlsx?" + withParams(params, map[string]string{"page": "", "per_page": ""})
+	if res != nil {
+		for _, h := range res.Hits {
+			v.Hits = append(v.Hits, hitView{Hit: h, NameMarked: template.HTML(h.NameHTML), DescriptionMarked: template.HTML(h.DescriptionHTML)})
 		}
-		if res.Page < v.Pages {
-			v.NextURL = withParam(raw, "page", strconv.Itoa(res.Page+1))
+		if res.Total > 0 {
+			v.Pages = (res.Total + res.PerPage - 1) / res.PerPage
+			if res.Page > 1 {
+				v.PrevURL = "/?" + withParams(raw, map[string]string{"page": strconv.Itoa(res.Page - 1)})
+			}
+			if res.Page < v.Pages {
+				v.NextURL = "/?" + withParams(raw, map[string]string{"page": strconv.Itoa(res.Page + 1)})
+			}
 		}
 	}
 	return s.render(c, status, "search", s.catalog.T(lang, "nav.search"), v)
+}
+
+// withoutUIParams drops the parameters that only the page uses.
+func withoutUIParams(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		if k == "view" || k == "lang" {
+			continue
+		}
+		for _, x := range vs {
+			if x != "" {
+				out[k] = append(out[k], x)
+			}
+		}
+	}
+	return out
+}
+
+// withParams encodes v with some parameters set, or removed when empty.
+func withParams(v url.Values, set map[string]string) string {
+	out := url.Values{}
+	for k, vs := range v {
+		for _, x := range vs {
+			if x != "" {
+				out[k] = append(out[k], x)
+			}
+		}
+	}
+	for k, x := range set {
+		if x == "" {
+			out.Del(k)
+		} else {
+			out.Set(k, x)
+		}
+	}
+	return out.Encode()
 }
 
 // paramMessage explains a bad parameter in the user's language.
@@ -145,74 +214,10 @@ func (s *server) paramMessage(lang string, pe *search.ParamError) string {
 	reason := pe.Reason
 	if key := "reason." + pe.Code; s.catalog.Has(key) {
 		reason = s.catalog.T(lang, key, pe.Value)
-		if pe.Value == "" {
-			reason = s.catalog.T(lang, key)
-		}
 	}
 	label := pe.Param
 	if key := "filter." + pe.Param; s.catalog.Has(key) {
 		label = s.catalog.T(lang, key)
 	}
 	return s.catalog.T(lang, "error.param", label, reason)
-}
-
-func withParam(v url.Values, name, value string) string {
-	out := url.Values{}
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	out.Set(name, value)
-	return "/?" + out.Encode()
-}
-
-// option is one choice of a filter with its facet count.
-type option struct {
-	Value, Label string
-	Count        int
-	HasCount     bool
-}
-
-type optionGroup struct {
-	Label   string
-	Options []option
-}
-
-type filterOptions struct {
-	Tasks     []optionGroup
-	Kinds     []option
-	Provinces []option
-}
-
-// filterOptions lists the filter choices with their counts in the current
-// result.
-func (s *server) filterOptions(lang string, res *search.Result) filterOptions {
-	counts := func(facet string) map[string]int {
-		m := map[string]int{}
-		if res != nil {
-			for _, v := range res.Facets[facet] {
-				m[v.Value] = v.Count
-			}
-		}
-		return m
-	}
-	var fo filterOptions
-	taskCounts := counts(search.FacetTask)
-	for _, g := range s.Tasks.Groups() {
-		og := optionGroup{Label: g.Name.In(lang)}
-		for _, t := range s.Tasks.Tasks() {
-			if t.Group == g.ID {
-				og.Options = append(og.Options, option{Value: t.ID, Label: t.Name.In(lang), Count: taskCounts[t.ID], HasCount: res != nil})
-			}
-		}
-		fo.Tasks = append(fo.Tasks, og)
-	}
-	kindCounts := counts(search.FacetKind)
-	for _, k := range directory.Kinds {
-		fo.Kinds = append(fo.Kinds, option{Value: string(k), Label: s.catalog.T(lang, "kind."+string(k)), Count: kindCounts[string(k)], HasCount: res != nil})
-	}
-	provCounts := counts(search.FacetProvince)
-	for _, p := range s.Places.Provinces() {
-		fo.Provinces = append(fo.Provinces, option{Value: p.Code, Label: p.Name.In(lang), Count: provCounts[p.Code], HasCount: res != nil})
-	}
-	return fo
 }

@@ -1,0 +1,303 @@
+package search
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"github.com/verken/verken/data"
+	"github.com/verken/verken/directory"
+)
+
+// The catalogue keeps, in memory, the facts of every supplier that the
+// structured filters, the facets and the sorts need, in a compact form. Bleve
+// answers free text; the catalogue answers everything else. This is what
+// makes the correlation rule exact and cheap: an offer's task, capacity,
+// lead time, availability and service area are tested together, per offer,
+// which an inverted index of supplier documents cannot do. Like the index,
+// it is rebuilt from the store and follows the store's change feed.
+
+// maxMunicipalities bounds the gazetteer so that a set of municipalities is
+// a fixed-size bit set (Flanders, Brussels and Wallonia together hold 581).
+const maxMunicipalities = 640
+
+// placeSet is a set of municipalities by ordinal in the gazetteer.
+type placeSet [maxMunicipalities / 64]uint64
+
+func (s *placeSet) add(i int)          { s[i/64] |= 1 << (i % 64) }
+func (s *placeSet) has(i int) bool     { return s[i/64]&(1<<(i%64)) != 0 }
+func (s *placeSet) union(o *placeSet) {
+	for i := range s {
+		s[i] |= o[i]
+	}
+}
+func (s *placeSet) intersects(o *placeSet) bool {
+	for i := range s {
+		if s[i]&o[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// site is where a supplier works, as the filters need it.
+type site struct {
+	municipality int // ordinal
+	lat, lon     float64
+}
+
+// offerFacts are the facts of one offer.
+type offerFacts struct {
+	task          uint8 // ordinal in the taxonomy
+	group         uint8
+	atClientSite  bool
+	anywhere      bool // no service area given: wherever the client is
+	freeFTE       float64
+	availableFrom int32 // days since the epoch; 0 when now
+	leadWeeks     int32
+	maxContract   float64 // 0 when not given
+	serves        placeSet
+}
+
+// recognitionSpan is when a recognition is valid, in days since the epoch.
+type recognitionSpan struct{ from, to int32 } // to 0: open-ended
+
+// entry is one supplier in the catalogue.
+type entry struct {
+	hit         Hit // the result row, without the per-query fields
+	description string
+	kind        uint8 // ordinal in directory.Kinds
+	social      bool
+	sites       []site
+	located     placeSet
+	targets     uint32 // bit per directory.TargetGroups
+	cooperation uint32 // bit per directory.CooperationModes
+	share       float64
+	recognised  []recognitionSpan
+	confirmed   int32 // day
+	updated     int64 // unix seconds
+	nameKey     []byte
+	offers      []offerFacts
+}
+
+// recognisedOn reports whether a recognition is valid on day d.
+func (e *entry) recognisedOn(d int32) bool {
+	for _, r := range e.recognised {
+		if r.from <= d && (r.to == 0 || d <= r.to) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReservedMinShare is the least share of target-group workers (art. 20 of
+// Directive 2014/24/EU, art. 15 of the law of 17 June 2016) for a reserved
+// contract, besides a valid recognition.
+const ReservedMinShare = 30
+
+func (e *entry) reservedOn(d int32) bool {
+	return e.share >= ReservedMinShare && e.recognisedOn(d)
+}
+
+// dayOf counts days since the Unix epoch.
+func dayOf(t time.Time) int32 {
+	if t.IsZero() {
+		return 0
+	}
+	y, m, d := t.Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+func dateDay(d directory.Date) int32 { return dayOf(d.Time()) }
+
+// facts turns suppliers into catalogue entries. Its tables are built once:
+// the municipalities of every arrondissement, province and region.
+type facts struct {
+	places   *data.Gazetteer
+	tasks    *data.Taxonomy
+	taskOrd  map[string]int
+	groupOrd map[string]int
+	areas    map[string]*placeSet // "arr:11", "prov:ANT", "reg:VLG"
+	// placeOrd maps a municipality ordinal to the ordinal of its
+	// arrondissement, province and region in the gazetteer's lists.
+	placeOrd [3][]int
+	collator *collate.Collator
+}
+
+func newFacts(places *data.Gazetteer, tasks *data.Taxonomy) (*facts, error) {
+	if len(places.Municipalities()) > maxMunicipalities {
+		return nil, fmt.Errorf("gazetteer holds %d municipalities, the catalogue at most %d", len(places.Municipalities()), maxMunicipalities)
+	}
+	if len(tasks.Tasks()) > 64 || len(tasks.Groups()) > 32 || len(directory.TargetGroups) > 32 || len(directory.CooperationModes) > 32 {
+		return nil, fmt.Errorf("taxonomy or code lists too long for the catalogue")
+	}
+	f := &facts{places: places, tasks: tasks, taskOrd: map[string]int{}, groupOrd: map[string]int{},
+		areas: map[string]*placeSet{}, collator: collate.New(language.Dutch, collate.IgnoreCase, collate.Loose)}
+	for i, t := range tasks.Tasks() {
+		f.taskOrd[t.ID] = i
+	}
+	for i, g := range tasks.Groups() {
+		f.groupOrd[g.ID] = i
+	}
+	for i, m := range places.Municipalities() {
+		for level, ord := range []int{
+			slices.IndexFunc(places.Arrondissements(), func(a data.Arrondissement) bool { return a.Code == m.Arrondissement }),
+			slices.IndexFunc(places.Provinces(), func(p data.Province) bool { return p.Code == m.Province }),
+			slices.IndexFunc(places.Regions(), func(r data.Region) bool { return r.Code == m.Region }),
+		} {
+			f.placeOrd[level] = append(f.placeOrd[level], ord)
+		}
+		for _, k := range []string{"arr:" + m.Arrondissement, "prov:" + m.Province, "reg:" + m.Region} {
+			s := f.areas[k]
+			if s == nil {
+				s = new(placeSet)
+				f.areas[k] = s
+			}
+			s.add(i)
+		}
+	}
+	return f, nil
+}
+
+// area returns the municipalities of an arrondissement, province or region.
+func (f *facts) area(level, code string) *placeSet {
+	if s := f.areas[level+":"+code]; s != nil {
+		return s
+	}
+	return new(placeSet)
+}
+
+func (f *facts) entry(s *directory.Supplier) *entry {
+	e := &entry{
+		hit: Hit{ID: s.ID, Name: s.Name, Kind: string(s.Kind), Sector: sector(s.Kind), FreeFTE: s.FreeFTE(),
+			UpdatedAt: s.UpdatedAt, ConfirmedAt: s.ConfirmedAt, Demo: s.Demo,
+			TargetGroupShare: s.TargetGroupShare},
+		description: s.Description,
+		kind:        uint8(slices.Index(directory.Kinds, s.Kind)),
+		social:      s.Kind.SocialEconomy(),
+		share:       s.TargetGroupShare,
+		confirmed:   dayOf(s.ConfirmedAt),
+		updated:     s.UpdatedAt.Unix(),
+		nameKey:     f.collator.KeyFromString(new(collate.Buffer), s.Name),
+	}
+	e.nameKey = slices.Clone(e.nameKey)
+	for _, tg := range s.TargetGroups {
+		if i := slices.Index(directory.TargetGroups, tg); i >= 0 {
+			e.targets |= 1 << i
+		}
+	}
+	for _, c := range s.Cooperation {
+		if i := slices.Index(directory.CooperationModes, c); i >= 0 {
+			e.cooperation |= 1 << i
+		}
+	}
+	for _, r := range s.Recognitions {
+		e.recognised = append(e.recognised, recognitionSpan{from: dateDay(r.ValidFrom), to: dateDay(r.ValidTo)})
+	}
+	for i, st := range s.Sites {
+		ord, ok := f.places.MunicipalityOrdinal(st.Municipality)
+		if !ok {
+			continue
+		}
+		e.sites = append(e.sites, site{municipality: ord, lat: st.Lat, lon: st.Lon})
+		e.located.add(ord)
+		if i == 0 {
+			m := f.places.Municipalities()[ord]
+			e.hit.Postcode, e.hit.Municipality, e.hit.MunicipalityNIS, e.hit.Province = st.Postcode, m.Name.NL, m.NIS, m.Province
+		}
+	}
+	for _, o := range s.Offers {
+		t, ok := f.tasks.Task(o.Task)
+		if !ok {
+			continue
+		}
+		of := offerFacts{
+			task: uint8(f.taskOrd[t.ID]), group: uint8(f.groupOrd[t.Group]),
+			atClientSite: o.AtClientSite, anywhere: o.ServiceArea.Empty(),
+			freeFTE: o.FreeFTE, availableFrom: dateDay(o.AvailableFrom), leadWeeks: int32(o.LeadTimeWeeks),
+			maxContract: o.MaxContractEUR,
+		}
+		f.serviceArea(&of.serves, s, o)
+		e.offers = append(e.offers, of)
+		if !slices.Contains(e.hit.Tasks, t.ID) {
+			e.hit.Tasks = append(e.hit.Tasks, t.ID)
+		}
+	}
+	return e
+}
+
+// serviceArea collects the municipalities an offer serves: those named, those
+// of its arrondissements, provinces and regions, and those whose centre lies
+// within its radius of the offer's site (or of every site when it names none).
+func (f *facts) serviceArea(dst *placeSet, s *directory.Supplier, o directory.Offer) {
+	a := o.ServiceArea
+	for _, nis := range a.Municipalities {
+		if i, ok := f.places.MunicipalityOrdinal(nis); ok {
+			dst.add(i)
+		}
+	}
+	for _, c := range a.Arrondissements {
+		dst.union(f.area("arr", c))
+	}
+	for _, c := range a.Provinces {
+		dst.union(f.area("prov", c))
+	}
+	for _, c := range a.Regions {
+		dst.union(f.area("reg", c))
+	}
+	if a.RadiusKm <= 0 {
+		return
+	}
+	centres := s.Sites
+	if st, ok := s.Site(o.SiteID); ok {
+		centres = []directory.Site{st}
+	}
+	for i, m := range f.places.Municipalities() {
+		for _, c := range centres {
+			if data.DistanceKm(c.Lat, c.Lon, m.Lat, m.Lon) <= a.RadiusKm {
+				dst.add(i)
+				break
+			}
+		}
+	}
+}
+
+// catalogue holds the entries by ordinal; deleted ordinals are reused.
+type catalogue struct {
+	entries []*entry
+	byID    map[string]int32
+	free    []int32
+}
+
+func newCatalogue() *catalogue { return &catalogue{byID: map[string]int32{}} }
+
+func (c *catalogue) put(e *entry) {
+	if i, ok := c.byID[e.hit.ID]; ok {
+		c.entries[i] = e
+		return
+	}
+	var i int32
+	if n := len(c.free); n > 0 {
+		i, c.free = c.free[n-1], c.free[:n-1]
+		c.entries[i] = e
+	} else {
+		i = int32(len(c.entries))
+		c.entries = append(c.entries, e)
+	}
+	c.byID[e.hit.ID] = i
+}
+
+func (c *catalogue) remove(id string) {
+	i, ok := c.byID[id]
+	if !ok {
+		return
+	}
+	c.entries[i] = nil
+	delete(c.byID, id)
+	c.free = append(c.free, i)
+}
+
+func (c *catalogue) len() int { return len(c.byID) }

@@ -1,0 +1,446 @@
+package search
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/verken/verken/data"
+	"github.com/verken/verken/directory"
+)
+
+// Place levels of the "located in" filters.
+const (
+	levelMunicipality = iota
+	levelArrondissement
+	levelProvince
+	levelRegion
+)
+
+// filter identifies one filter of a query; its facet has the same name as
+// its parameter. Filters before firstOfferFilter test the supplier; the
+// others test an offer, and must all hold for the same offer.
+type filter uint
+
+const (
+	filterKind filter = iota
+	filterSector
+	filterReserved
+	filterTargetGroup
+	filterCooperation
+	filterMunicipality
+	filterArrondissement
+	filterProvince
+	filterRegion
+	filterNear
+	filterFresh
+	filterTask
+	filterTaskGroup
+	filterCPV
+	filterServes
+	filterMinFTE
+	filterAvailableBy
+	filterMaxLead
+	filterMinContract
+	filterAtClientSite
+	filterCount
+
+	firstOfferFilter = filterTask
+)
+
+// Facet names: the names of the parameters they count values of.
+var facetNames = [filterCount]string{
+	filterKind: "kind", filterSector: "sector", filterReserved: "reserved", filterTargetGroup: "target_group",
+	filterCooperation: "cooperation", filterMunicipality: "municipality", filterArrondissement: "arrondissement",
+	filterProvince: "province", filterRegion: "region", filterFresh: "fresh", filterTask: "task",
+	filterTaskGroup: "task_group", filterMinFTE: "min_fte", filterAvailableBy: "available_by",
+	filterMaxLead: "max_lead_weeks", filterMinContract: "min_contract_eur", filterAtClientSite: "at_client_site",
+}
+
+// Thresholds offered as facet values of the range filters.
+var (
+	fteSteps      = []float64{0.5, 1, 2, 5, 10}
+	leadSteps     = []int32{0, 2, 4, 8}
+	contractSteps = []float64{25000, 50000, 100000, 250000, 500000}
+	availableDays = []int32{0, 28, 91} // from the reference date
+)
+
+// active lists the filters a plan uses, as bits.
+func (p *plan) active() uint32 {
+	var m uint32
+	set := func(f filter, on bool) {
+		if on {
+			m |= 1 << f
+		}
+	}
+	set(filterKind, p.kinds != 0)
+	set(filterSector, p.sector != "")
+	set(filterReserved, p.q.Reserved)
+	set(filterTargetGroup, p.targets != 0)
+	set(filterCooperation, p.cooperation != 0)
+	set(filterMunicipality, p.hasLocated[levelMunicipality])
+	set(filterArrondissement, p.hasLocated[levelArrondissement])
+	set(filterProvince, p.hasLocated[levelProvince])
+	set(filterRegion, p.hasLocated[levelRegion])
+	set(filterNear, p.near.ok)
+	set(filterFresh, p.q.Fresh)
+	set(filterTask, p.hasTasks[0])
+	set(filterTaskGroup, p.hasTasks[1])
+	set(filterCPV, p.hasTasks[2])
+	set(filterServes, p.serves >= 0)
+	set(filterMinFTE, p.minFTE > 0)
+	set(filterAvailableBy, p.availableBy != 0)
+	set(filterMaxLead, p.hasMaxLead)
+	set(filterMinContract, p.minContract > 0)
+	set(filterAtClientSite, p.atClientSite)
+	return m
+}
+
+const offerFilters = (uint32(1)<<filterCount - 1) &^ (uint32(1)<<firstOfferFilter - 1)
+
+// supplierFails returns the supplier filters e fails, as bits; it stops
+// early once two fail, since such a supplier counts nowhere.
+func (p *plan) supplierFails(e *entry, active uint32) (failed uint32, distance float64) {
+	distance = math.NaN()
+	fail := func(f filter) bool {
+		failed |= 1 << f
+		return bits.OnesCount32(failed) > 1
+	}
+	if active&(1<<filterKind) != 0 && p.kinds&(1<<e.kind) == 0 && fail(filterKind) {
+		return
+	}
+	if active&(1<<filterSector) != 0 && (p.sector == "social") != e.social && fail(filterSector) {
+		return
+	}
+	if active&(1<<filterReserved) != 0 && !e.reservedOn(p.today) && fail(filterReserved) {
+		return
+	}
+	if active&(1<<filterTargetGroup) != 0 && p.targets&e.targets == 0 && fail(filterTargetGroup) {
+		return
+	}
+	if active&(1<<filterCooperation) != 0 && p.cooperation&e.cooperation == 0 && fail(filterCooperation) {
+		return
+	}
+	for level := range p.located {
+		f := filterMunicipality + filter(level)
+		if active&(1<<f) != 0 && !p.located[level].intersects(&e.located) && fail(f) {
+			return
+		}
+	}
+	if active&(1<<filterFresh) != 0 && e.confirmed < p.staleBefore && fail(filterFresh) {
+		return
+	}
+	if active&(1<<filterNear) != 0 {
+		distance = nearestSite(e, p.near, p.radiusKm)
+		if !(distance <= p.radiusKm) && fail(filterNear) {
+			return
+		}
+	}
+	return
+}
+
+// nearestSite returns the distance in km from pt to e's nearest site, or
+// +Inf when none lies within limit; a flat-earth bound skips the
+// great-circle formula for sites that are clearly too far.
+func nearestSite(e *entry, pt point, limit float64) float64 {
+	best := math.Inf(1)
+	kmPerLon := 111.32 * math.Cos(pt.lat*math.Pi/180)
+	for _, s := range e.sites {
+		dy := (s.lat - pt.lat) * 110.57
+		dx := (s.lon - pt.lon) * kmPerLon
+		if dx*dx+dy*dy > (limit*1.05+1)*(limit*1.05+1) {
+			continue
+		}
+		if d := data.DistanceKm(pt.lat, pt.lon, s.lat, s.lon); d < best {
+			best = d
+		}
+	}
+	return best
+}
+
+// offerFails returns the offer filters o fails, as bits.
+func (p *plan) offerFails(o *offerFacts, active uint32) (failed uint32) {
+	for i := range p.tasks {
+		if p.hasTasks[i] && p.tasks[i]&(1<<o.task) == 0 {
+			failed |= 1 << (filterTask + filter(i))
+		}
+	}
+	if active&(1<<filterServes) != 0 && !o.anywhere && !o.serves.has(p.serves) {
+		failed |= 1 << filterServes
+	}
+	if active&(1<<filterMinFTE) != 0 && o.freeFTE < p.minFTE {
+		failed |= 1 << filterMinFTE
+	}
+	if active&(1<<filterAvailableBy) != 0 && o.availableFrom > p.availableBy {
+		failed |= 1 << filterAvailableBy
+	}
+	if active&(1<<filterMaxLead) != 0 && o.leadWeeks > p.maxLead {
+		failed |= 1 << filterMaxLead
+	}
+	if active&(1<<filterMinContract) != 0 && o.maxContract < p.minContract {
+		failed |= 1 << filterMinContract
+	}
+	if active&(1<<filterAtClientSite) != 0 && !o.atClientSite {
+		failed |= 1 << filterAtClientSite
+	}
+	return failed
+}
+
+// offerValues gathers, over some offers of one supplier, the values the
+// offer facets count.
+type offerValues struct {
+	any         bool
+	tasks       uint64
+	groups      uint32
+	maxFTE      float64
+	minLead     int32
+	maxContract float64
+	minFrom     int32
+	atClient    bool
+	fte         float64 // free FTE summed
+}
+
+func (v *offerValues) add(o *offerFacts) {
+	if !v.any {
+		v.any, v.minLead, v.minFrom = true, math.MaxInt32, math.MaxInt32
+	}
+	v.tasks |= 1 << o.task
+	v.groups |= 1 << o.group
+	v.maxFTE = max(v.maxFTE, o.freeFTE)
+	v.minLead = min(v.minLead, o.leadWeeks)
+	v.maxContract = max(v.maxContract, o.maxContract)
+	v.minFrom = min(v.minFrom, o.availableFrom)
+	v.atClient = v.atClient || o.atClientSite
+	v.fte += o.freeFTE
+}
+
+func (v *offerValues) merge(o *offerValues) offerValues {
+	if !v.any {
+		return *o
+	}
+	if !o.any {
+		return *v
+	}
+	return offerValues{any: true, tasks: v.tasks | o.tasks, groups: v.groups | o.groups,
+		maxFTE: max(v.maxFTE, o.maxFTE), minLead: min(v.minLead, o.minLead),
+		maxContract: max(v.maxContract, o.maxContract), minFrom: min(v.minFrom, o.minFrom),
+		atClient: v.atClient || o.atClient, fte: v.fte + o.fte}
+}
+
+// match is a supplier that passes every filter of a query.
+type match struct {
+	e        *entry
+	score    float64
+	distance float64 // NaN when the query has no place
+	fte      float64 // free FTE of the offers that match
+	stale    bool
+	reserved bool
+}
+
+// counter counts facet values; each value counts a supplier once.
+type counter struct {
+	counts [filterCount][]int
+	munis  map[int]int
+}
+
+func newCounter(f *facts) *counter {
+	c := &counter{munis: map[int]int{}}
+	sizes := [filterCount]int{
+		filterKind: len(directory.Kinds), filterSector: 2, filterReserved: 1,
+		filterTargetGroup: len(directory.TargetGroups), filterCooperation: len(directory.CooperationModes),
+		filterArrondissement: len(f.places.Arrondissements()), filterProvince: len(f.places.Provinces()),
+		filterRegion: len(f.places.Regions()), filterFresh: 1, filterTask: len(f.tasks.Tasks()),
+		filterTaskGroup: len(f.tasks.Groups()), filterMinFTE: len(fteSteps), filterAvailableBy: len(availableDays),
+		filterMaxLead: len(leadSteps), filterMinContract: len(contractSteps), filterAtClientSite: 1,
+	}
+	for i, n := range sizes {
+		c.counts[i] = make([]int, n)
+	}
+	return c
+}
+
+// countSupplier counts the values of supplier filter f for e.
+func (c *counter) countSupplier(f filter, e *entry, p *plan, x *facts) {
+	n := c.counts[f]
+	switch f {
+	case filterKind:
+		n[e.kind]++
+	case filterSector:
+		if e.social {
+			n[0]++
+		} else {
+			n[1]++
+		}
+	case filterReserved:
+		if e.reservedOn(p.today) {
+			n[0]++
+		}
+	case filterTargetGroup:
+		countBits(n, uint64(e.targets))
+	case filterCooperation:
+		countBits(n, uint64(e.cooperation))
+	case filterFresh:
+		if e.confirmed >= p.staleBefore {
+			n[0]++
+		}
+	case filterMunicipality, filterArrondissement, filterProvince, filterRegion:
+		var seen [8]int
+		k := 0
+		for _, s := range e.sites {
+			v := x.placeValue(f, s.municipality)
+			dup := false
+			for _, u := range seen[:min(k, len(seen))] {
+				dup = dup || u == v
+			}
+			if dup || v < 0 {
+				continue
+			}
+			if k < len(seen) {
+				seen[k] = v
+			}
+			k++
+			if f == filterMunicipality {
+				c.munis[v]++
+			} else {
+				n[v]++
+			}
+		}
+	}
+}
+
+// countOffers counts the values of offer filter f over the offers in v.
+func (c *counter) countOffers(f filter, v *offerValues, p *plan) {
+	if !v.any {
+		return
+	}
+	n := c.counts[f]
+	switch f {
+	case filterTask:
+		countBits(n, v.tasks)
+	case filterTaskGroup:
+		countBits(n, uint64(v.groups))
+	case filterMinFTE:
+		for i, s := range fteSteps {
+			if v.maxFTE >= s {
+				n[i]++
+			}
+		}
+	case filterAvailableBy:
+		for i, d := range availableDays {
+			if v.minFrom <= p.today+d {
+				n[i]++
+			}
+		}
+	case filterMaxLead:
+		for i, w := range leadSteps {
+			if v.minLead <= w {
+				n[i]++
+			}
+		}
+	case filterMinContract:
+		for i, s := range contractSteps {
+			if v.maxContract >= s {
+				n[i]++
+			}
+		}
+	case filterAtClientSite:
+		if v.atClient {
+			n[0]++
+		}
+	}
+}
+
+func countBits(n []int, set uint64) {
+	for set != 0 {
+		i := bits.TrailingZeros64(set)
+		n[i]++
+		set &= set - 1
+	}
+}
+
+// placeValue is the ordinal of the municipality's municipality,
+// arrondissement, province or region.
+func (f *facts) placeValue(level filter, municipality int) int {
+	if level == filterMunicipality {
+		return municipality
+	}
+	return f.placeOrd[level-filterArrondissement][municipality]
+}
+
+// evaluate runs a plan over the candidates (every supplier when all is
+// true) and returns the matches; with counting, it also counts every facet
+// the disjunctive way: a filter's own facet is counted as if that filter
+// were not set, every other facet over the matches.
+func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c *counter) []match {
+	active := p.active()
+	offerActive := active&offerFilters != 0
+	var out []match
+	visit := func(e *entry, score float64) {
+		failed, distance := p.supplierFails(e, active)
+		if bits.OnesCount32(failed) > 1 {
+			return
+		}
+		var full offerValues
+		var only [filterCount]offerValues
+		matched := !offerActive
+		for i := range e.offers {
+			o := &e.offers[i]
+			of := uint32(0)
+			if offerActive {
+				of = p.offerFails(o, active)
+			}
+			switch {
+			case of == 0:
+				matched = true
+				full.add(o)
+			case c != nil && failed == 0 && bits.OnesCount32(of) == 1:
+				only[bits.TrailingZeros32(of)].add(o)
+			}
+		}
+		if c != nil {
+			switch {
+			case failed != 0 && matched:
+				c.countSupplier(filter(bits.TrailingZeros32(failed)), e, p, f)
+			case failed == 0:
+				for g := firstOfferFilter; g < filterCount; g++ {
+					if matched || only[g].any {
+						v := full.merge(&only[g])
+						c.countOffers(g, &v, p)
+					}
+				}
+				if matched {
+					for g := filterKind; g < firstOfferFilter; g++ {
+						c.countSupplier(g, e, p, f)
+					}
+				}
+			}
+		}
+		if failed != 0 || !matched {
+			return
+		}
+		fte := full.fte
+		if !offerActive {
+			fte = e.hit.FreeFTE
+		}
+		out = append(out, match{e: e, score: score, distance: distance, fte: fte, stale: e.confirmed < p.staleBefore, reserved: e.reservedOn(p.today)})
+	}
+	if all {
+		for _, e := range cat.entries {
+			if e != nil {
+				visit(e, 0)
+			}
+		}
+	} else {
+		for _, cd := range cands {
+			if e := cat.entries[cd.ord]; e != nil {
+				visit(e, cd.score)
+			}
+		}
+	}
+	return out
+}
+
+// candidate is a supplier that matched the free text, with its score.
+type candidate struct {
+	ord   int32
+	score float64
+}

@@ -1,0 +1,277 @@
+package search
+
+import (
+	"bytes"
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/verken/verken/directory"
+)
+
+// FacetValue is one value of a facet with the number of matching suppliers
+// that have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Result is a page of hits with the total and the facet counts.
+type Result struct {
+	Total   int                     `json:"total"`
+	Page    int                     `json:"page"`
+	PerPage int                     `json:"per_page"`
+	Sort    string                  `json:"sort"`
+	Hits    []Hit                   `json:"hits"`
+	Facets  map[string][]FacetValue `json:"facets"`
+}
+
+// maxMunicipalityFacet bounds the municipality facet to its largest values.
+const maxMunicipalityFacet = 50
+
+// Search runs a query: the free text through Bleve, every other filter, the
+// facets and the sort through the catalogue.
+func (x *Index) Search(q Query) (*Result, error) {
+	x.rw.RLock()
+	defer x.rw.RUnlock()
+	p, matches, c, err := x.run(q, true)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Total: len(matches), Page: p.q.Page, PerPage: p.q.PerPage, Sort: p.sort, Facets: x.facets(p, c)}
+	from := min(len(matches), (p.q.Page-1)*p.q.PerPage)
+	to := min(len(matches), from+p.q.PerPage)
+	sortMatches(p, matches, to)
+	page := matches[from:to]
+	res.Hits = make([]Hit, len(page))
+	descriptions := make([]string, len(page))
+	for i := range page {
+		res.Hits[i] = page[i].hit()
+		descriptions[i] = page[i].e.description
+	}
+	if p.q.Text != "" {
+		if err := x.highlight(p.q.Text, res.Hits, descriptions); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// All returns every match of q in the query's order, for exports; limit
+// bounds how many.
+func (x *Index) All(q Query, limit int) ([]Hit, int, error) {
+	x.rw.RLock()
+	defer x.rw.RUnlock()
+	p, matches, _, err := x.run(q, false)
+	if err != nil {
+		return nil, 0, err
+	}
+	n := min(len(matches), limit)
+	sortMatches(p, matches, n)
+	out := make([]Hit, n)
+	for i := range out {
+		out[i] = matches[i].hit()
+	}
+	return out, len(matches), nil
+}
+
+// Site is a matching supplier's site, for the map.
+type Site struct {
+	SupplierID   string  `json:"supplier_id"`
+	Name         string  `json:"name"`
+	Kind         string  `json:"kind"`
+	Municipality string  `json:"municipality"`
+	Lat          float64 `json:"lat"`
+	Lon          float64 `json:"lon"`
+}
+
+// Sites returns the sites of every match of q, at most limit, and how many
+// suppliers matched.
+func (x *Index) Sites(q Query, limit int) ([]Site, int, error) {
+	x.rw.RLock()
+	defer x.rw.RUnlock()
+	p, matches, _, err := x.run(q, false)
+	if err != nil {
+		return nil, 0, err
+	}
+	sortMatches(p, matches, len(matches))
+	var out []Site
+	for _, m := range matches {
+		for _, s := range m.e.sites {
+			if len(out) == limit {
+				return out, len(matches), nil
+			}
+			out = append(out, Site{SupplierID: m.e.hit.ID, Name: m.e.hit.Name, Kind: m.e.hit.Kind,
+				Municipality: x.facts.places.Municipalities()[s.municipality].Name.NL, Lat: s.lat, Lon: s.lon})
+		}
+	}
+	return out, len(matches), nil
+}
+
+// run resolves q and evaluates it; the caller holds x.rw.
+func (x *Index) run(q Query, count bool) (*plan, []match, *counter, error) {
+	if x.bleve == nil {
+		return nil, nil, nil, ErrClosed
+	}
+	p, err := x.facts.resolve(q)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	all := true
+	var cands []candidate
+	if p.q.Text != "" {
+		var filters bool
+		cands, filters, err = x.textCandidates(p.q.Text)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		all = !filters
+	}
+	var c *counter
+	if count {
+		c = newCounter(x.facts)
+	}
+	matches := x.facts.evaluate(p, x.cat, cands, all, c)
+	if p.from.ok {
+		for i := range matches {
+			if math.IsNaN(matches[i].distance) || p.from != p.near {
+				matches[i].distance = nearestSite(matches[i].e, p.from, math.Inf(1))
+			}
+		}
+	}
+	return p, matches, c, nil
+}
+
+// hit is the result row of a match.
+func (m *match) hit() Hit {
+	h := m.e.hit
+	h.Tasks = slices.Clip(h.Tasks)
+	h.Score = m.score
+	h.MatchingFTE = m.fte
+	h.Stale = m.stale
+	h.Reserved = m.reserved
+	if !math.IsNaN(m.distance) && !math.IsInf(m.distance, 0) {
+		d := math.Round(m.distance*10) / 10
+		h.DistanceKm = &d
+	}
+	return h
+}
+
+// sortMatches orders the first n matches as the plan asks. Stale profiles
+// rank below fresh ones in the relevance order; every order ends on the
+// Dutch collation of the name and the id, so pages are stable.
+func sortMatches(p *plan, ms []match, n int) {
+	byName := func(a, b *match) int {
+		if c := bytes.Compare(a.e.nameKey, b.e.nameKey); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.e.hit.ID, b.e.hit.ID)
+	}
+	var less func(a, b *match) int
+	switch p.sort {
+	case SortName:
+		less = byName
+	case SortDistance:
+		less = func(a, b *match) int { return cmp.Or(cmp.Compare(a.distance, b.distance), byName(a, b)) }
+	case SortCapacity:
+		less = func(a, b *match) int { return cmp.Or(cmp.Compare(b.fte, a.fte), byName(a, b)) }
+	case SortUpdated:
+		less = func(a, b *match) int { return cmp.Or(cmp.Compare(b.e.updated, a.e.updated), byName(a, b)) }
+	default:
+		less = func(a, b *match) int {
+			return cmp.Or(compareBool(a.stale, b.stale), cmp.Compare(b.score, a.score), byName(a, b))
+		}
+	}
+	sortTop(ms, n, func(a, b match) int { return less(&a, &b) })
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// sortTop puts the n smallest elements first, in order; cheaper than a full
+// sort when a page is a small part of many matches.
+func sortTop[T any](s []T, n int, cmpFn func(a, b T) int) {
+	if n >= len(s)/4 || len(s) < 256 {
+		slices.SortFunc(s, cmpFn)
+		return
+	}
+	// Keep a sorted prefix of n; a new element enters when it beats the last.
+	top := s[:n]
+	slices.SortFunc(top, cmpFn)
+	for i := n; i < len(s); i++ {
+		if n == 0 || cmpFn(s[i], top[n-1]) >= 0 {
+			continue
+		}
+		j, _ := slices.BinarySearchFunc(top, s[i], cmpFn)
+		v := s[i]
+		s[i] = top[n-1]
+		copy(top[j+1:], top[j:n-1])
+		top[j] = v
+	}
+}
+
+// facets turns the counter into facet values, in the order of the
+// reference lists; values a buyer picked are kept even at zero.
+func (x *Index) facets(p *plan, c *counter) map[string][]FacetValue {
+	out := map[string][]FacetValue{}
+	list := func(f filter, values []string) {
+		fv := make([]FacetValue, len(values))
+		for i, v := range values {
+			fv[i] = FacetValue{Value: v, Count: c.counts[f][i]}
+		}
+		out[facetNames[f]] = fv
+	}
+	kinds := make([]string, len(directory.Kinds))
+	for i, k := range directory.Kinds {
+		kinds[i] = string(k)
+	}
+	list(filterKind, kinds)
+	list(filterSector, []string{"social", "regular"})
+	list(filterReserved, []string{"true"})
+	list(filterTargetGroup, directory.TargetGroups)
+	list(filterCooperation, directory.CooperationModes)
+	list(filterFresh, []string{"true"})
+	list(filterAtClientSite, []string{"true"})
+	codes := func(n int, code func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = code(i)
+		}
+		return out
+	}
+	g := x.facts.places
+	list(filterArrondissement, codes(len(g.Arrondissements()), func(i int) string { return g.Arrondissements()[i].Code }))
+	list(filterProvince, codes(len(g.Provinces()), func(i int) string { return g.Provinces()[i].Code }))
+	list(filterRegion, codes(len(g.Regions()), func(i int) string { return g.Regions()[i].Code }))
+	t := x.facts.tasks
+	list(filterTask, codes(len(t.Tasks()), func(i int) string { return t.Tasks()[i].ID }))
+	list(filterTaskGroup, codes(len(t.Groups()), func(i int) string { return t.Groups()[i].ID }))
+	list(filterMinFTE, codes(len(fteSteps), func(i int) string { return fmtFloat(fteSteps[i]) }))
+	list(filterMaxLead, codes(len(leadSteps), func(i int) string { return strconv.Itoa(int(leadSteps[i])) }))
+	list(filterMinContract, codes(len(contractSteps), func(i int) string { return fmtFloat(contractSteps[i]) }))
+	list(filterAvailableBy, codes(len(availableDays), func(i int) string { return p.q.Today.AddDays(int(availableDays[i])).String() }))
+
+	var munis []FacetValue
+	for ord, n := range c.munis {
+		munis = append(munis, FacetValue{Value: g.Municipalities()[ord].NIS, Count: n})
+	}
+	slices.SortFunc(munis, func(a, b FacetValue) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value)) })
+	if len(munis) > maxMunicipalityFacet {
+		munis = munis[:maxMunicipalityFacet]
+	}
+	for ord, m := range g.Municipalities() {
+		if p.located[levelMunicipality].has(ord) && !slices.ContainsFunc(munis, func(v FacetValue) bool { return v.Value == m.NIS }) {
+			munis = append(munis, FacetValue{Value: m.NIS})
+		}
+	}
+	out[facetNames[filterMunicipality]] = munis
+	return out
+}

@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/verken/verken/directory"
+)
+
+// maxExportRows bounds one export; a buyer who needs more narrows the search.
+const maxExportRows = 100000
+
+// exportColumns are the columns of an export, by message key.
+var exportColumns = []string{
+	"export.name", "export.enterprise_number", "export.kind", "export.sector", "export.municipality",
+	"export.postcode", "export.province", "export.tasks", "export.matching_fte", "export.free_fte",
+	"export.target_group_share", "export.reserved", "export.distance_km", "export.confirmed",
+	"export.to_confirm", "export.email", "export.phone", "export.website", "export.url",
+}
+
+// exportRow is one supplier of an export. Numbers stay numbers so that the
+// XLSX holds numeric cells; the CSV writes them with a decimal comma.
+type exportRow []any
+
+// exportRows runs the search without paging and joins each hit with the
+// supplier's contact details from the store.
+func (s *server) exportRows(c *fiber.Ctx, lang string) ([]exportRow, error) {
+	q, err := bindSearch(queryValues(c), s.today())
+	if err != nil {
+		return nil, err
+	}
+	hits, _, err := s.Index.All(q, maxExportRows)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	sups, err := s.Store.GetMany(ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*directory.Supplier, len(sups))
+	for i := range sups {
+		byID[sups[i].ID] = &sups[i]
+	}
+	yesNo := func(b bool) string {
+		if b {
+			return s.catalog.T(lang, "export.yes")
+		}
+		return s.catalog.T(lang, "export.no")
+	}
+	base := c.BaseURL()
+	rows := make([]exportRow, 0, len(hits))
+	for _, h := range hits {
+		sup := byID[h.ID]
+		if sup == nil { // deleted since the search
+			continue
+		}
+		tasks := make([]string, len(h.Tasks))
+		for i, t := range h.Tasks {
+			if tt, ok := s.Tasks.Task(t); ok {
+				tasks[i] = tt.Name.In(lang)
+			}
+		}
+		var distance any = ""
+		if h.DistanceKm != nil {
+			distance = *h.DistanceKm
+		}
+		province := h.Province
+		if p, ok := s.Places.Province(h.Province); ok {
+			province = p.Name.In(lang)
+		}
+		municipality := h.Municipality
+		if m, ok := s.Places.Municipality(h.MunicipalityNIS); ok {
+			municipality = m.Name.In(lang)
+		}
+		rows = append(rows, exportRow{
+			h.Name, directory.FormatEnterpriseNumber(sup.EnterpriseNumber), s.catalog.T(lang, "kind."+h.Kind),
+			s.catalog.T(lang, "sector."+h.Sector), municipality, h.Postcode, province, strings.Join(tasks, ", "),
+			h.MatchingFTE, h.FreeFTE, h.TargetGroupShare, yesNo(h.Reserved), distance,
+			h.ConfirmedAt.Format("2006-01-02"), yesNo(h.Stale), sup.Contact.Email, sup.Contact.Phone,
+			sup.Contact.Website, base + "/leveranciers/" + h.ID,
+		})
+	}
+	return rows, nil
+}
+
+func (s *server) header(lang string) []string {
+	out := make([]string, len(exportColumns))
+	for i, k := range exportColumns {
+		out[i] = s.catalog.T(lang, k)
+	}
+	return out
+}
+
+// exportCSV writes the result set as CSV that Excel opens correctly in
+// Belgium: UTF-8 with a byte-order mark, ';' between fields, decimal commas.
+func (s *server) exportCSV(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	rows, err := s.exportRows(c, lang)
+	if handled, err := paramErrorJSON(c, err); handled || err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	w.UseCRLF = true
+	if err := w.Write(s.header(lang)); err != nil {
+		return err
+	}
+	record := make([]string, len(exportColumns))
+	for _, r := range rows {
+		for i, v := range r {
+			switch x := v.(type) {
+			case float64:
+				record[i] = strings.Replace(fmtPlain(x), ".", ",", 1)
+			default:
+				record[i] = fmt.Sprint(x)
+			}
+		}
+		if err := w.Write(record); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="verken-leveranciers.csv"`)
+	return c.Send(buf.Bytes())
+}
+
+// exportXLSX writes the result set as an Excel workbook.
+func (s *server) exportXLSX(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	rows, err := s.exportRows(c, lang)
+	if handled, err := paramErrorJSON(c, err); handled || err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := s.catalog.T(lang, "export.sheet")
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	header := s.header(lang)
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = h
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, []any(r)); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="verken-leveranciers.xlsx"`)
+	return c.Send(buf.Bytes())
+}
+
+// fmtPlain writes a number without exponent or trailing zeros.
+func fmtPlain(v float64) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
+}

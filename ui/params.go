@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/verken/verken/data"
+	"github.com/verken/verken/directory"
+	"github.com/verken/verken/search"
+)
+
+// searchParam is one query parameter of a supplier search. The table of
+// them binds the search page and the API alike, and the OpenAPI document is
+// generated from it, so the three cannot drift apart.
+type searchParam struct {
+	Name  string
+	Type  string // "string", "number", "integer", "boolean" or "date"
+	Multi bool   // may be repeated: the values are alternatives
+	Doc   string
+	// Enum lists the allowed values, when the parameter has a fixed list.
+	Enum func(*data.Gazetteer, *data.Taxonomy) []string
+	set  func(q *search.Query, values []string) error
+}
+
+func strs[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// searchParams is every search parameter, in the order the docs list them.
+var searchParams = []searchParam{
+	{Name: "q", Type: "string", Doc: "Free text over names, descriptions, task and CPV labels and place names; typo-tolerant, the last word matches as a prefix.",
+		set: func(q *search.Query, v []string) error { q.Text = v[0]; return nil }},
+	{Name: "task", Type: "string", Multi: true, Doc: "Task type id.",
+		Enum: func(_ *data.Gazetteer, t *data.Taxonomy) []string {
+			var out []string
+			for _, x := range t.Tasks() {
+				out = append(out, x.ID)
+			}
+			return out
+		},
+		set: func(q *search.Query, v []string) error { q.Tasks = v; return nil }},
+	{Name: "task_group", Type: "string", Multi: true, Doc: "Task group id.",
+		Enum: func(_ *data.Gazetteer, t *data.Taxonomy) []string {
+			var out []string
+			for _, x := range t.Groups() {
+				out = append(out, x.ID)
+			}
+			return out
+		},
+		set: func(q *search.Query, v []string) error { q.TaskGroups = v; return nil }},
+	{Name: "cpv", Type: "string", Doc: "CPV code (8 digits, optional check digit): the task types mapped to it or to a code below it.",
+		set: func(q *search.Query, v []string) error { q.CPV = v[0]; return nil }},
+	{Name: "kind", Type: "string", Multi: true, Doc: "Supplier kind.",
+		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return strs(directory.Kinds) },
+		set:  func(q *search.Query, v []string) error { q.Kinds = v; return nil }},
+	{Name: "sector", Type: "string", Doc: "social: the social economy; regular: regular companies that cooperate with it.",
+		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return []string{"social", "regular"} },
+		set:  func(q *search.Query, v []string) error { q.Sector = v[0]; return nil }},
+	{Name: "reserved", Type: "boolean", Doc: "Only suppliers eligible for a reserved contract: a valid recognition and at least 30 % target-group workers.",
+		set: func(q *search.Query, v []string) (err error) { q.Reserved, err = parseBool("reserved", v[0]); return }},
+	{Name: "target_group", Type: "string", Multi: true, Doc: "Target group the supplier employs.",
+		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return directory.TargetGroups },
+		set:  func(q *search.Query, v []string) error { q.TargetGroups = v; return nil }},
+	{Name: "cooperation", Type: "string", Multi: true, Doc: "Cooperation mode the supplier is open to.",
+		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return directory.CooperationModes },
+		set:  func(q *search.Query, v []string) error { q.Cooperation = v; return nil }},
+	{Name: "municipality", Type: "string", Multi: true, Doc: "Has a site in this municipality: NIS code, postcode, current or former name.",
+		set: func(q *search.Query, v []string) error { q.Municipalities = v; return nil }},
+	{Name: "arrondissement", Type: "string", Multi: true, Doc: "Has a site in this arrondissement: NIS code or name.",
+		set: func(q *search.Query, v []string) error { q.Arrondissements = v; return nil }},
+	{Name: "province", Type: "string", Multi: true, Doc: "Has a site in this province (BRU: the Brussels-Capital Region).",
+		Enum: func(g *data.Gazetteer, _ *data.Taxonomy) []string {
+			var out []string
+			for _, p := range g.Provinces() {
+				out = append(out, p.Code)
+			}
+			return out
+		},
+		set: func(q *search.Query, v []string) error { q.Provinces = v; return nil }},
+	{Name: "region", Type: "string", Multi: true, Doc: "Has a site in this region.",
+		Enum: func(g *data.Gazetteer, _ *data.Taxonomy) []string {
+			var out []string
+			for _, r := range g.Regions() {
+				out = append(out, r.Code)
+			}
+			return out
+		},
+		set: func(q *search.Query, v []string) error { q.Regions = v; return nil }},
+	{Name: "serves", Type: "string", Doc: "An offer's service area covers this postcode or municipality.",
+		set: func(q *search.Query, v []string) error { q.Serves = v[0]; return nil }},
+	{Name: "near", Type: "string", Doc: "A site lies within radius_km of this postcode, municipality or \"lat,lon\".",
+		set: func(q *search.Query, v []string) error { q.Near = v[0]; return nil }},
+	{Name: "radius_km", Type: "number", Doc: "Radius for near, default 20, at most 300.",
+		set: func(q *search.Query, v []string) (err error) { q.RadiusKm, err = parseNumber("radius_km", v[0]); return }},
+	{Name: "min_fte", Type: "number", Doc: "An offer has at least this much free capacity (FTE, 38 h a week).",
+		set: func(q *search.Query, v []string) (err error) { q.MinFTE, err = parseNumber("min_fte", v[0]); return }},
+	{Name: "available_by", Type: "date", Doc: "An offer's capacity is free on or before this date.",
+		set: func(q *search.Query, v []string) (err error) { q.AvailableBy, err = parseDate("available_by", v[0]); return }},
+	{Name: "max_lead_weeks", Type: "integer", Doc: "An offer can start within this many weeks.",
+		set: func(q *search.Query, v []string) error {
+			n, err := parseInt("max_lead_weeks", v[0])
+			q.MaxLeadWeeks = &n
+			return err
+		}},
+	{Name: "min_contract_eur", Type: "number", Doc: "An offer can take a yearly contract of at least this value.",
+		set: func(q *search.Query, v []string) (err error) {
+			q.MinContractEUR, err = parseNumber("min_contract_eur", v[0])
+			return
+		}},
+	{Name: "at_client_site", Type: "boolean", Doc: "An offer's work can be done at the client's site.",
+		set: func(q *search.Query, v []string) (err error) { q.AtClientSite, err = parseBool("at_client_site", v[0]); return }},
+	{Name: "fresh", Type: "boolean", Doc: "Hide profiles not confirmed for more than 12 months.",
+		set: func(q *search.Query, v []string) (err error) { q.Fresh, err = parseBool("fresh", v[0]); return }},
+	{Name: "sort", Type: "string", Doc: "Order: relevance (default; fresh profiles first), distance (needs near or serves), capacity, updated, name.",
+		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return search.Sorts },
+		set:  func(q *search.Query, v []string) error { q.Sort = v[0]; return nil }},
+	{Name: "page", Type: "integer", Doc: "Page, from 1.",
+		set: func(q *search.Query, v []string) (err error) { q.Page, err = parseInt("page", v[0]); return }},
+	{Name: "per_page", Type: "integer", Doc: "Hits per page, 1 to 100; default 20.",
+		set: func(q *search.Query, v []string) (err error) { q.PerPage, err = parseInt("per_page", v[0]); return }},
+}
+
+// bindSearch reads a search from query parameters, for pages and API alike.
+// Empty values count as not given, so an untouched form field filters
+// nothing.
+func bindSearch(v url.Values, today directory.Date) (search.Query, error) {
+	q := search.Query{Today: today}
+	for _, p := range searchParams {
+		var values []string
+		for _, s := range v[p.Name] {
+			if s = strings.TrimSpace(s); s != "" {
+				values = append(values, s)
+			}
+		}
+		if len(values) == 0 {
+			continue
+		}
+		if !p.Multi {
+			values = values[:1]
+		}
+		if err := p.set(&q, values); err != nil {
+			return q, err
+		}
+	}
+	return q, nil
+}
+
+func parseNumber(name, s string) (float64, error) {
+	// People type decimal commas.
+	f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err != nil {
+		return 0, &search.ParamError{Param: name, Value: s, Code: "not_a_number", Reason: "is not a number"}
+	}
+	return f, nil
+}
+
+func parseInt(name, s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, &search.ParamError{Param: name, Value: s, Code: "not_a_whole_number", Reason: "is not a whole number"}
+	}
+	return n, nil
+}
+
+func parseBool(name, s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "true", "1", "on", "yes":
+		return true, nil
+	case "false", "0", "off", "no":
+		return false, nil
+	}
+	return false, &search.ParamError{Param: name, Value: s, Code: "not_a_boolean", Reason: "must be true or false"}
+}
+
+func parseDate(name, s string) (directory.Date, error) {
+	d, err := directory.ParseDate(s)
+	if err != nil {
+		return d, &search.ParamError{Param: name, Value: s, Code: "not_a_date", Reason: "is not a date (YYYY-MM-DD)"}
+	}
+	return d, nil
+}
