@@ -57,6 +57,8 @@ func (s *server) funcs() template.FuncMap {
 		"languages": func() []string { return Languages },
 		"langName":  func(lang string) string { return s.catalog.T(lang, "lang.name") },
 		"plusOne":   func(i int) int { return i + 1 },
+		"minus":     func(a, b int) int { return a - b },
+		"mul":       func(a, b int) int { return a * b },
 	}
 }
 

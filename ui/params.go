@@ -120,9 +120,9 @@ var searchParams = []searchParam{
 		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return search.Sorts },
 		set:  func(q *search.Query, v []string) error { q.Sort = v[0]; return nil }},
 	{Name: "page", Type: "integer", Doc: "Page, from 1.",
-		set: func(q *search.Query, v []string) (err error) { q.Page, err = parseInt("page", v[0]); return }},
+		set: func(q *search.Query, v []string) (err error) { q.Page, err = parseCount("page", v[0]); return }},
 	{Name: "per_page", Type: "integer", Doc: "Hits per page, 1 to 100; default 20.",
-		set: func(q *search.Query, v []string) (err error) { q.PerPage, err = parseInt("per_page", v[0]); return }},
+		set: func(q *search.Query, v []string) (err error) { q.PerPage, err = parseCount("per_page", v[0]); return }},
 }
 
 // bindSearch reads a search from query parameters, for pages and API alike.
@@ -165,6 +165,15 @@ func parseInt(name, s string) (int, error) {
 		return 0, &search.ParamError{Param: name, Value: s, Code: "not_a_whole_number", Reason: "is not a whole number"}
 	}
 	return n, nil
+}
+
+// parseCount reads a whole number of 1 or more.
+func parseCount(name, s string) (int, error) {
+	n, err := parseInt(name, s)
+	if err == nil && n < 1 {
+		err = &search.ParamError{Param: name, Value: s, Code: "range", Reason: "must be 1 or more"}
+	}
+	return n, err
 }
 
 func parseBool(name, s string) (bool, error) {

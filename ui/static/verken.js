@@ -1,8 +1,60 @@
-// Progressive enhancement only: the search form works without this file.
+// Progressive enhancement only: every page works without this file.
+
 // A changed filter submits the form at once, so a buyer sees the effect.
 document.addEventListener("change", function (ev) {
   var el = ev.target;
   if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) {
     el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
   }
+});
+
+// The map view: the matching sites as markers. The markers come from the
+// sites API with the page's own search parameters; the tiles are only a
+// background, so when they cannot load the markers still show.
+document.addEventListener("DOMContentLoaded", function () {
+  var el = document.getElementById("map");
+  var status = document.getElementById("map-status");
+  if (!el || !window.L) {
+    return;
+  }
+  var map = L.map(el, { scrollWheelZoom: false }).setView([50.95, 4.3], 8);
+  L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution }).addTo(map);
+  var say = function (label, n) {
+    if (status) {
+      status.textContent = label.replace("%d", n);
+    }
+  };
+  fetch(el.dataset.sites, { headers: { Accept: "application/json" } })
+    .then(function (r) {
+      if (!r.ok) {
+        throw new Error("HTTP " + r.status);
+      }
+      return r.json();
+    })
+    .then(function (body) {
+      var bounds = [];
+      body.sites.forEach(function (s) {
+        var popup = document.createElement("div");
+        var a = document.createElement("a");
+        a.href = "/leveranciers/" + encodeURIComponent(s.supplier_id);
+        a.textContent = s.name;
+        var place = document.createElement("div");
+        place.textContent = s.municipality;
+        popup.appendChild(a);
+        popup.appendChild(place);
+        L.circleMarker([s.lat, s.lon], { radius: 6, weight: 1, color: "#1d4f91", fillOpacity: 0.7, className: "site-marker" })
+          .bindPopup(popup)
+          .addTo(map);
+        bounds.push([s.lat, s.lon]);
+      });
+      if (bounds.length > 0) {
+        map.fitBounds(bounds, { padding: [20, 20], maxZoom: 13 });
+      }
+      el.dataset.markers = String(bounds.length);
+      say(body.truncated ? status.dataset.truncatedLabel : status.dataset.countLabel, bounds.length);
+    })
+    .catch(function () {
+      el.dataset.markers = "0";
+      say(status.dataset.failedLabel, 0);
+    });
 });
