@@ -27,8 +27,8 @@ const maxMunicipalities = 640
 // placeSet is a set of municipalities by ordinal in the gazetteer.
 type placeSet [maxMunicipalities / 64]uint64
 
-func (s *placeSet) add(i int)          { s[i/64] |= 1 << (i % 64) }
-func (s *placeSet) has(i int) bool     { return s[i/64]&(1<<(i%64)) != 0 }
+func (s *placeSet) add(i int)      { s[i/64] |= 1 << (i % 64) }
+func (s *placeSet) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
 func (s *placeSet) union(o *placeSet) {
 	for i := range s {
 		s[i] |= o[i]

@@ -96,22 +96,22 @@ type point struct {
 // plan is a query resolved against the reference tables: codes and
 // ordinals instead of what people typed.
 type plan struct {
-	q            Query
-	today        int32
-	staleBefore  int32
-	kinds        uint32 // bit per directory.Kinds
-	sector       string
-	targets      uint32
-	cooperation  uint32
-	located      [4]placeSet // by level: municipality, arrondissement, province, region
-	hasLocated   [4]bool
-	serves       int // municipality ordinal, -1 when not asked
-	near         point
-	radiusKm     float64
-	from         point // where distances are measured from
+	q           Query
+	today       int32
+	staleBefore int32
+	kinds       uint32 // bit per directory.Kinds
+	sector      string
+	targets     uint32
+	cooperation uint32
+	located     [4]placeSet // by level: municipality, arrondissement, province, region
+	hasLocated  [4]bool
+	serves      int // municipality ordinal, -1 when not asked
+	near        point
+	radiusKm    float64
+	from        point // where distances are measured from
 	// Task sets by filter (task, task_group, cpv): bit per task ordinal.
-	tasks    [3]uint64
-	hasTasks [3]bool
+	tasks        [3]uint64
+	hasTasks     [3]bool
 	minFTE       float64
 	availableBy  int32
 	maxLead      int32
@@ -338,6 +338,5 @@ func (f *facts) placePoint(text string, m data.Municipality) point {
 	}
 	return point{m.Lat, m.Lon, true}
 }
-
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

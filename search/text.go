@@ -37,8 +37,8 @@ func fuzziness(word string) int {
 }
 
 // textQuery requires every word of the text to appear in at least one text
-// field — stemmed (Dutch or French), with a typo, or, for the last word as
-// it is being typed, as the start of a word — so "schoonmaak gent" finds
+// field — stemmed (Dutch or French), with a typo, or, for the last word,
+// which a buyer may still be typing, as the start of a word — so "schoonmaak gent" finds
 // cleaners in Ghent and "groenondrhoud" finds groenonderhoud. Stop words
 // are left out rather than matching nothing. Exact matches weigh most.
 func (x *Index) textQuery(text string) (query.Query, error) {
@@ -48,7 +48,6 @@ func (x *Index) textQuery(text string) (query.Query, error) {
 		return nil, fmt.Errorf("analyzers missing from the index mapping")
 	}
 	words := strings.Fields(text)
-	typing := !strings.HasSuffix(text, " ")
 	var conj []query.Query
 	for i, w := range words {
 		if len(stems.Analyze([]byte(w))) == 0 {
@@ -64,7 +63,7 @@ func (x *Index) textQuery(text string) (query.Query, error) {
 		for _, tok := range plain.Analyze([]byte(w)) {
 			term := string(tok.Term)
 			fz := fuzziness(term)
-			last := typing && i == len(words)-1 && utf8.RuneCountInString(term) >= 2
+			last := i == len(words)-1 && utf8.RuneCountInString(term) >= 2
 			for _, f := range textFields {
 				if !f.loose {
 					continue
