@@ -111,6 +111,17 @@ func TestAPIBadParametersGet400(t *testing.T) {
 		"/api/v1/suppliers?kind=bakery":           "kind",
 		"/api/v1/suppliers?municipality=Atlantis": "municipality",
 		"/api/v1/suppliers?municipality=4000":     "municipality",
+		"/api/v1/suppliers?sort=distance":         "sort",
+		"/api/v1/suppliers?near=Atlantis":         "near",
+		"/api/v1/suppliers?serves=0000":           "serves",
+		"/api/v1/suppliers?min_fte=lots":          "min_fte",
+		"/api/v1/suppliers?min_fte=-1":            "min_fte",
+		"/api/v1/suppliers?available_by=tomorrow": "available_by",
+		"/api/v1/suppliers?reserved=maybe":        "reserved",
+		"/api/v1/suppliers?cpv=123":               "cpv",
+		"/api/v1/suppliers?sector=public":         "sector",
+		"/api/v1/suppliers?max_lead_weeks=1.5":    "max_lead_weeks",
+		"/api/v1/suppliers/sites?task=juggling":   "task",
 		"/api/v1/suppliers?province=Narnia":       "province",
 		"/api/v1/suppliers?arrondissement=99":     "arrondissement",
 		"/api/v1/suppliers?page=0":                "page",
@@ -180,5 +191,59 @@ func TestPagesSpeakDutchAndExplainBadInput(t *testing.T) {
 	code, html = body("/leveranciers/nope")
 	if code != 404 || !strings.Contains(html, "bestaat niet") {
 		t.Fatalf("unknown supplier page: %d", code)
+	}
+}
+
+// The OpenAPI document is generated from the routes and the parameter
+// table: every API route and every search parameter is in it.
+func TestOpenAPIDocumentDescribesTheAPI(t *testing.T) {
+	s := startServer(t, 3)
+	var doc struct {
+		OpenAPI string `json:"openapi"`
+		Paths   map[string]map[string]struct {
+			Parameters []struct {
+				Name string `json:"name"`
+				In   string `json:"in"`
+			} `json:"parameters"`
+			Responses map[string]any `json:"responses"`
+		} `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if code := s.get(t, "/api/openapi.json", &doc); code != 200 || doc.OpenAPI != "3.1.0" {
+		t.Fatalf("status %d, openapi %q", code, doc.OpenAPI)
+	}
+	search := doc.Paths["/api/v1/suppliers"]["get"]
+	var names []string
+	for _, p := range search.Parameters {
+		names = append(names, p.Name)
+	}
+	for _, want := range []string{"q", "task", "task_group", "cpv", "kind", "sector", "reserved", "target_group", "cooperation",
+		"municipality", "arrondissement", "province", "region", "serves", "near", "radius_km", "min_fte", "available_by",
+		"max_lead_weeks", "min_contract_eur", "at_client_site", "fresh", "sort", "page", "per_page"} {
+		if !strings.Contains(","+strings.Join(names, ",")+",", ","+want+",") {
+			t.Errorf("search parameter %s is not documented", want)
+		}
+	}
+	for _, path := range []string{"/api/v1/suppliers/sites", "/api/v1/suppliers/export.csv", "/api/v1/suppliers/export.xlsx", "/api/v1/suppliers/{id}"} {
+		if _, ok := doc.Paths[path]["get"]; !ok {
+			t.Errorf("%s is not documented", path)
+		}
+	}
+	if _, ok := search.Responses["400"]; !ok {
+		t.Error("the 400 answer of the search is not documented")
+	}
+	// The hit schema comes from the Go type, embedded fields included.
+	hit := doc.Components.Schemas["apiHit"].Properties
+	for _, f := range []string{"id", "url", "matching_fte", "distance_km", "stale", "reserved", "name_html"} {
+		if _, ok := hit[f]; !ok {
+			t.Errorf("hit schema lacks %s: %v", f, hit)
+		}
+	}
+	if _, ok := doc.Components.Schemas["Supplier"].Properties["offers"]; !ok {
+		t.Error("the supplier schema lacks offers")
 	}
 }

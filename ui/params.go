@@ -96,11 +96,17 @@ var searchParams = []searchParam{
 	{Name: "near", Type: "string", Doc: "A site lies within radius_km of this postcode, municipality or \"lat,lon\".",
 		set: func(q *search.Query, v []string) error { q.Near = v[0]; return nil }},
 	{Name: "radius_km", Type: "number", Doc: "Radius for near, default 20, at most 300.",
-		set: func(q *search.Query, v []string) (err error) { q.RadiusKm, err = parseNumber("radius_km", v[0]); return }},
+		set: func(q *search.Query, v []string) (err error) {
+			q.RadiusKm, err = parseNumber("radius_km", v[0])
+			return
+		}},
 	{Name: "min_fte", Type: "number", Doc: "An offer has at least this much free capacity (FTE, 38 h a week).",
 		set: func(q *search.Query, v []string) (err error) { q.MinFTE, err = parseNumber("min_fte", v[0]); return }},
 	{Name: "available_by", Type: "date", Doc: "An offer's capacity is free on or before this date.",
-		set: func(q *search.Query, v []string) (err error) { q.AvailableBy, err = parseDate("available_by", v[0]); return }},
+		set: func(q *search.Query, v []string) (err error) {
+			q.AvailableBy, err = parseDate("available_by", v[0])
+			return
+		}},
 	{Name: "max_lead_weeks", Type: "integer", Doc: "An offer can start within this many weeks.",
 		set: func(q *search.Query, v []string) error {
 			n, err := parseInt("max_lead_weeks", v[0])
@@ -113,7 +119,10 @@ var searchParams = []searchParam{
 			return
 		}},
 	{Name: "at_client_site", Type: "boolean", Doc: "An offer's work can be done at the client's site.",
-		set: func(q *search.Query, v []string) (err error) { q.AtClientSite, err = parseBool("at_client_site", v[0]); return }},
+		set: func(q *search.Query, v []string) (err error) {
+			q.AtClientSite, err = parseBool("at_client_site", v[0])
+			return
+		}},
 	{Name: "fresh", Type: "boolean", Doc: "Hide profiles not confirmed for more than 12 months.",
 		set: func(q *search.Query, v []string) (err error) { q.Fresh, err = parseBool("fresh", v[0]); return }},
 	{Name: "sort", Type: "string", Doc: "Order: relevance (default; fresh profiles first), distance (needs near or serves), capacity, updated, name.",
