@@ -38,7 +38,6 @@ type CPVCode struct {
 	Label Labels
 }
 
-
 var cpvFormat = regexp.MustCompile(`^\d{8}-\d$`)
 
 // LoadTaxonomy reads the embedded task taxonomy.

@@ -210,9 +210,6 @@ func (f *facts) resolve(q Query) (*plan, error) {
 		p.serves, _ = f.places.MunicipalityOrdinal(m.NIS)
 		p.from = f.placePoint(q.Serves, m)
 	}
-	if q.RadiusKm != 0 && q.Near == "" {
-		return nil, &ParamError{Param: "radius_km", Value: fmtFloat(q.RadiusKm), Code: "needs_near", Reason: "needs a place in near"}
-	}
 	if q.Near != "" {
 		pt, err := f.resolvePoint(q.Near)
 		if err != nil {

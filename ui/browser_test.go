@@ -1,13 +1,17 @@
 package ui_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -136,13 +140,151 @@ func TestBrowserSearchAndOpenSupplier(t *testing.T) {
 	// A filter change applies at once (progressive enhancement), and the
 	// URL keeps the search so that it can be shared.
 	p.do(chromedp.Navigate(s.URL+"/?q=schoonmaak"), chromedp.WaitVisible(chromedp.CSS("li.hit")))
-	// Choose as a person would: the value changes and the select says so.
-	p.eval(`(() => { const el = document.getElementById("f-kind"); el.value = "regulier";
-		el.dispatchEvent(new Event("change", {bubbles: true})); return 1 })()`)
+	p.do(chromedp.Click(chromedp.ID("f-kind-regulier")))
 	url := p.waitURL("kind=regulier")
-	p.do(chromedp.WaitReady(chromedp.CSS(`#f-kind option[value="regulier"][selected]`)))
+	p.do(chromedp.WaitReady(chromedp.CSS(`#f-kind-regulier:checked`)))
 	other := p.eval(`Array.from(document.querySelectorAll("li.hit .kind")).filter(e => e.textContent !== "Reguliere onderneming").length`)
 	if !strings.Contains(url, "kind=regulier") || other != 0 {
 		t.Fatalf("kind filter: url %s, %d hits of another kind", url, other)
 	}
 }
+
+// until polls a JavaScript condition until it holds; it suits pages that
+// the back button restores from the cache, where load events do not come.
+func (p page) until(cond string) {
+	p.t.Helper()
+	for p.eval(`(`+cond+`) ? 1 : 0`) != 1 {
+		select {
+		case <-p.ctx.Done():
+			p.t.Fatalf("waiting for %s: %v", cond, p.ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// count reads the number in "N leveranciers gevonden".
+func (p page) count() int {
+	p.t.Helper()
+	return p.eval(`parseInt(document.querySelector("h2.count").textContent, 10)`)
+}
+
+// facet reads the count shown beside a filter choice.
+func (p page) facet(id string) int {
+	p.t.Helper()
+	return p.eval(`(() => { const n = document.querySelector('label[for="` + id + `"] .n'); return n ? parseInt(n.textContent, 10) : -1 })()`)
+}
+
+// A buyer filters by task and province and sees the counts change, sorts
+// by distance, opens the map, and downloads the CSV.
+func TestBrowserFiltersSortMapAndExport(t *testing.T) {
+	s := startServer(t, 300)
+	p := page{t, browser(t)}
+	p.do(chromedp.Navigate(s.URL+"/"), chromedp.WaitReady(chromedp.CSS("footer.foot")))
+	all := p.count()
+
+	// Task: open its group, tick it; the total drops to the task's count.
+	cleaningCount := p.facet("f-task-office-cleaning")
+	p.eval(`(() => { document.getElementById("f-task-office-cleaning").closest("details").open = true; return 1 })()`)
+	antBefore := p.facet("f-province-ANT")
+	p.do(chromedp.Click(chromedp.ID("f-task-office-cleaning")))
+	p.waitURL("task=office-cleaning")
+	p.do(chromedp.WaitReady(chromedp.CSS("#f-task-office-cleaning:checked")))
+	withTask := p.count()
+	if withTask != cleaningCount || withTask >= all || withTask == 0 {
+		t.Fatalf("task filter: %d of %d, the facet promised %d", withTask, all, cleaningCount)
+	}
+	// The province counts now count cleaners only.
+	antCleaners := p.facet("f-province-ANT")
+	if antCleaners > antBefore || antCleaners < 1 {
+		t.Fatalf("Antwerp: %d before the task filter, %d after", antBefore, antCleaners)
+	}
+	ovl := p.facet("f-province-OVL")
+	p.do(chromedp.Click(chromedp.ID("f-province-OVL")))
+	shared := p.waitURL("province=OVL")
+	if strings.Contains(shared, "cpv=") || strings.Contains(shared, "sort=") {
+		t.Fatalf("the shared URL carries empty or default fields: %s", shared)
+	}
+	p.do(chromedp.WaitReady(chromedp.CSS("#f-province-OVL:checked")))
+	if n := p.count(); n != ovl {
+		t.Fatalf("province filter: %d hits, the facet promised %d", n, ovl)
+	}
+	// Disjunctive: the other provinces keep their counts, so the buyer can
+	// add one.
+	if n := p.facet("f-province-ANT"); n != antCleaners {
+		t.Fatalf("Antwerp's count changed from %d to %d when East Flanders was picked", antCleaners, n)
+	}
+	// The back button returns to the search before the province.
+	p.eval(`(() => { history.back(); return 1 })()`)
+	p.waitURL("/?task=office-cleaning")
+	p.until(`!document.getElementById("f-province-OVL").checked && document.querySelector("footer.foot") !== null`)
+	if n := p.count(); n != withTask {
+		t.Fatalf("back: %d hits, before the province filter %d", n, withTask)
+	}
+	// The shared URL opens the same search.
+	p.do(chromedp.Navigate(shared), chromedp.WaitReady(chromedp.CSS("footer.foot")))
+	if n := p.count(); n != ovl {
+		t.Fatalf("the shared URL finds %d, the search found %d", n, ovl)
+	}
+
+	// Sort by distance from Ghent.
+	p.do(chromedp.SendKeys(chromedp.ID("f-near"), "9000\n"))
+	p.waitURL("near=9000")
+	p.do(chromedp.WaitVisible(chromedp.CSS("li.hit")))
+	p.eval(`(() => { const el = document.getElementById("f-sort"); el.value = "distance";
+		el.dispatchEvent(new Event("change", {bubbles: true})); return 1 })()`)
+	p.waitURL("sort=distance")
+	p.do(chromedp.WaitVisible(chromedp.CSS("li.hit .distance")))
+	unordered := p.eval(`(() => { const d = Array.from(document.querySelectorAll("li.hit .distance")).map(e => parseFloat(e.textContent.replace(",", ".")));
+		let bad = 0; for (let i = 1; i < d.length; i++) if (d[i] < d[i-1]) bad++; return d.length < 2 ? -1 : bad })()`)
+	if unordered != 0 {
+		t.Fatalf("distance order broken (%d inversions; -1: fewer than two hits)", unordered)
+	}
+	total := p.count()
+
+	// The map: one marker per matching site, even though no tiles load here.
+	p.do(chromedp.Click(chromedp.ID("view-map")))
+	p.waitURL("view=map")
+	p.do(chromedp.WaitReady(chromedp.CSS("#map[data-markers]")))
+	markers := p.eval(`parseInt(document.getElementById("map").dataset.markers, 10)`)
+	drawn := p.eval(`document.querySelectorAll("#map path.site-marker").length`)
+	if markers < total || drawn != markers {
+		t.Fatalf("map: %d markers reported, %d drawn, %d suppliers", markers, drawn, total)
+	}
+	if st := p.text("#map-status"); !strings.Contains(st, "vestigingen op de kaart") {
+		t.Fatalf("map status %q", st)
+	}
+
+	// The CSV download holds every match.
+	dir := t.TempDir()
+	progress := chromedp.Events(p.ctx, cdpbrowser.DownloadProgress)
+	p.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: ptr(true)})
+		return err
+	}), chromedp.Click(chromedp.ID("export-csv")))
+	var file string
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("download: %v", err)
+		}
+		if ev.State == cdpbrowser.DownloadProgressStateCompleted {
+			file = filepath.Join(dir, ev.GUID)
+			break
+		}
+		if ev.State == cdpbrowser.DownloadProgressStateCanceled {
+			t.Fatal("the download was cancelled")
+		}
+	}
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil || len(rows)-1 != total {
+		t.Fatalf("downloaded CSV: %d rows for %d matches (%v)", len(rows)-1, total, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

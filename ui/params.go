@@ -95,7 +95,7 @@ var searchParams = []searchParam{
 		set: func(q *search.Query, v []string) error { q.Serves = v[0]; return nil }},
 	{Name: "near", Type: "string", Doc: "A site lies within radius_km of this postcode, municipality or \"lat,lon\".",
 		set: func(q *search.Query, v []string) error { q.Near = v[0]; return nil }},
-	{Name: "radius_km", Type: "number", Doc: "Radius for near, default 20, at most 300.",
+	{Name: "radius_km", Type: "number", Doc: "Radius in km for near, default 20, at most 300; ignored without near.",
 		set: func(q *search.Query, v []string) (err error) {
 			q.RadiusKm, err = parseNumber("radius_km", v[0])
 			return

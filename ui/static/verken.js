@@ -8,6 +8,40 @@ document.addEventListener("change", function (ev) {
   }
 });
 
+// A shared search URL should hold only what the buyer chose: empty fields,
+// the default sort and a radius without a place are left out.
+document.addEventListener("submit", function (ev) {
+  var form = ev.target;
+  if (form.id !== "search-form") {
+    return;
+  }
+  var near = form.elements.namedItem("near");
+  Array.prototype.forEach.call(form.elements, function (el) {
+    if (!el.name) {
+      return;
+    }
+    var unused = el.value === "" ||
+      (el.name === "sort" && el.value === "relevance") ||
+      (el.name === "radius_km" && near && near.value === "");
+    if (unused) {
+      el.disabled = true;
+    }
+  });
+});
+
+// Coming back with the back button may show the page as it was left: with
+// the box just ticked that led away from it, and the fields above disabled.
+// Put the form back to what the page's results answer.
+window.addEventListener("pageshow", function () {
+  var form = document.getElementById("search-form");
+  if (form) {
+    form.reset();
+    Array.prototype.forEach.call(form.elements, function (el) {
+      el.disabled = false;
+    });
+  }
+});
+
 // The map view: the matching sites as markers. The markers come from the
 // sites API with the page's own search parameters; the tiles are only a
 // background, so when they cannot load the markers still show.
