@@ -88,13 +88,13 @@ func (d documenter) document(s *directory.Supplier) map[string]interface{} {
 			}
 		}
 	}
+	all := append([]string{s.Name, s.Description}, taskLabels...)
+	all = append(all, placeNames...)
 	return map[string]interface{}{
-		fieldName:          s.Name,
-		fieldDescription:   s.Description,
-		fieldDescriptionFR: s.Description,
-		fieldTaskLabels:    taskLabels,
-		fieldTaskLabelsFR:  taskLabels,
-		fieldPlaceNames:    placeNames,
+		fieldName:   s.Name,
+		fieldText:   all,
+		fieldTextFR: append([]string{s.Description}, taskLabels...),
+		fieldWords:  all,
 	}
 }
 

@@ -239,13 +239,12 @@ type match struct {
 // counter counts facet values; each value counts a supplier once.
 type counter struct {
 	counts [filterCount][]int
-	munis  map[int]int
 }
 
 func newCounter(f *facts) *counter {
-	c := &counter{munis: map[int]int{}}
+	c := &counter{}
 	sizes := [filterCount]int{
-		filterKind: len(directory.Kinds), filterSector: 2, filterReserved: 1,
+		filterKind: len(directory.Kinds), filterSector: 2, filterMunicipality: len(f.places.Municipalities()), filterReserved: 1,
 		filterTargetGroup: len(directory.TargetGroups), filterCooperation: len(directory.CooperationModes),
 		filterArrondissement: len(f.places.Arrondissements()), filterProvince: len(f.places.Provinces()),
 		filterRegion: len(f.places.Regions()), filterFresh: 1, filterTask: len(f.tasks.Tasks()),
@@ -298,11 +297,7 @@ func (c *counter) countSupplier(f filter, e *entry, p *plan, x *facts) {
 				seen[k] = v
 			}
 			k++
-			if f == filterMunicipality {
-				c.munis[v]++
-			} else {
-				n[v]++
-			}
+			n[v]++
 		}
 	}
 }
@@ -380,7 +375,11 @@ func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c
 			return
 		}
 		var full offerValues
-		var only [filterCount]offerValues
+		// only[g] gathers the offers that fail offer filter g alone; only
+		// the entries whose bit is in onlySet hold anything (zeroing them
+		// all for every supplier would cost more than the rest).
+		var only [filterCount - firstOfferFilter]offerValues
+		var onlySet uint32
 		matched := !offerActive
 		for i := range e.offers {
 			o := &e.offers[i]
@@ -393,7 +392,11 @@ func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c
 				matched = true
 				full.add(o)
 			case c != nil && failed == 0 && bits.OnesCount32(of) == 1:
-				only[bits.TrailingZeros32(of)].add(o)
+				g := bits.TrailingZeros32(of) - int(firstOfferFilter)
+				if onlySet&(1<<g) == 0 {
+					only[g], onlySet = offerValues{}, onlySet|1<<g
+				}
+				only[g].add(o)
 			}
 		}
 		if c != nil {
@@ -402,9 +405,13 @@ func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c
 				c.countSupplier(filter(bits.TrailingZeros32(failed)), e, p, f)
 			case failed == 0:
 				for g := firstOfferFilter; g < filterCount; g++ {
-					if matched || only[g].any {
-						v := full.merge(&only[g])
+					k := g - firstOfferFilter
+					switch {
+					case onlySet&(1<<k) != 0:
+						v := full.merge(&only[k])
 						c.countOffers(g, &v, p)
+					case matched:
+						c.countOffers(g, &full, p)
 					}
 				}
 				if matched {

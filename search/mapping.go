@@ -16,7 +16,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the documents change shape;
 // an index of another version is rebuilt at start-up.
-const MappingVersion = "4"
+const MappingVersion = "5"
 
 // Analyzers. Bleve's own Dutch and French analyzers keep accents, so "cafe"
 // would not find "café"; ours fold them first.
@@ -28,14 +28,15 @@ const (
 	plainFolded = "plain_folded"
 )
 
-// Field names of a supplier document.
+// Field names of a supplier document. Free text searches few fields, each
+// a fixed cost per word: the name, which weighs most; all text, stemmed in
+// Dutch; the French text, stemmed in French; and all words unstemmed, for
+// typos and prefixes.
 const (
-	fieldName          = "name"
-	fieldDescription   = "description"
-	fieldDescriptionFR = "description_fr"
-	fieldTaskLabels    = "task_labels"
-	fieldTaskLabelsFR  = "task_labels_fr"
-	fieldPlaceNames    = "place_names"
+	fieldName   = "name"
+	fieldText   = "text"
+	fieldTextFR = "text_fr"
+	fieldWords  = "words"
 )
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
@@ -57,24 +58,20 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	im.DefaultAnalyzer = DutchFolded
 
-	text := func(analyzer string, vectors bool) *mapping.FieldMapping {
+	text := func(analyzer string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzer
 		f.Store = false
-		f.IncludeTermVectors = vectors
+		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
-	// Term vectors on name and description give the positions that the
-	// result list highlights.
-	doc.AddFieldMappingsAt(fieldName, text(DutchFolded, true))
-	doc.AddFieldMappingsAt(fieldDescription, text(DutchFolded, true))
-	doc.AddFieldMappingsAt(fieldDescriptionFR, text(FrenchFolded, true))
-	doc.AddFieldMappingsAt(fieldTaskLabels, text(DutchFolded, false))
-	doc.AddFieldMappingsAt(fieldTaskLabelsFR, text(FrenchFolded, false))
-	doc.AddFieldMappingsAt(fieldPlaceNames, text(plainFolded, false))
+	doc.AddFieldMappingsAt(fieldName, text(DutchFolded))
+	doc.AddFieldMappingsAt(fieldText, text(DutchFolded))
+	doc.AddFieldMappingsAt(fieldTextFR, text(FrenchFolded))
+	doc.AddFieldMappingsAt(fieldWords, text(plainFolded))
 
 	im.DefaultMapping = doc
 	im.StoreDynamic = false

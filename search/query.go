@@ -97,6 +97,7 @@ type point struct {
 // ordinals instead of what people typed.
 type plan struct {
 	q           Query
+	terms       []term // the free text's words
 	today       int32
 	staleBefore int32
 	kinds       uint32 // bit per directory.Kinds

@@ -50,10 +50,8 @@ func (x *Index) Search(q Query) (*Result, error) {
 		res.Hits[i] = page[i].hit()
 		descriptions[i] = page[i].e.description
 	}
-	if p.q.Text != "" {
-		if err := x.highlight(p.q.Text, res.Hits, descriptions); err != nil {
-			return nil, err
-		}
+	if len(p.terms) > 0 {
+		x.highlight(p.terms, res.Hits, descriptions)
 	}
 	return res, nil
 }
@@ -121,8 +119,11 @@ func (x *Index) run(q Query, count bool) (*plan, []match, *counter, error) {
 	all := true
 	var cands []candidate
 	if p.q.Text != "" {
+		if p.terms, err = x.terms(p.q.Text); err != nil {
+			return nil, nil, nil, err
+		}
 		var filters bool
-		cands, filters, err = x.textCandidates(p.q.Text)
+		cands, filters, err = x.textCandidates(p.terms)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -260,8 +261,10 @@ func (x *Index) facets(p *plan, c *counter) map[string][]FacetValue {
 	list(filterAvailableBy, codes(len(availableDays), func(i int) string { return p.q.Today.AddDays(int(availableDays[i])).String() }))
 
 	var munis []FacetValue
-	for ord, n := range c.munis {
-		munis = append(munis, FacetValue{Value: g.Municipalities()[ord].NIS, Count: n})
+	for ord, n := range c.counts[filterMunicipality] {
+		if n > 0 {
+			munis = append(munis, FacetValue{Value: g.Municipalities()[ord].NIS, Count: n})
+		}
 	}
 	slices.SortFunc(munis, func(a, b FacetValue) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value)) })
 	if len(munis) > maxMunicipalityFacet {

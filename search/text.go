@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"sort"
@@ -8,22 +9,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
-
-// textField is a field that free text searches, with its weight.
-type textField struct {
-	name  string
-	boost float64
-	loose bool // also matched with typos and, for the last word, as a prefix
-}
-
-var textFields = []textField{
-	{fieldName, 3, true}, {fieldTaskLabels, 2, true}, {fieldTaskLabelsFR, 2, false},
-	{fieldPlaceNames, 1.5, true}, {fieldDescription, 1, true}, {fieldDescriptionFR, 1, false},
-}
 
 // Typo tolerance: one edit from 5 letters, two from 9.
 func fuzziness(word string) int {
@@ -36,120 +26,215 @@ func fuzziness(word string) int {
 	return 0
 }
 
-// textQuery requires every word of the text to appear in at least one text
-// field — stemmed (Dutch or French), with a typo, or, for the last word,
-// which a buyer may still be typing, as the start of a word — so "schoonmaak gent" finds
-// cleaners in Ghent and "groenondrhoud" finds groenonderhoud. Stop words
-// are left out rather than matching nothing. Exact matches weigh most.
-func (x *Index) textQuery(text string) (query.Query, error) {
+// minPrefix is the shortest start of a word that matches as a prefix;
+// shorter ones would expand to too many words to be useful.
+const minPrefix = 3
+
+// term is one word of the free text in the forms it is compared in.
+type term struct {
+	plain  string // folded and lower-cased
+	nl, fr string // stemmed; empty for a stop word
+	fuzz   int
+	prefix bool // the last word, which may still be being typed
+}
+
+// terms splits the text into its words and their forms. A word made of
+// stop words only is dropped rather than matching nothing.
+func (x *Index) terms(text string) ([]term, error) {
 	m := x.bleve.Mapping()
-	stems, plain := m.AnalyzerNamed(DutchFolded), m.AnalyzerNamed(plainFolded)
-	if stems == nil || plain == nil {
+	nl, fr, plain := m.AnalyzerNamed(DutchFolded), m.AnalyzerNamed(FrenchFolded), m.AnalyzerNamed(plainFolded)
+	if nl == nil || fr == nil || plain == nil {
 		return nil, fmt.Errorf("analyzers missing from the index mapping")
 	}
-	words := strings.Fields(text)
-	var conj []query.Query
-	for i, w := range words {
-		if len(stems.Analyze([]byte(w))) == 0 {
-			continue
+	first := func(ts analysis.TokenStream) string {
+		if len(ts) == 0 {
+			return ""
 		}
-		var alts []query.Query
-		for _, f := range textFields {
-			mq := bleve.NewMatchQuery(w)
-			mq.SetField(f.name)
-			mq.SetBoost(f.boost)
-			alts = append(alts, mq)
-		}
+		return string(ts[0].Term)
+	}
+	var out []term
+	for _, w := range strings.Fields(text) {
 		for _, tok := range plain.Analyze([]byte(w)) {
-			term := string(tok.Term)
-			fz := fuzziness(term)
-			last := i == len(words)-1 && utf8.RuneCountInString(term) >= 2
-			for _, f := range textFields {
-				if !f.loose {
-					continue
-				}
-				if fz > 0 {
-					fq := bleve.NewFuzzyQuery(term)
-					fq.SetFuzziness(fz)
-					fq.SetField(f.name)
-					fq.SetBoost(f.boost * 0.4)
-					alts = append(alts, fq)
-				}
-				if last {
-					pq := bleve.NewPrefixQuery(term)
-					pq.SetField(f.name)
-					pq.SetBoost(f.boost * 0.6)
-					alts = append(alts, pq)
-				}
+			p := string(tok.Term)
+			t := term{plain: p, nl: first(nl.Analyze(tok.Term)), fr: first(fr.Analyze(tok.Term)), fuzz: fuzziness(p)}
+			if t.nl == "" && t.fr == "" {
+				continue
 			}
+			out = append(out, t)
+		}
+	}
+	if n := len(out); n > 0 && utf8.RuneCountInString(out[n-1].plain) >= minPrefix {
+		out[n-1].prefix = true
+	}
+	return out, nil
+}
+
+// textQuery requires every word of the text to match: stemmed in Dutch or
+// French, with a typo, or, for the last word, as the start of a word. So
+// "schoonmaak gent" finds cleaners in Ghent and "groenondrhoud" finds
+// groenonderhoud. A match in the name weighs most, a typo least.
+func textQuery(terms []term) query.Query {
+	if len(terms) == 0 {
+		return nil
+	}
+	conj := make([]query.Query, 0, len(terms))
+	for _, t := range terms {
+		alts := []query.Query{}
+		if t.nl != "" {
+			name := bleve.NewTermQuery(t.nl)
+			name.SetField(fieldName)
+			name.SetBoost(3)
+			text := bleve.NewTermQuery(t.nl)
+			text.SetField(fieldText)
+			alts = append(alts, name, text)
+		}
+		if t.fr != "" {
+			fr := bleve.NewTermQuery(t.fr)
+			fr.SetField(fieldTextFR)
+			alts = append(alts, fr)
+		}
+		if t.fuzz > 0 {
+			fq := bleve.NewFuzzyQuery(t.plain)
+			fq.SetFuzziness(t.fuzz)
+			fq.SetField(fieldWords)
+			fq.SetBoost(0.4)
+			alts = append(alts, fq)
+		}
+		if t.prefix {
+			pq := bleve.NewPrefixQuery(t.plain)
+			pq.SetField(fieldWords)
+			pq.SetBoost(0.6)
+			alts = append(alts, pq)
 		}
 		conj = append(conj, bleve.NewDisjunctionQuery(alts...))
 	}
-	if len(conj) == 0 {
-		return nil, nil
-	}
-	return bleve.NewConjunctionQuery(conj...), nil
+	return bleve.NewConjunctionQuery(conj...)
 }
 
 // textCandidates returns the suppliers that match the free text, with
 // their scores. ok is false when the text holds only stop words, so that it
-// filters nothing.
-func (x *Index) textCandidates(text string) (cands []candidate, ok bool, err error) {
-	tq, err := x.textQuery(text)
-	if err != nil || tq == nil {
-		return nil, false, err
+// filters nothing. It walks Bleve's searcher directly: the catalogue sorts
+// and pages, so Bleve's collector, which keeps every hit in a heap, would
+// only add work.
+func (x *Index) textCandidates(terms []term) (cands []candidate, ok bool, err error) {
+	tq := textQuery(terms)
+	if tq == nil {
+		return nil, false, nil
 	}
-	n := x.cat.len()
-	if n == 0 {
-		return nil, true, nil
+	adv, err := x.bleve.Advanced()
+	if err != nil {
+		return nil, true, err
 	}
-	req := bleve.NewSearchRequestOptions(tq, n, 0, false)
-	res, err := x.bleve.Search(req)
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, true, err
+	}
+	defer r.Close()
+	ctx := context.Background()
+	s, err := tq.Searcher(ctx, r, x.bleve.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, true, fmt.Errorf("text search: %w", err)
 	}
-	cands = make([]candidate, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		if ord, ok := x.cat.byID[h.ID]; ok {
-			cands = append(cands, candidate{ord: ord, score: h.Score})
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
+	for {
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, true, fmt.Errorf("text search: %w", err)
 		}
+		if dm == nil {
+			return cands, true, nil
+		}
+		id, err := r.ExternalID(dm.IndexInternalID)
+		if err != nil {
+			return nil, true, fmt.Errorf("text search: %w", err)
+		}
+		if ord, ok := x.cat.byID[id]; ok {
+			cands = append(cands, candidate{ord: ord, score: dm.Score})
+		}
+		sctx.DocumentMatchPool.Put(dm)
 	}
-	return cands, true, nil
 }
 
-// highlight marks the words that matched the text in the names and
-// descriptions of the given hits.
-func (x *Index) highlight(text string, hits []Hit, descriptions []string) error {
-	if len(hits) == 0 {
-		return nil
+// highlight marks the words of the hits' names and descriptions that match
+// the text, by the same rules as the search, without asking Bleve again.
+func (x *Index) highlight(terms []term, hits []Hit, descriptions []string) {
+	m := x.bleve.Mapping()
+	analyzers := []struct {
+		a    analysis.Analyzer
+		form func(term) string
+	}{
+		{m.AnalyzerNamed(DutchFolded), func(t term) string { return t.nl }},
+		{m.AnalyzerNamed(FrenchFolded), func(t term) string { return t.fr }},
 	}
-	tq, err := x.textQuery(text)
-	if err != nil || tq == nil {
-		return err
-	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(tq, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
-	req.IncludeLocations = true
-	res, err := x.bleve.Search(req)
-	if err != nil {
-		return fmt.Errorf("highlight: %w", err)
-	}
-	byID := map[string]*search.DocumentMatch{}
-	for _, h := range res.Hits {
-		byID[h.ID] = h
+	plain := m.AnalyzerNamed(plainFolded)
+	marks := func(text string) []span {
+		if text == "" {
+			return nil
+		}
+		var out []span
+		offsets := foldedOffsets(text)
+		add := func(tok *analysis.Token) {
+			if tok.End < len(offsets) {
+				out = append(out, span{offsets[tok.Start], offsets[tok.End]})
+			}
+		}
+		for _, an := range analyzers {
+			for _, tok := range an.a.Analyze([]byte(text)) {
+				for _, t := range terms {
+					if f := an.form(t); f != "" && f == string(tok.Term) {
+						add(tok)
+						break
+					}
+				}
+			}
+		}
+		for _, tok := range plain.Analyze([]byte(text)) {
+			w := string(tok.Term)
+			for _, t := range terms {
+				if w == t.plain || t.prefix && strings.HasPrefix(w, t.plain) || t.fuzz > 0 && withinEdits(w, t.plain, t.fuzz) {
+					add(tok)
+					break
+				}
+			}
+		}
+		return merge(out)
 	}
 	for i := range hits {
-		dm := byID[hits[i].ID]
-		if dm == nil {
-			continue
-		}
-		hits[i].NameHTML = markSpans(hits[i].Name, spans(hits[i].Name, dm.Locations, fieldName), 0)
-		hits[i].DescriptionHTML = markSpans(descriptions[i], spans(descriptions[i], dm.Locations, fieldDescription, fieldDescriptionFR), snippetLength)
+		hits[i].NameHTML = markSpans(hits[i].Name, marks(hits[i].Name), 0)
+		hits[i].DescriptionHTML = markSpans(descriptions[i], marks(descriptions[i]), snippetLength)
 	}
-	return nil
+}
+
+// withinEdits reports whether a and b are at most n single-rune insertions,
+// deletions or substitutions apart.
+func withinEdits(a, b string, n int) bool {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > n || -d > n {
+		return false
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > n {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)] <= n
 }
 
 // snippetLength bounds a description in a result list, in bytes.
@@ -157,23 +242,8 @@ const snippetLength = 240
 
 type span struct{ start, end int }
 
-// spans lists the byte ranges in text of the matched terms in the fields,
-// sorted and without overlaps.
-func spans(text string, locs search.FieldTermLocationMap, fields ...string) []span {
-	var out []span
-	var offsets []int
-	for _, f := range fields {
-		for _, ls := range locs[f] {
-			for _, l := range ls {
-				if offsets == nil {
-					offsets = foldedOffsets(text)
-				}
-				if int(l.End) < len(offsets) {
-					out = append(out, span{offsets[l.Start], offsets[l.End]})
-				}
-			}
-		}
-	}
+// merge sorts spans and joins overlapping ones.
+func merge(out []span) []span {
 	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	merged := out[:0]
 	for _, s := range out {
