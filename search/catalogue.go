@@ -1,7 +1,9 @@
 package search
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -80,7 +82,13 @@ type entry struct {
 	confirmed   int32 // day
 	updated     int64 // unix seconds
 	nameKey     []byte
+	namePrefix  uint64 // the first eight bytes of nameKey, to compare fast
 	offers      []offerFacts
+	// values are the ids (see facts.facetBase) of the facet values this
+	// supplier counts for when all its offers qualify, except those that
+	// depend on the reference date; minFrom is the earliest availability.
+	values  []uint16
+	minFrom int32
 }
 
 // recognisedOn reports whether a recognition is valid on day d.
@@ -125,6 +133,9 @@ type facts struct {
 	// arrondissement, province and region in the gazetteer's lists.
 	placeOrd [3][]int
 	collator *collate.Collator
+	// facetBase[f] is where facet f's values start in the one list of all
+	// facet values; facetBase[filterCount] is the length of that list.
+	facetBase [filterCount + 1]int
 }
 
 func newFacts(places *data.Gazetteer, tasks *data.Taxonomy) (*facts, error) {
@@ -138,6 +149,12 @@ func newFacts(places *data.Gazetteer, tasks *data.Taxonomy) (*facts, error) {
 		areas: map[string]*placeSet{}, collator: collate.New(language.Dutch, collate.IgnoreCase, collate.Loose)}
 	for i, t := range tasks.Tasks() {
 		f.taskOrd[t.ID] = i
+	}
+	for i, n := range facetSizes(f) {
+		f.facetBase[i+1] = f.facetBase[i] + n
+	}
+	if f.facetBase[filterCount] > 1<<16 {
+		return nil, fmt.Errorf("too many facet values for 16-bit ids")
 	}
 	for i, g := range tasks.Groups() {
 		f.groupOrd[g.ID] = i
@@ -184,6 +201,9 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 		nameKey:     f.collator.KeyFromString(new(collate.Buffer), s.Name),
 	}
 	e.nameKey = slices.Clone(e.nameKey)
+	var prefix [8]byte
+	copy(prefix[:], e.nameKey)
+	e.namePrefix = binary.BigEndian.Uint64(prefix[:])
 	for _, tg := range s.TargetGroups {
 		if i := slices.Index(directory.TargetGroups, tg); i >= 0 {
 			e.targets |= 1 << i
@@ -226,7 +246,77 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 			e.hit.Tasks = append(e.hit.Tasks, t.ID)
 		}
 	}
+	f.facetValues(e)
 	return e
+}
+
+// facetValues precomputes the entry's facet value ids.
+func (f *facts) facetValues(e *entry) {
+	add := func(fl filter, i int) {
+		id := uint16(f.facetBase[fl] + i)
+		if !slices.Contains(e.values, id) {
+			e.values = append(e.values, id)
+		}
+	}
+	add(filterKind, int(e.kind))
+	if e.social {
+		add(filterSector, 0)
+	} else {
+		add(filterSector, 1)
+	}
+	for i := range directory.TargetGroups {
+		if e.targets&(1<<i) != 0 {
+			add(filterTargetGroup, i)
+		}
+	}
+	for i := range directory.CooperationModes {
+		if e.cooperation&(1<<i) != 0 {
+			add(filterCooperation, i)
+		}
+	}
+	for _, s := range e.sites {
+		for _, level := range []filter{filterMunicipality, filterArrondissement, filterProvince, filterRegion} {
+			if v := f.placeValue(level, s.municipality); v >= 0 {
+				add(level, v)
+			}
+		}
+	}
+	var all offerValues
+	for i := range e.offers {
+		all.add(&e.offers[i])
+	}
+	e.minFrom = all.minFrom
+	if !all.any {
+		return
+	}
+	for i := range f.tasks.Tasks() {
+		if all.tasks&(1<<i) != 0 {
+			add(filterTask, i)
+		}
+	}
+	for i := range f.tasks.Groups() {
+		if all.groups&(1<<i) != 0 {
+			add(filterTaskGroup, i)
+		}
+	}
+	for i, s := range fteSteps {
+		if all.maxFTE >= s {
+			add(filterMinFTE, i)
+		}
+	}
+	for i, w := range leadSteps {
+		if all.minLead <= w {
+			add(filterMaxLead, i)
+		}
+	}
+	for i, s := range contractSteps {
+		if all.maxContract >= s {
+			add(filterMinContract, i)
+		}
+	}
+	if all.atClient {
+		add(filterAtClientSite, 0)
+	}
 }
 
 // serviceArea collects the municipalities an offer serves: those named, those
@@ -265,18 +355,32 @@ func (f *facts) serviceArea(dst *placeSet, s *directory.Supplier, o directory.Of
 	}
 }
 
-// catalogue holds the entries by ordinal; deleted ordinals are reused.
+// catalogue holds the entries by ordinal; deleted ordinals are reused. A
+// grid of the sites makes "near" visit only the suppliers close by.
 type catalogue struct {
 	entries []*entry
 	byID    map[string]int32
 	free    []int32
+	grid    map[cell][]int32
 }
 
-func newCatalogue() *catalogue { return &catalogue{byID: map[string]int32{}} }
+// cell is a square of the grid, cellDeg degrees a side (about 11 by 7 km in
+// Flanders).
+type cell struct{ lat, lon int16 }
+
+const cellDeg = 0.1
+
+func cellOf(lat, lon float64) cell {
+	return cell{int16(math.Floor(lat / cellDeg)), int16(math.Floor(lon / cellDeg))}
+}
+
+func newCatalogue() *catalogue { return &catalogue{byID: map[string]int32{}, grid: map[cell][]int32{}} }
 
 func (c *catalogue) put(e *entry) {
 	if i, ok := c.byID[e.hit.ID]; ok {
+		c.unplace(i)
 		c.entries[i] = e
+		c.place(i)
 		return
 	}
 	var i int32
@@ -288,6 +392,7 @@ func (c *catalogue) put(e *entry) {
 		c.entries = append(c.entries, e)
 	}
 	c.byID[e.hit.ID] = i
+	c.place(i)
 }
 
 func (c *catalogue) remove(id string) {
@@ -295,9 +400,43 @@ func (c *catalogue) remove(id string) {
 	if !ok {
 		return
 	}
+	c.unplace(i)
 	c.entries[i] = nil
 	delete(c.byID, id)
 	c.free = append(c.free, i)
+}
+
+// place puts entry i in the cells of its sites.
+func (c *catalogue) place(i int32) {
+	for _, s := range c.entries[i].sites {
+		k := cellOf(s.lat, s.lon)
+		if cl := c.grid[k]; len(cl) == 0 || cl[len(cl)-1] != i {
+			c.grid[k] = append(cl, i)
+		}
+	}
+}
+
+func (c *catalogue) unplace(i int32) {
+	for _, s := range c.entries[i].sites {
+		k := cellOf(s.lat, s.lon)
+		c.grid[k] = slices.DeleteFunc(c.grid[k], func(j int32) bool { return j == i })
+	}
+}
+
+// near returns the ordinals of the entries with a site in the cells that
+// the circle around pt touches, each once.
+func (c *catalogue) near(pt point, radiusKm, kmPerLon float64) []int32 {
+	dLat := radiusKm / 110.57
+	dLon := radiusKm / math.Max(kmPerLon, 1)
+	lo, hi := cellOf(pt.lat-dLat, pt.lon-dLon), cellOf(pt.lat+dLat, pt.lon+dLon)
+	var out []int32
+	for la := lo.lat; la <= hi.lat; la++ {
+		for lo := lo.lon; lo <= hi.lon; lo++ {
+			out = append(out, c.grid[cell{la, lo}]...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func (c *catalogue) len() int { return len(c.byID) }

@@ -130,7 +130,7 @@ func (p *plan) supplierFails(e *entry, active uint32) (failed uint32, distance f
 		return
 	}
 	if active&(1<<filterNear) != 0 {
-		distance = nearestSite(e, p.near, p.radiusKm)
+		distance = nearestSite(e, p.near, p.kmPerLon, p.radiusKm)
 		if !(distance <= p.radiusKm) && fail(filterNear) {
 			return
 		}
@@ -141,13 +141,13 @@ func (p *plan) supplierFails(e *entry, active uint32) (failed uint32, distance f
 // nearestSite returns the distance in km from pt to e's nearest site, or
 // +Inf when none lies within limit; a flat-earth bound skips the
 // great-circle formula for sites that are clearly too far.
-func nearestSite(e *entry, pt point, limit float64) float64 {
+func nearestSite(e *entry, pt point, kmPerLon, limit float64) float64 {
 	best := math.Inf(1)
-	kmPerLon := 111.32 * math.Cos(pt.lat*math.Pi/180)
+	bound := (limit*1.05 + 1) * (limit*1.05 + 1)
 	for _, s := range e.sites {
 		dy := (s.lat - pt.lat) * 110.57
 		dx := (s.lon - pt.lon) * kmPerLon
-		if dx*dx+dy*dy > (limit*1.05+1)*(limit*1.05+1) {
+		if dx*dx+dy*dy > bound {
 			continue
 		}
 		if d := data.DistanceKm(pt.lat, pt.lon, s.lat, s.lon); d < best {
@@ -236,14 +236,25 @@ type match struct {
 	reserved bool
 }
 
-// counter counts facet values; each value counts a supplier once.
+// counter counts facet values; each value counts a supplier once. All
+// counts live in one slice, laid out by facts.facetBase, so that an entry's
+// precomputed value ids index it directly.
 type counter struct {
+	flat   []int
 	counts [filterCount][]int
 }
 
 func newCounter(f *facts) *counter {
-	c := &counter{}
-	sizes := [filterCount]int{
+	c := &counter{flat: make([]int, f.facetBase[filterCount])}
+	for i := range c.counts {
+		c.counts[i] = c.flat[f.facetBase[i]:f.facetBase[i+1]]
+	}
+	return c
+}
+
+// facetSizes is how many values each facet has.
+func facetSizes(f *facts) [filterCount]int {
+	return [filterCount]int{
 		filterKind: len(directory.Kinds), filterSector: 2, filterMunicipality: len(f.places.Municipalities()), filterReserved: 1,
 		filterTargetGroup: len(directory.TargetGroups), filterCooperation: len(directory.CooperationModes),
 		filterArrondissement: len(f.places.Arrondissements()), filterProvince: len(f.places.Provinces()),
@@ -251,53 +262,46 @@ func newCounter(f *facts) *counter {
 		filterTaskGroup: len(f.tasks.Groups()), filterMinFTE: len(fteSteps), filterAvailableBy: len(availableDays),
 		filterMaxLead: len(leadSteps), filterMinContract: len(contractSteps), filterAtClientSite: 1,
 	}
-	for i, n := range sizes {
-		c.counts[i] = make([]int, n)
+}
+
+// countAll counts every facet value of a supplier that matches with all its
+// offers: the precomputed ids, then the values that depend on the date.
+func (c *counter) countAll(e *entry, p *plan, f *facts) {
+	for _, id := range e.values {
+		c.flat[id]++
 	}
-	return c
+	c.countSupplier(filterReserved, e, p, f)
+	c.countSupplier(filterFresh, e, p, f)
+	if len(e.offers) > 0 {
+		n := c.counts[filterAvailableBy]
+		for i, d := range availableDays {
+			if e.minFrom <= p.today+d {
+				n[i]++
+			}
+		}
+	}
 }
 
 // countSupplier counts the values of supplier filter f for e.
 func (c *counter) countSupplier(f filter, e *entry, p *plan, x *facts) {
 	n := c.counts[f]
-	switch f {
-	case filterKind:
-		n[e.kind]++
-	case filterSector:
-		if e.social {
-			n[0]++
-		} else {
-			n[1]++
+	if f != filterReserved && f != filterFresh {
+		lo, hi := uint16(x.facetBase[f]), uint16(x.facetBase[f+1])
+		for _, id := range e.values {
+			if id >= lo && id < hi {
+				c.flat[id]++
+			}
 		}
+		return
+	}
+	switch f {
 	case filterReserved:
 		if e.reservedOn(p.today) {
 			n[0]++
 		}
-	case filterTargetGroup:
-		countBits(n, uint64(e.targets))
-	case filterCooperation:
-		countBits(n, uint64(e.cooperation))
 	case filterFresh:
 		if e.confirmed >= p.staleBefore {
 			n[0]++
-		}
-	case filterMunicipality, filterArrondissement, filterProvince, filterRegion:
-		var seen [8]int
-		k := 0
-		for _, s := range e.sites {
-			v := x.placeValue(f, s.municipality)
-			dup := false
-			for _, u := range seen[:min(k, len(seen))] {
-				dup = dup || u == v
-			}
-			if dup || v < 0 {
-				continue
-			}
-			if k < len(seen) {
-				seen[k] = v
-			}
-			k++
-			n[v]++
 		}
 	}
 }
@@ -381,6 +385,20 @@ func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c
 		var only [filterCount - firstOfferFilter]offerValues
 		var onlySet uint32
 		matched := !offerActive
+		if !offerActive {
+			if c != nil {
+				if failed == 0 {
+					c.countAll(e, p, f)
+				} else {
+					c.countSupplier(filter(bits.TrailingZeros32(failed)), e, p, f)
+				}
+			}
+			if failed == 0 {
+				out = append(out, match{e: e, score: score, distance: distance, fte: e.hit.FreeFTE,
+					stale: e.confirmed < p.staleBefore, reserved: e.reservedOn(p.today)})
+			}
+			return
+		}
 		for i := range e.offers {
 			o := &e.offers[i]
 			of := uint32(0)

@@ -108,6 +108,7 @@ type plan struct {
 	hasLocated  [4]bool
 	serves      int // municipality ordinal, -1 when not asked
 	near        point
+	kmPerLon    float64 // at the near point's latitude
 	radiusKm    float64
 	from        point // where distances are measured from
 	// Task sets by filter (task, task_group, cpv): bit per task ordinal.
@@ -217,6 +218,7 @@ func (f *facts) resolve(q Query) (*plan, error) {
 			return nil, err
 		}
 		p.near, p.from = pt, pt
+		p.kmPerLon = kmPerLon(pt.lat)
 		p.radiusKm = q.RadiusKm
 		if p.radiusKm == 0 {
 			p.radiusKm = DefaultRadiusKm
@@ -336,5 +338,9 @@ func (f *facts) placePoint(text string, m data.Municipality) point {
 	}
 	return point{m.Lat, m.Lon, true}
 }
+
+// kmPerLon is the length of a degree of longitude at a latitude, for the
+// flat-earth bound before the great-circle distance.
+func kmPerLon(lat float64) float64 { return 111.32 * math.Cos(lat*math.Pi/180) }
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -129,6 +129,14 @@ func (x *Index) run(q Query, count bool) (*plan, []match, *counter, error) {
 		}
 		all = !filters
 	}
+	if all && p.near.ok {
+		// Only suppliers with a site near the place can match, and the near
+		// filter has no facet of its own: the others need not be visited.
+		for _, ord := range x.cat.near(p.near, p.radiusKm, p.kmPerLon) {
+			cands = append(cands, candidate{ord: ord})
+		}
+		all = false
+	}
 	var c *counter
 	if count {
 		c = newCounter(x.facts)
@@ -137,7 +145,7 @@ func (x *Index) run(q Query, count bool) (*plan, []match, *counter, error) {
 	if p.from.ok {
 		for i := range matches {
 			if math.IsNaN(matches[i].distance) || p.from != p.near {
-				matches[i].distance = nearestSite(matches[i].e, p.from, math.Inf(1))
+				matches[i].distance = nearestSite(matches[i].e, p.from, kmPerLon(p.from.lat), math.Inf(1))
 			}
 		}
 	}
@@ -163,7 +171,12 @@ func (m *match) hit() Hit {
 // rank below fresh ones in the relevance order; every order ends on the
 // Dutch collation of the name and the id, so pages are stable.
 func sortMatches(p *plan, ms []match, n int) {
+	// Comparisons run lazily, most selective first: the name's collation
+	// key is compared only on a tie, and then by its first bytes first.
 	byName := func(a, b *match) int {
+		if a.e.namePrefix != b.e.namePrefix {
+			return cmp.Compare(a.e.namePrefix, b.e.namePrefix)
+		}
 		if c := bytes.Compare(a.e.nameKey, b.e.nameKey); c != 0 {
 			return c
 		}
@@ -174,17 +187,38 @@ func sortMatches(p *plan, ms []match, n int) {
 	case SortName:
 		less = byName
 	case SortDistance:
-		less = func(a, b *match) int { return cmp.Or(cmp.Compare(a.distance, b.distance), byName(a, b)) }
+		less = func(a, b *match) int {
+			if c := cmp.Compare(a.distance, b.distance); c != 0 {
+				return c
+			}
+			return byName(a, b)
+		}
 	case SortCapacity:
-		less = func(a, b *match) int { return cmp.Or(cmp.Compare(b.fte, a.fte), byName(a, b)) }
+		less = func(a, b *match) int {
+			if c := cmp.Compare(b.fte, a.fte); c != 0 {
+				return c
+			}
+			return byName(a, b)
+		}
 	case SortUpdated:
-		less = func(a, b *match) int { return cmp.Or(cmp.Compare(b.e.updated, a.e.updated), byName(a, b)) }
+		less = func(a, b *match) int {
+			if c := cmp.Compare(b.e.updated, a.e.updated); c != 0 {
+				return c
+			}
+			return byName(a, b)
+		}
 	default:
 		less = func(a, b *match) int {
-			return cmp.Or(compareBool(a.stale, b.stale), cmp.Compare(b.score, a.score), byName(a, b))
+			if c := compareBool(a.stale, b.stale); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+			return byName(a, b)
 		}
 	}
-	sortTop(ms, n, func(a, b match) int { return less(&a, &b) })
+	sortTop(ms, n, func(a, b *match) int { return less(a, b) })
 }
 
 func compareBool(a, b bool) int {
@@ -199,19 +233,19 @@ func compareBool(a, b bool) int {
 
 // sortTop puts the n smallest elements first, in order; cheaper than a full
 // sort when a page is a small part of many matches.
-func sortTop[T any](s []T, n int, cmpFn func(a, b T) int) {
+func sortTop[T any](s []T, n int, cmpFn func(a, b *T) int) {
 	if n >= len(s)/4 || len(s) < 256 {
-		slices.SortFunc(s, cmpFn)
+		slices.SortFunc(s, func(a, b T) int { return cmpFn(&a, &b) })
 		return
 	}
 	// Keep a sorted prefix of n; a new element enters when it beats the last.
 	top := s[:n]
-	slices.SortFunc(top, cmpFn)
+	slices.SortFunc(top, func(a, b T) int { return cmpFn(&a, &b) })
 	for i := n; i < len(s); i++ {
-		if n == 0 || cmpFn(s[i], top[n-1]) >= 0 {
+		if n == 0 || cmpFn(&s[i], &top[n-1]) >= 0 {
 			continue
 		}
-		j, _ := slices.BinarySearchFunc(top, s[i], cmpFn)
+		j, _ := slices.BinarySearchFunc(top, s[i], func(a, b T) int { return cmpFn(&a, &b) })
 		v := s[i]
 		s[i] = top[n-1]
 		copy(top[j+1:], top[j:n-1])
