@@ -3,6 +3,9 @@ package search
 import (
 	"math"
 	"math/bits"
+	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
@@ -370,6 +373,43 @@ func (f *facts) placeValue(level filter, municipality int) int {
 // the disjunctive way: a filter's own facet is counted as if that filter
 // were not set, every other facet over the matches.
 func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c *counter) []match {
+	n := len(cands)
+	if all {
+		n = len(cat.entries)
+	}
+	// Large sets are split over the cores, each part with its own counter.
+	parts := max(1, min(runtime.GOMAXPROCS(0), n/minPart))
+	if parts == 1 {
+		return f.evaluatePart(p, cat, cands, all, 0, n, c)
+	}
+	outs := make([][]match, parts)
+	counters := make([]*counter, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		if c != nil {
+			counters[i] = c
+			if i > 0 {
+				counters[i] = newCounter(f)
+			}
+		}
+		wg.Go(func() { outs[i] = f.evaluatePart(p, cat, cands, all, i*n/parts, (i+1)*n/parts, counters[i]) })
+	}
+	wg.Wait()
+	if c != nil {
+		for _, o := range counters[1:] {
+			for j, v := range o.flat {
+				c.flat[j] += v
+			}
+		}
+	}
+	return slices.Concat(outs...)
+}
+
+// minPart is the least number of suppliers worth a goroutine.
+const minPart = 4096
+
+// evaluatePart evaluates the candidates (or entries) from lo to hi.
+func (f *facts) evaluatePart(p *plan, cat *catalogue, cands []candidate, all bool, lo, hi int, c *counter) []match {
 	active := p.active()
 	offerActive := active&offerFilters != 0
 	var out []match
@@ -449,13 +489,13 @@ func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c
 		out = append(out, match{e: e, score: score, distance: distance, fte: fte, stale: e.confirmed < p.staleBefore, reserved: e.reservedOn(p.today)})
 	}
 	if all {
-		for _, e := range cat.entries {
+		for _, e := range cat.entries[lo:hi] {
 			if e != nil {
 				visit(e, 0)
 			}
 		}
 	} else {
-		for _, cd := range cands {
+		for _, cd := range cands[lo:hi] {
 			if e := cat.entries[cd.ord]; e != nil {
 				visit(e, cd.score)
 			}

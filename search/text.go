@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -137,23 +139,47 @@ func (x *Index) textCandidates(terms []term) (cands []candidate, ok bool, err er
 	}
 	defer s.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
+	var ids []string
+	var scores []float64
 	for {
 		dm, err := s.Next(sctx)
 		if err != nil {
 			return nil, true, fmt.Errorf("text search: %w", err)
 		}
 		if dm == nil {
-			return cands, true, nil
+			break
 		}
 		id, err := r.ExternalID(dm.IndexInternalID)
 		if err != nil {
 			return nil, true, fmt.Errorf("text search: %w", err)
 		}
-		if ord, ok := x.cat.byID[id]; ok {
-			cands = append(cands, candidate{ord: ord, score: dm.Score})
-		}
+		ids, scores = append(ids, id), append(scores, dm.Score)
 		sctx.DocumentMatchPool.Put(dm)
 	}
+	// Looking the ids up in the catalogue costs as much as finding them;
+	// on many hits the cores share that work.
+	ords := make([]int32, len(ids))
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(ids)/minPart))
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Go(func() {
+			for j := i * len(ids) / parts; j < (i+1)*len(ids)/parts; j++ {
+				ord, ok := x.cat.byID[ids[j]]
+				if !ok {
+					ord = -1
+				}
+				ords[j] = ord
+			}
+		})
+	}
+	wg.Wait()
+	cands = make([]candidate, 0, len(ids))
+	for j, ord := range ords {
+		if ord >= 0 {
+			cands = append(cands, candidate{ord: ord, score: scores[j]})
+		}
+	}
+	return cands, true, nil
 }
 
 // highlight marks the words of the hits' names and descriptions that match
