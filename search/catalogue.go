@@ -439,4 +439,3 @@ func (c *catalogue) near(pt point, radiusKm, kmPerLon float64) []int32 {
 	return slices.Compact(out)
 }
 
-func (c *catalogue) len() int { return len(c.byID) }

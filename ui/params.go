@@ -23,10 +23,11 @@ type searchParam struct {
 	set  func(q *search.Query, values []string) error
 }
 
-func strs[T ~string](list []T) []string {
+// codes lists the code of every element.
+func codes[T any](list []T, code func(T) string) []string {
 	out := make([]string, len(list))
 	for i, v := range list {
-		out[i] = string(v)
+		out[i] = code(v)
 	}
 	return out
 }
@@ -37,27 +38,21 @@ var searchParams = []searchParam{
 		set: func(q *search.Query, v []string) error { q.Text = v[0]; return nil }},
 	{Name: "task", Type: "string", Multi: true, Doc: "Task type id.",
 		Enum: func(_ *data.Gazetteer, t *data.Taxonomy) []string {
-			var out []string
-			for _, x := range t.Tasks() {
-				out = append(out, x.ID)
-			}
-			return out
+			return codes(t.Tasks(), func(x data.TaskType) string { return x.ID })
 		},
 		set: func(q *search.Query, v []string) error { q.Tasks = v; return nil }},
 	{Name: "task_group", Type: "string", Multi: true, Doc: "Task group id.",
 		Enum: func(_ *data.Gazetteer, t *data.Taxonomy) []string {
-			var out []string
-			for _, x := range t.Groups() {
-				out = append(out, x.ID)
-			}
-			return out
+			return codes(t.Groups(), func(x data.TaskGroup) string { return x.ID })
 		},
 		set: func(q *search.Query, v []string) error { q.TaskGroups = v; return nil }},
 	{Name: "cpv", Type: "string", Doc: "CPV code (8 digits, optional check digit): the task types mapped to it or to a code below it.",
 		set: func(q *search.Query, v []string) error { q.CPV = v[0]; return nil }},
 	{Name: "kind", Type: "string", Multi: true, Doc: "Supplier kind.",
-		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return strs(directory.Kinds) },
-		set:  func(q *search.Query, v []string) error { q.Kinds = v; return nil }},
+		Enum: func(*data.Gazetteer, *data.Taxonomy) []string {
+			return codes(directory.Kinds, func(k directory.Kind) string { return string(k) })
+		},
+		set: func(q *search.Query, v []string) error { q.Kinds = v; return nil }},
 	{Name: "sector", Type: "string", Doc: "social: the social economy; regular: regular companies that cooperate with it.",
 		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return []string{"social", "regular"} },
 		set:  func(q *search.Query, v []string) error { q.Sector = v[0]; return nil }},
@@ -75,20 +70,12 @@ var searchParams = []searchParam{
 		set: func(q *search.Query, v []string) error { q.Arrondissements = v; return nil }},
 	{Name: "province", Type: "string", Multi: true, Doc: "Has a site in this province (BRU: the Brussels-Capital Region).",
 		Enum: func(g *data.Gazetteer, _ *data.Taxonomy) []string {
-			var out []string
-			for _, p := range g.Provinces() {
-				out = append(out, p.Code)
-			}
-			return out
+			return codes(g.Provinces(), func(x data.Province) string { return x.Code })
 		},
 		set: func(q *search.Query, v []string) error { q.Provinces = v; return nil }},
 	{Name: "region", Type: "string", Multi: true, Doc: "Has a site in this region.",
 		Enum: func(g *data.Gazetteer, _ *data.Taxonomy) []string {
-			var out []string
-			for _, r := range g.Regions() {
-				out = append(out, r.Code)
-			}
-			return out
+			return codes(g.Regions(), func(x data.Region) string { return x.Code })
 		},
 		set: func(q *search.Query, v []string) error { q.Regions = v; return nil }},
 	{Name: "serves", Type: "string", Doc: "An offer's service area covers this postcode or municipality.",

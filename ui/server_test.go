@@ -3,9 +3,7 @@ package ui_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net"
-	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -56,15 +54,7 @@ func startServer(t *testing.T, suppliers int) *liveServer {
 // get fetches path and decodes a JSON body into out (when out is not nil).
 func (s *liveServer) get(t *testing.T, path string, out any) int {
 	t.Helper()
-	resp, err := http.Get(s.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, body := fetch(t, s.URL+path)
 	if out != nil {
 		if err := json.Unmarshal(body, out); err != nil {
 			t.Fatalf("GET %s: %v\n%s", path, err, body)
