@@ -94,15 +94,15 @@ func (p page) eval(js string) int {
 	return v
 }
 
-// waitURL waits until the tab has navigated to a URL containing part.
+// waitURL waits until the tab shows a fully loaded page at a URL
+// containing part. It asks the document itself, so that the page being
+// left, which may already report the new URL, is never taken for it.
 func (p page) waitURL(part string) string {
 	p.t.Helper()
 	for {
-		url, err := chromedp.Run(p.ctx, chromedp.Location())
-		if err != nil {
-			p.t.Fatalf("waiting for a URL with %q: %v", part, err)
-		}
-		if strings.Contains(url, part) {
+		// While the tab navigates, evaluating fails; that means "not yet".
+		url, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.href : ""`))
+		if err == nil && strings.Contains(url, part) {
 			return url
 		}
 		select {
@@ -153,7 +153,11 @@ func TestBrowserSearchAndOpenSupplier(t *testing.T) {
 // the back button restores from the cache, where load events do not come.
 func (p page) until(cond string) {
 	p.t.Helper()
-	for p.eval(`(`+cond+`) ? 1 : 0`) != 1 {
+	for {
+		v, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`(` + cond + `) ? 1 : 0`))
+		if err == nil && v == 1 {
+			return
+		}
 		select {
 		case <-p.ctx.Done():
 			p.t.Fatalf("waiting for %s: %v", cond, p.ctx.Err())
