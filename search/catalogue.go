@@ -438,4 +438,3 @@ func (c *catalogue) near(pt point, radiusKm, kmPerLon float64) []int32 {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
-

@@ -154,7 +154,7 @@ func TestBrowserSearchAndOpenSupplier(t *testing.T) {
 func (p page) until(cond string) {
 	p.t.Helper()
 	for {
-		v, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`(` + cond + `) ? 1 : 0`))
+		v, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`(`+cond+`) ? 1 : 0`))
 		if err == nil && v == 1 {
 			return
 		}
