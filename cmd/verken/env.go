@@ -17,6 +17,9 @@ import (
 // config is what every command needs to find its data.
 type config struct {
 	dataDir string
+	// seed fills an empty store with the demo data set (the server does;
+	// import and export must see an empty directory as empty).
+	seed bool
 }
 
 // envOr returns the environment variable, or def when it is unset.
@@ -67,13 +70,15 @@ func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := directory.SeedDemo(store, data.GenerateDemo(1, data.DefaultDemoSuppliers, time.Now(), places, tasks))
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("seed demo data: %w", err)
-	}
-	if n > 0 {
-		log.Info("empty store seeded with demo suppliers", "suppliers", n)
+	if cfg.seed {
+		n, err := directory.SeedDemo(store, data.GenerateDemo(1, data.DefaultDemoSuppliers, time.Now(), places, tasks))
+		if err != nil {
+			store.Close()
+			return nil, fmt.Errorf("seed demo data: %w", err)
+		}
+		if n > 0 {
+			log.Info("empty store seeded with demo suppliers", "suppliers", n)
+		}
 	}
 	index, err := search.Open(search.IndexDir(cfg.dataDir), store, search.Options{Places: places, Tasks: tasks, Log: log, Rebuild: rebuild})
 	if err != nil {
@@ -100,8 +105,13 @@ func parseAndOpen(fs *flag.FlagSet, args []string, cfg *config, rebuild bool, st
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, exitCode(err), false
 	}
+	return openParsed(*cfg, rebuild, stderr)
+}
+
+// openParsed opens the data directory of a command whose flags are parsed.
+func openParsed(cfg config, rebuild bool, stderr io.Writer) (sys *system, log *slog.Logger, code int, ok bool) {
 	log = newLogger(stderr)
-	sys, err := openSystem(*cfg, log, rebuild)
+	sys, err := openSystem(cfg, log, rebuild)
 	if err != nil {
 		log.Error("cannot open data directory", "dir", cfg.dataDir, "err", err)
 		return nil, nil, 1, false

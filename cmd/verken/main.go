@@ -20,6 +20,8 @@ var commands = []struct {
 }{
 	{"serve", "run the web server (the default)", runServe},
 	{"reindex", "rebuild the search index from the store", runReindex},
+	{"import", "import suppliers from a JSON or JSON Lines file, keyed on the KBO number", runImport},
+	{"export", "write every supplier to a JSON Lines file", runExport},
 }
 
 func run(args []string, stdout, stderr io.Writer) int {

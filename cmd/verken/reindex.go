@@ -8,7 +8,7 @@ import (
 )
 
 func runReindex(args []string, stdout, stderr io.Writer) int {
-	var cfg config
+	cfg := config{seed: true}
 	fs := newFlags("reindex", "throw the search index away and rebuild it from the store (stop the server first)", stderr, &cfg)
 	sys, log, code, ok := parseAndOpen(fs, args, &cfg, true, stderr)
 	if !ok {

@@ -12,7 +12,7 @@ import (
 )
 
 func runServe(args []string, stdout, stderr io.Writer) int {
-	var cfg config
+	cfg := config{seed: true}
 	fs := newFlags("serve", "run the web server; an empty data directory is seeded with the demo data set", stderr, &cfg)
 	addr := fs.String("addr", envOr("VERKEN_ADDR", ":8080"), "address to listen on (env VERKEN_ADDR)")
 	tiles := fs.String("tile-url", envOr("VERKEN_TILE_URL", ui.DefaultTileURL), "map tile URL template with {z}/{x}/{y} (env VERKEN_TILE_URL)")

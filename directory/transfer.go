@@ -1,0 +1,256 @@
+package directory
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ImportRow is one supplier read from an import file, or why it could not
+// be read. Row counts from 1 as people count lines and spreadsheet rows.
+type ImportRow struct {
+	Row      int
+	Supplier *Supplier
+	Err      *FieldError
+}
+
+// RowError is one refused row: which row, which field, and why.
+type RowError struct {
+	Row              int    `json:"row"`
+	EnterpriseNumber string `json:"enterprise_number,omitempty"`
+	FieldError
+}
+
+func (e RowError) String() string {
+	return fmt.Sprintf("row %d: %s: %s (%s)", e.Row, e.Field, e.Reason, e.Code)
+}
+
+// ImportReport says what an import did, or would do on a dry run.
+type ImportReport struct {
+	DryRun    bool       `json:"dry_run"`
+	Created   []int      `json:"created"`   // rows
+	Updated   []int      `json:"updated"`   // rows
+	Unchanged []int      `json:"unchanged"` // rows
+	Errors    []RowError `json:"errors"`
+}
+
+// importBatch bounds how many suppliers one transaction writes: each batch
+// is all or nothing, so an interrupted import leaves no supplier half
+// written, and a large file does not hold the write lock for long.
+const importBatch = 500
+
+// Import creates the suppliers whose enterprise number is new and updates
+// those it knows, keyed on the KBO number. Every row is either imported
+// whole or reported with its row number, field and reason; bad rows never
+// stop good ones. A dry run checks and compares everything and writes
+// nothing. Rows that carry an id, a version and timestamps (an export of
+// another directory) keep them, so an export imported into an empty
+// directory gives back the same directory.
+func (s *Store) Import(rows []ImportRow, dryRun bool) (*ImportReport, error) {
+	rep := &ImportReport{DryRun: dryRun, Created: []int{}, Updated: []int{}, Unchanged: []int{}, Errors: []RowError{}}
+	seen := map[string]int{}
+	var good []ImportRow
+	for _, r := range rows {
+		if r.Err != nil {
+			rep.Errors = append(rep.Errors, RowError{Row: r.Row, FieldError: *r.Err})
+			continue
+		}
+		if err := s.validator.Normalize(r.Supplier); err != nil {
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				return nil, err
+			}
+			for _, fe := range ve.Fields {
+				rep.Errors = append(rep.Errors, RowError{Row: r.Row, EnterpriseNumber: r.Supplier.EnterpriseNumber, FieldError: fe})
+			}
+			continue
+		}
+		kbo := r.Supplier.EnterpriseNumber
+		if first, dup := seen[kbo]; dup {
+			rep.Errors = append(rep.Errors, RowError{Row: r.Row, EnterpriseNumber: kbo, FieldError: FieldError{
+				Field: "enterprise_number", Code: "duplicate_in_file", Reason: fmt.Sprintf("row %d has the same enterprise number", first)}})
+			continue
+		}
+		seen[kbo] = r.Row
+		good = append(good, r)
+	}
+	now := s.now().UTC()
+	for start := 0; start < len(good); start += importBatch {
+		batch := good[start:min(len(good), start+importBatch)]
+		apply := func(tx *bolt.Tx) error {
+			for _, r := range batch {
+				if err := s.importOne(tx, r, now, !dryRun, rep); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		var err error
+		if dryRun {
+			err = s.db.View(apply)
+		} else {
+			err = s.db.Update(apply)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !dryRun && len(rep.Created)+len(rep.Updated) > 0 {
+		s.notify()
+	}
+	return rep, nil
+}
+
+// importOne decides what a valid row does and, when write is set, does it.
+func (s *Store) importOne(tx *bolt.Tx, r ImportRow, at time.Time, write bool, rep *ImportReport) error {
+	sup := r.Supplier
+	id := tx.Bucket(bucketByKBO).Get([]byte(sup.EnterpriseNumber))
+	if id == nil {
+		if sup.ID == "" {
+			sup.ID = newID()
+		} else if tx.Bucket(bucketSuppliers).Get([]byte(sup.ID)) != nil {
+			rep.Errors = append(rep.Errors, RowError{Row: r.Row, EnterpriseNumber: sup.EnterpriseNumber, FieldError: FieldError{
+				Field: "id", Code: "id_taken", Reason: fmt.Sprintf("%q is the id of a supplier with another enterprise number", sup.ID)}})
+			return nil
+		}
+		if sup.CreatedAt.IsZero() {
+			sup.CreatedAt = at
+		}
+		if sup.UpdatedAt.IsZero() {
+			sup.UpdatedAt = sup.CreatedAt
+		}
+		if sup.ConfirmedAt.IsZero() {
+			sup.ConfirmedAt = sup.UpdatedAt
+		}
+		if sup.Version == 0 {
+			sup.Version = 1
+		}
+		rep.Created = append(rep.Created, r.Row)
+		if !write {
+			return nil
+		}
+		if err := put(tx, sup, ""); err != nil {
+			return err
+		}
+		return appendChange(tx, sup.ID, OpPut, sup.Version, at)
+	}
+	cur, err := get(tx, string(id))
+	if err != nil {
+		return err
+	}
+	// The file describes the supplier; the directory keeps who it is and
+	// how it got here.
+	sup.ID, sup.CreatedAt, sup.Version = cur.ID, cur.CreatedAt, cur.Version
+	if sup.UpdatedAt.IsZero() {
+		sup.UpdatedAt = cur.UpdatedAt
+	}
+	if sup.ConfirmedAt.IsZero() {
+		sup.ConfirmedAt = cur.ConfirmedAt
+	}
+	if reflect.DeepEqual(normalJSON(*sup), normalJSON(cur)) {
+		rep.Unchanged = append(rep.Unchanged, r.Row)
+		return nil
+	}
+	sup.UpdatedAt, sup.Version = at, cur.Version+1
+	rep.Updated = append(rep.Updated, r.Row)
+	if !write {
+		return nil
+	}
+	if err := put(tx, sup, cur.EnterpriseNumber); err != nil {
+		return err
+	}
+	return appendChange(tx, sup.ID, OpPut, sup.Version, at)
+}
+
+// normalJSON is a supplier as JSON values, so that nil and empty lists
+// compare equal.
+func normalJSON(s Supplier) any {
+	b, _ := json.Marshal(s)
+	var v any
+	_ = json.Unmarshal(b, &v)
+	return v
+}
+
+// ReadJSONRows reads suppliers as JSON Lines (one object per line, as
+// Export writes them) or as one JSON array. A line or element that is not
+// a supplier is a row error, not the end of the import.
+func ReadJSONRows(r io.Reader) ([]ImportRow, error) {
+	br := bufio.NewReader(r)
+	first, err := firstByte(br)
+	if err == io.EOF {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var rows []ImportRow
+	if first == '[' {
+		var raw []json.RawMessage
+		if err := json.NewDecoder(br).Decode(&raw); err != nil {
+			return nil, fmt.Errorf("the file is not a JSON array: %w", err)
+		}
+		for i, m := range raw {
+			rows = append(rows, decodeRow(i+1, m))
+		}
+		return rows, nil
+	}
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
+	for line := 1; sc.Scan(); line++ {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		rows = append(rows, decodeRow(line, append([]byte(nil), sc.Bytes()...)))
+	}
+	return rows, sc.Err()
+}
+
+// firstByte skips a byte-order mark and white space and returns the first
+// byte after them, unread.
+func firstByte(br *bufio.Reader) (byte, error) {
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\xEF\xBB\xBF" {
+		_, _ = br.Discard(3)
+	}
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		if b != ' ' && b != '\n' && b != '\r' && b != '\t' {
+			return b, br.UnreadByte()
+		}
+	}
+}
+
+func decodeRow(row int, m []byte) ImportRow {
+	var s Supplier
+	dec := json.NewDecoder(bytes.NewReader(m))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return ImportRow{Row: row, Err: &FieldError{Field: "row", Code: "invalid_json", Reason: err.Error()}}
+	}
+	return ImportRow{Row: row, Supplier: &s}
+}
+
+// Export writes every supplier as one JSON object per line, from one
+// consistent view of the store.
+func (s *Store) Export(w io.Writer) (int, error) {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	n := 0
+	_, err := s.Snapshot(func(sup Supplier) error {
+		n++
+		return enc.Encode(sup)
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}
