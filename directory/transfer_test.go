@@ -44,9 +44,9 @@ func TestImportKeepsGoodRowsAndReportsBadOnes(t *testing.T) {
 			m["enterprise_number"] = kbo[:8] + fmt.Sprintf("%02d", (int(kbo[8]-'0')*10+int(kbo[9]-'0')+1)%97)
 		}),
 		row(t, 3, func(m map[string]any) { m["sites"] = []any{map[string]any{"postcode": "4000"}} }), // 3: unknown (Walloon) postcode
-		row(t, 4, func(m map[string]any) { offer(m)["free_fte"] = -1 }),                            // 4: negative FTE
-		row(t, 5, func(m map[string]any) { offer(m)["task"] = "juggling" }),                        // 5: unknown task
-		row(t, 1, func(m map[string]any) { m["name"] = "Same KBO as row 1" }),                      // 6: duplicate KBO
+		row(t, 4, func(m map[string]any) { offer(m)["free_fte"] = -1 }),                              // 4: negative FTE
+		row(t, 5, func(m map[string]any) { offer(m)["task"] = "juggling" }),                          // 5: unknown task
+		row(t, 1, func(m map[string]any) { m["name"] = "Same KBO as row 1" }),                        // 6: duplicate KBO
 		`{"name": "broken"`, // 7: not JSON
 		row(t, 8, nil),      // 8: good
 	}
