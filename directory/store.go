@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"slices"
 	"sync"
 	"time"
 
@@ -78,7 +79,7 @@ func Open(path string, v Validator) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketSuppliers, bucketByKBO, bucketChanges} {
+		for _, b := range [][]byte{bucketSuppliers, bucketByKBO, bucketChanges, bucketHistory, bucketAccounts, bucketAccountsByEmail, bucketSessions, bucketTokens, bucketOnce, bucketOutbox} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -179,6 +180,9 @@ func (s *Store) CreateMany(sups []*Supplier) error {
 				return err
 			}
 			if err := appendChange(tx, sup.ID, OpPut, sup.Version, now); err != nil {
+				return err
+			}
+			if err := appendHistory(tx, HistoryEntry{SupplierID: sup.ID, Version: 1, At: now, Actor: System, Action: ActionCreate}); err != nil {
 				return err
 			}
 		}
@@ -287,31 +291,96 @@ func (s *Store) GetByEnterpriseNumber(kbo string) (Supplier, error) {
 	return sup, err
 }
 
-// Update stores sup, which must carry the Version it was read at. When
-// someone wrote the supplier since, it returns a *StaleVersionError and
-// changes nothing. On success sup has its new version and timestamps.
-// Editing a profile also confirms it.
-func (s *Store) Update(sup *Supplier) error {
+// Update stores sup, edited by an actor, which must carry the Version it
+// was read at. When someone wrote the supplier since, it returns a
+// *StaleVersionError and changes nothing. On success sup has its new
+// version and timestamps, and the history has the fields that changed.
+// Editing a profile also confirms it; an edited verified fact is
+// unverified again.
+func (s *Store) Update(sup *Supplier, by Actor) error {
 	if err := s.validator.Normalize(sup); err != nil {
 		return err
 	}
+	err := s.write(sup.ID, sup.Version, by, ActionUpdate, func(cur *Supplier, now time.Time) error {
+		keepVerifications(cur, sup)
+		sup.CreatedAt, sup.UpdatedAt, sup.ConfirmedAt = cur.CreatedAt, now, now
+		*cur = *sup
+		return nil
+	})
+	if err == nil {
+		sup.Version++
+	}
+	return err
+}
+
+// Confirm records that the supplier's profile is still right as it is.
+func (s *Store) Confirm(id string, version uint64, by Actor) (Supplier, error) {
+	var out Supplier
+	err := s.write(id, version, by, ActionConfirm, func(cur *Supplier, now time.Time) error {
+		cur.ConfirmedAt = now
+		out = *cur
+		return nil
+	})
+	return out, err
+}
+
+// Verify marks a fact as checked by an administrator: "share" for the
+// target-group share, or "recognitions[i]".
+func (s *Store) Verify(id string, version uint64, fact, note string, by Actor) error {
+	return s.write(id, version, by, ActionVerify, func(cur *Supplier, now time.Time) error {
+		v := &Verification{At: now, By: by.Name, Note: note}
+		if fact == "share" {
+			cur.ShareVerified = v
+			return nil
+		}
+		var i int
+		if _, err := fmt.Sscanf(fact, "recognitions[%d]", &i); err != nil || i < 0 || i >= len(cur.Recognitions) {
+			return fmt.Errorf("%w: %q", ErrUnknownFact, fact)
+		}
+		cur.Recognitions[i].Verified = v
+		return nil
+	})
+}
+
+// ErrUnknownFact: Verify was asked for a fact the supplier does not have.
+var ErrUnknownFact = errors.New("no such fact to verify")
+
+// Delist takes a supplier out of search; its record and history stay.
+func (s *Store) Delist(id string, version uint64, reason string, by Actor) error {
+	return s.write(id, version, by, ActionDelist, func(cur *Supplier, now time.Time) error {
+		cur.Delisted = &Delisting{At: now, By: by.Name, Reason: reason}
+		return nil
+	})
+}
+
+// write changes a supplier read at version in one transaction: the record,
+// the change feed entry and the history entry with the fields that changed.
+func (s *Store) write(id string, version uint64, by Actor, action string, change func(cur *Supplier, now time.Time) error) error {
 	now := s.now().UTC()
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		cur, err := get(tx, sup.ID)
+		cur, err := get(tx, id)
 		if err != nil {
 			return err
 		}
-		if cur.Version != sup.Version {
-			return &StaleVersionError{ID: sup.ID, Given: sup.Version, Current: cur.Version, Supplier: cur}
+		if cur.Version != version {
+			return &StaleVersionError{ID: id, Given: version, Current: cur.Version, Supplier: cur}
 		}
-		sup.CreatedAt = cur.CreatedAt
-		sup.UpdatedAt = now
-		sup.ConfirmedAt = now
-		sup.Version = cur.Version + 1
-		if err := put(tx, sup, cur.EnterpriseNumber); err != nil {
+		before := cur
+		before.Recognitions = slices.Clone(cur.Recognitions)
+		if err := change(&cur, now); err != nil {
 			return err
 		}
-		return appendChange(tx, sup.ID, OpPut, sup.Version, now)
+		cur.ID, cur.Version = id, version+1
+		if action != ActionUpdate {
+			cur.UpdatedAt = now
+		}
+		if err := put(tx, &cur, before.EnterpriseNumber); err != nil {
+			return err
+		}
+		if err := appendChange(tx, id, OpPut, cur.Version, now); err != nil {
+			return err
+		}
+		return appendHistory(tx, HistoryEntry{SupplierID: id, Version: cur.Version, At: now, Actor: by, Action: action, Changes: Diff(&before, &cur)})
 	})
 	if err != nil {
 		return err

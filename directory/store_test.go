@@ -70,14 +70,14 @@ func TestStaleVersionIsRefused(t *testing.T) {
 	first, second := sup, sup // two people read version 1
 	first.Offers = append([]directory.Offer(nil), sup.Offers...)
 	first.Offers[0].FreeFTE = 6
-	if err := s.Update(&first); err != nil {
+	if err := s.Update(&first, directory.System); err != nil {
 		t.Fatal(err)
 	}
 	if first.Version != 2 {
 		t.Fatalf("version after update %d, want 2", first.Version)
 	}
 	second.Name = "Overschreven"
-	err := s.Update(&second)
+	err := s.Update(&second, directory.System)
 	var stale *directory.StaleVersionError
 	if !errors.As(err, &stale) || stale.Current != 2 || stale.Given != 1 {
 		t.Fatalf("stale update: %v", err)

@@ -52,20 +52,25 @@ type Supplier struct {
 	EnterpriseNumber string        `json:"enterprise_number"`
 	Recognitions     []Recognition `json:"recognitions,omitempty"`
 	// TargetGroupShare is the percentage (0–100) of workers from target groups.
-	TargetGroupShare float64     `json:"target_group_share"`
-	TotalFTE         float64     `json:"total_fte"`
-	TargetGroupFTE   float64     `json:"target_group_fte"`
-	TargetGroups     []string    `json:"target_groups,omitempty"`
-	Sites            []Site      `json:"sites"`
-	Offers           []Offer     `json:"offers"`
-	Cooperation      []string    `json:"cooperation,omitempty"`
-	Contact          Contact     `json:"contact"`
-	References       []Reference `json:"references,omitempty"`
+	TargetGroupShare float64 `json:"target_group_share"`
+	// ShareVerified is set by an administrator who checked the share.
+	ShareVerified  *Verification `json:"share_verified,omitempty"`
+	TotalFTE       float64       `json:"total_fte"`
+	TargetGroupFTE float64       `json:"target_group_fte"`
+	TargetGroups   []string      `json:"target_groups,omitempty"`
+	Sites          []Site        `json:"sites"`
+	Offers         []Offer       `json:"offers"`
+	Cooperation    []string      `json:"cooperation,omitempty"`
+	Contact        Contact       `json:"contact"`
+	References     []Reference   `json:"references,omitempty"`
 	// Demo marks generated demonstration records.
-	Demo        bool      `json:"demo,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	ConfirmedAt time.Time `json:"confirmed_at"`
+	Demo bool `json:"demo,omitempty"`
+	// Delisted takes the supplier out of search; the record and its
+	// history stay.
+	Delisted    *Delisting `json:"delisted,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	ConfirmedAt time.Time  `json:"confirmed_at"`
 	// Version counts the writes of this supplier; an update must name the
 	// version it was based on.
 	Version uint64 `json:"version"`
@@ -78,6 +83,23 @@ type Recognition struct {
 	Issuer    string `json:"issuer,omitempty"`
 	ValidFrom Date   `json:"valid_from"`
 	ValidTo   Date   `json:"valid_to,omitempty"`
+	// Verified is set by an administrator who checked the recognition;
+	// a supplier's edit of it clears it.
+	Verified *Verification `json:"verified,omitempty"`
+}
+
+// Verification records that an administrator checked a fact.
+type Verification struct {
+	At   time.Time `json:"at"`
+	By   string    `json:"by"`
+	Note string    `json:"note,omitempty"`
+}
+
+// Delisting records that an administrator took a supplier out of search.
+type Delisting struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason,omitempty"`
 }
 
 // ValidOn reports whether the recognition holds on day d.
@@ -86,6 +108,16 @@ func (r Recognition) ValidOn(d Date) bool {
 		return false
 	}
 	return r.ValidTo.IsZero() || !r.ValidTo.Before(d)
+}
+
+// RecognisedOn reports whether one of the supplier's recognitions holds on d.
+func (s *Supplier) RecognisedOn(d Date) bool {
+	for _, r := range s.Recognitions {
+		if r.ValidOn(d) {
+			return true
+		}
+	}
+	return false
 }
 
 // Site is a place where the supplier works.

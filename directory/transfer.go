@@ -53,7 +53,7 @@ const importBatch = 500
 // nothing. Rows that carry an id, a version and timestamps (an export of
 // another directory) keep them, so an export imported into an empty
 // directory gives back the same directory.
-func (s *Store) Import(rows []ImportRow, dryRun bool) (*ImportReport, error) {
+func (s *Store) Import(rows []ImportRow, dryRun bool, by Actor) (*ImportReport, error) {
 	rep := &ImportReport{DryRun: dryRun, Created: []int{}, Updated: []int{}, Unchanged: []int{}, Errors: []RowError{}}
 	seen := map[string]int{}
 	var good []ImportRow
@@ -86,7 +86,7 @@ func (s *Store) Import(rows []ImportRow, dryRun bool) (*ImportReport, error) {
 		batch := good[start:min(len(good), start+importBatch)]
 		apply := func(tx *bolt.Tx) error {
 			for _, r := range batch {
-				if err := s.importOne(tx, r, now, !dryRun, rep); err != nil {
+				if err := s.importOne(tx, r, now, !dryRun, by, rep); err != nil {
 					return err
 				}
 			}
@@ -109,7 +109,7 @@ func (s *Store) Import(rows []ImportRow, dryRun bool) (*ImportReport, error) {
 }
 
 // importOne decides what a valid row does and, when write is set, does it.
-func (s *Store) importOne(tx *bolt.Tx, r ImportRow, at time.Time, write bool, rep *ImportReport) error {
+func (s *Store) importOne(tx *bolt.Tx, r ImportRow, at time.Time, write bool, by Actor, rep *ImportReport) error {
 	sup := r.Supplier
 	id := tx.Bucket(bucketByKBO).Get([]byte(sup.EnterpriseNumber))
 	if id == nil {
@@ -139,6 +139,9 @@ func (s *Store) importOne(tx *bolt.Tx, r ImportRow, at time.Time, write bool, re
 		if err := put(tx, sup, ""); err != nil {
 			return err
 		}
+		if err := appendHistory(tx, HistoryEntry{SupplierID: sup.ID, Version: sup.Version, At: at, Actor: by, Action: ActionImport}); err != nil {
+			return err
+		}
 		return appendChange(tx, sup.ID, OpPut, sup.Version, at)
 	}
 	cur, err := get(tx, string(id))
@@ -148,6 +151,7 @@ func (s *Store) importOne(tx *bolt.Tx, r ImportRow, at time.Time, write bool, re
 	// The file describes the supplier; the directory keeps who it is and
 	// how it got here.
 	sup.ID, sup.CreatedAt, sup.Version = cur.ID, cur.CreatedAt, cur.Version
+	keepVerifications(&cur, sup)
 	if sup.UpdatedAt.IsZero() {
 		sup.UpdatedAt = cur.UpdatedAt
 	}
@@ -164,6 +168,9 @@ func (s *Store) importOne(tx *bolt.Tx, r ImportRow, at time.Time, write bool, re
 		return nil
 	}
 	if err := put(tx, sup, cur.EnterpriseNumber); err != nil {
+		return err
+	}
+	if err := appendHistory(tx, HistoryEntry{SupplierID: sup.ID, Version: sup.Version, At: at, Actor: by, Action: ActionImport, Changes: Diff(&cur, sup)}); err != nil {
 		return err
 	}
 	return appendChange(tx, sup.ID, OpPut, sup.Version, at)

@@ -56,7 +56,7 @@ func TestImportKeepsGoodRowsAndReportsBadOnes(t *testing.T) {
 		t.Fatal(err)
 	}
 	seqBefore, _ := s.LastSeq()
-	dry, err := s.Import(rows, true)
+	dry, err := s.Import(rows, true, directory.System)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestImportKeepsGoodRowsAndReportsBadOnes(t *testing.T) {
 	}
 
 	rows, _ = directory.ReadJSONRows(strings.NewReader(file))
-	rep, err := s.Import(rows, false)
+	rep, err := s.Import(rows, false, directory.System)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestImportKeepsGoodRowsAndReportsBadOnes(t *testing.T) {
 	// A known KBO updates; the same data again changes nothing.
 	update := row(t, 1, func(m map[string]any) { offer(m)["free_fte"] = 7.0 })
 	rows, _ = directory.ReadJSONRows(strings.NewReader(update + "\n" + row(t, 8, nil)))
-	rep, err = s.Import(rows, false)
+	rep, err = s.Import(rows, false, directory.System)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestImportReadsAJSONArray(t *testing.T) {
 		t.Fatalf("read: %d rows, %v", len(rows), err)
 	}
 	dst := testenv.Store(t, "", 0)
-	rep, err := dst.Import(rows, false)
+	rep, err := dst.Import(rows, false, directory.System)
 	if err != nil || len(rep.Created) != 12 || len(rep.Errors) != 0 {
 		t.Fatalf("import: %+v, %v", rep, err)
 	}

@@ -216,7 +216,9 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 	}
 	for _, r := range s.Recognitions {
 		e.recognised = append(e.recognised, recognitionSpan{from: dateDay(r.ValidFrom), to: dateDay(r.ValidTo)})
+		e.hit.RecognitionVerified = e.hit.RecognitionVerified || r.Verified != nil
 	}
+	e.hit.ShareVerified = s.ShareVerified != nil
 	for i, st := range s.Sites {
 		ord, ok := f.places.MunicipalityOrdinal(st.Municipality)
 		if !ok {

@@ -11,20 +11,24 @@ import (
 // Hit is one supplier in a result list: what the list shows, kept in memory
 // so that a page of results needs no reads from the store.
 type Hit struct {
-	ID               string    `json:"id"`
-	Name             string    `json:"name"`
-	Kind             string    `json:"kind"`
-	Sector           string    `json:"sector"`
-	Municipality     string    `json:"municipality"`
-	MunicipalityNIS  string    `json:"municipality_nis"`
-	Postcode         string    `json:"postcode"`
-	Province         string    `json:"province"`
-	Tasks            []string  `json:"tasks"`
-	FreeFTE          float64   `json:"free_fte"`
-	TargetGroupShare float64   `json:"target_group_share"`
-	UpdatedAt        time.Time `json:"updated_at"`
-	ConfirmedAt      time.Time `json:"confirmed_at"`
-	Demo             bool      `json:"demo,omitempty"`
+	ID               string   `json:"id"`
+	Name             string   `json:"name"`
+	Kind             string   `json:"kind"`
+	Sector           string   `json:"sector"`
+	Municipality     string   `json:"municipality"`
+	MunicipalityNIS  string   `json:"municipality_nis"`
+	Postcode         string   `json:"postcode"`
+	Province         string   `json:"province"`
+	Tasks            []string `json:"tasks"`
+	FreeFTE          float64  `json:"free_fte"`
+	TargetGroupShare float64  `json:"target_group_share"`
+	// ShareVerified and RecognitionVerified say an administrator checked
+	// the share and a recognition.
+	ShareVerified       bool      `json:"share_verified"`
+	RecognitionVerified bool      `json:"recognition_verified"`
+	UpdatedAt           time.Time `json:"updated_at"`
+	ConfirmedAt         time.Time `json:"confirmed_at"`
+	Demo                bool      `json:"demo,omitempty"`
 
 	// Per query:
 	Score float64 `json:"score,omitempty"`

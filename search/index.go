@@ -89,7 +89,9 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 		// ends with both at the store's state.
 		cat := newCatalogue()
 		if _, err := store.Snapshot(func(s directory.Supplier) error {
-			cat.put(x.facts.entry(&s))
+			if searchable(&s) {
+				cat.put(x.facts.entry(&s))
+			}
 			return nil
 		}); err != nil {
 			x.Close()
@@ -180,6 +182,9 @@ func (x *Index) rebuild() error {
 	var n int
 	cat := newCatalogue()
 	last, err := x.store.Snapshot(func(s directory.Supplier) error {
+		if !searchable(&s) {
+			return nil
+		}
 		cat.put(x.facts.entry(&s))
 		if err := batch.Index(s.ID, x.docs.document(&s)); err != nil {
 			return err
@@ -242,7 +247,7 @@ func (x *Index) CatchUp() (int, error) {
 		batch := x.bleve.NewBatch()
 		entries := make([]*entry, len(changes))
 		for i, c := range changes {
-			if c.Supplier == nil {
+			if c.Supplier == nil || !searchable(c.Supplier) {
 				batch.Delete(c.SupplierID)
 				continue
 			}
@@ -346,6 +351,10 @@ func (x *Index) Close() error {
 	x.bleve = nil
 	return err
 }
+
+// searchable reports whether a supplier belongs in search: a delisted one
+// does not.
+func searchable(s *directory.Supplier) bool { return s.Delisted == nil }
 
 // IndexDir is where a data directory keeps its index.
 func IndexDir(dataDir string) string { return filepath.Join(dataDir, "index") }

@@ -57,7 +57,7 @@ func TestCatchUpAppliesChangesWrittenWhileNoIndexerRan(t *testing.T) {
 	// Three writes while no indexer runs: an update, a delete, a create.
 	a, _ := s.Get("demo-0001")
 	a.Name = "Zwanenhof Kwaliteitswerk"
-	if err := s.Update(&a); err != nil {
+	if err := s.Update(&a, directory.System); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := s.Get("demo-0002")
@@ -100,7 +100,7 @@ func TestFollowMakesAWriteSearchable(t *testing.T) {
 	go x.Follow(ctx)
 	a, _ := s.Get("demo-0005")
 	a.Name = "Ooievaarsnest Werkplaats"
-	if err := s.Update(&a); err != nil {
+	if err := s.Update(&a, directory.System); err != nil {
 		t.Fatal(err)
 	}
 	last, _ := s.LastSeq()
@@ -181,7 +181,7 @@ func TestAccentsAreFolded(t *testing.T) {
 	s := testenv.Store(t, dir, 5)
 	a, _ := s.Get("demo-0001")
 	a.Name = "Brasserie Crème Brûlée"
-	if err := s.Update(&a); err != nil {
+	if err := s.Update(&a, directory.System); err != nil {
 		t.Fatal(err)
 	}
 	x := openIndex(t, filepath.Join(dir, "index"), s)

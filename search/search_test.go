@@ -294,7 +294,7 @@ func TestCatalogueFollowsTheStore(t *testing.T) {
 	b := buildIndex(t, a)
 	got, _ := b.store.Get("a")
 	got.Offers[0].FreeFTE = 7
-	if err := b.store.Update(&got); err != nil {
+	if err := b.store.Update(&got, directory.System); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.x.CatchUp(); err != nil {

@@ -45,7 +45,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer sys.Close()
-	rep, err := sys.store.Import(rows, *dryRun)
+	rep, err := sys.store.Import(rows, *dryRun, directory.Actor{Name: "verken import " + filepath.Base(file)})
 	if err != nil {
 		log.Error("import failed", "err", err)
 		return 1
