@@ -24,6 +24,7 @@ var (
 	bucketTokens          = []byte("api_tokens")
 	bucketOnce            = []byte("one_time_links")
 	bucketOutbox          = []byte("outbox")
+	bucketSaved           = []byte("saved_searches")
 )
 
 // Role is what an account may do.
@@ -232,10 +233,12 @@ func (s *Store) DeleteAccount(id string) error {
 			return err
 		}
 		owned := func(v []byte) bool { return accountOf(v) == id }
-		if err := deleteWhere(tx, bucketSessions, owned); err != nil {
-			return err
+		for _, b := range [][]byte{bucketSessions, bucketTokens, bucketSaved} {
+			if err := deleteWhere(tx, b, owned); err != nil {
+				return err
+			}
 		}
-		return deleteWhere(tx, bucketTokens, owned)
+		return nil
 	})
 }
 
@@ -386,19 +389,16 @@ func (s *Store) PeekLink(kind, secret string) (Link, error) {
 	return l, err
 }
 
-// UseLink returns a live link and deletes it, in one transaction with
-// use, which does what the link allows; when use fails the link stays.
-func (s *Store) UseLink(kind, secret string, use func(Link) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		var l Link
+// UseLink returns a live link and deletes it, so that it works once.
+func (s *Store) UseLink(kind, secret string) (Link, error) {
+	var l Link
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		if err := s.liveLink(tx, kind, secret, &l); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketOnce).Delete([]byte(hashSecret(secret))); err != nil {
-			return err
-		}
-		return use(l)
+		return tx.Bucket(bucketOnce).Delete([]byte(hashSecret(secret)))
 	})
+	return l, err
 }
 
 func (s *Store) liveLink(tx *bolt.Tx, kind, secret string, l *Link) error {
@@ -520,4 +520,38 @@ func deleteWhere(tx *bolt.Tx, bucket []byte, match func(v []byte) bool) error {
 		}
 	}
 	return nil
+}
+
+// SavedSearch is a buyer's search kept under a name.
+type SavedSearch struct {
+	ID        string    `json:"id"`
+	AccountID string    `json:"account_id"`
+	Name      string    `json:"name"`
+	Query     string    `json:"query"` // the search's URL query string
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// SaveSearch keeps a search for an account.
+func (s *Store) SaveSearch(accountID, name, query string) error {
+	ss := SavedSearch{ID: newID(), AccountID: accountID, Name: name, Query: query, CreatedAt: s.now().UTC()}
+	return s.db.Update(func(tx *bolt.Tx) error { return putJSON(tx, bucketSaved, accountID+"/"+ss.ID, ss) })
+}
+
+// SavedSearches lists an account's saved searches, newest first.
+func (s *Store) SavedSearches(accountID string) ([]SavedSearch, error) {
+	var out []SavedSearch
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketSaved).Cursor()
+		prefix := []byte(accountID + "/")
+		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
+			var ss SavedSearch
+			if err := json.Unmarshal(v, &ss); err != nil {
+				return err
+			}
+			out = append(out, ss)
+		}
+		return nil
+	})
+	slices.SortFunc(out, func(a, b SavedSearch) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out, err
 }

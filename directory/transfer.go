@@ -19,6 +19,7 @@ type ImportRow struct {
 	Row      int
 	Supplier *Supplier
 	Err      *FieldError
+	table    bool // read from a table: errors name its columns
 }
 
 // RowError is one refused row: which row, which field, and why.
@@ -68,6 +69,9 @@ func (s *Store) Import(rows []ImportRow, dryRun bool, by Actor) (*ImportReport, 
 				return nil, err
 			}
 			for _, fe := range ve.Fields {
+				if r.table {
+					fe.Field = TableField(fe.Field)
+				}
 				rep.Errors = append(rep.Errors, RowError{Row: r.Row, EnterpriseNumber: r.Supplier.EnterpriseNumber, FieldError: fe})
 			}
 			continue

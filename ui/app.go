@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -41,6 +42,9 @@ type Deps struct {
 	// the credit the tile provider asks for.
 	TileURL         string
 	TileAttribution string
+	// SMTP sends mail; without a host, mail waits in the administrators'
+	// outbox.
+	SMTP SMTP
 }
 
 // Default map tiles: the OpenStreetMap tile server.
@@ -54,7 +58,16 @@ type server struct {
 	Deps
 	catalog   *Catalog
 	templates map[string]*template.Template
+	logins    *limiter // failed sign-ins per account and per address
+	mail      mailer
 }
+
+// Login limits: this many failures per account, and per address, within
+// the window lock further attempts until the oldest falls out.
+const (
+	loginFailures = 5
+	loginWindow   = 15 * time.Minute
+)
 
 // New builds the Fiber app with every route.
 func New(d Deps) (*fiber.App, error) {
@@ -71,7 +84,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: d, catalog: cat}
+	s := &server{Deps: d, catalog: cat, logins: newLimiter(loginFailures, loginWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
 	if s.templates, err = parseTemplates(s.funcs()); err != nil {
 		return nil, err
 	}
@@ -91,21 +104,56 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
+	app.Use(s.identify, s.checkCSRF)
 	app.Get("/api/openapi.json", s.openAPI)
 	for _, r := range s.apiRoutes() {
 		app.Add(r.Method, r.Path, r.handler)
 	}
 	app.Get("/", s.searchPage)
 	app.Get("/leveranciers/:id", s.supplierPage)
+
+	app.Get("/inloggen", s.loginPage)
+	app.Post("/inloggen", s.loginPost)
+	app.Post("/uitloggen", s.logoutPost)
+	app.Get("/registreren", s.registerPage)
+	app.Post("/registreren", s.registerPost)
+	app.Get("/wachtwoord-vergeten", s.forgotPage)
+	app.Post("/wachtwoord-vergeten", s.forgotPost)
+	app.Get("/wachtwoord-herstellen/:token", s.resetPage)
+	app.Post("/wachtwoord-herstellen/:token", s.resetPost)
+	app.Get("/uitnodiging/:token", s.invitePage)
+	app.Post("/uitnodiging/:token", s.invitePost)
+
+	app.Get("/mijn", s.dashboard)
+	app.Post("/mijn/verwijderen", s.deleteAccountPost)
+	app.Post("/mijn/zoekopdrachten", s.saveSearchPost)
+	app.Get("/mijn/tokens", s.tokensPage)
+	app.Post("/mijn/tokens", s.tokenCreatePost)
+	app.Post("/mijn/tokens/:tid/intrekken", s.tokenRevokePost)
+	app.Get("/mijn/leveranciers/:id/capaciteit", s.capacityPage)
+	app.Post("/mijn/leveranciers/:id/capaciteit", s.capacityPost)
+	app.Post("/mijn/leveranciers/:id/bevestigen", s.confirmPost)
+	app.Get("/mijn/leveranciers/:id/bewerken", s.editPage)
+	app.Post("/mijn/leveranciers/:id/bewerken", s.editPost)
+	app.Get("/mijn/leveranciers/:id/geschiedenis", s.historyPage)
+
+	app.Get("/beheer", s.adminPage)
+	app.Post("/beheer/accounts/:aid/goedkeuren", s.approvePost)
+	app.Post("/beheer/uitnodigen", s.inviteCreatePost)
+	app.Post("/beheer/leveranciers/:id/verifieren", s.verifyPost)
+	app.Post("/beheer/leveranciers/:id/schrappen", s.delistPost)
+	app.Post("/beheer/import", s.importPost)
+	app.Get("/beheer/import/sjabloon.:format", s.importTemplate)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil
 }
 
 func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
-	pages := []string{"search", "supplier", "error"}
+	pages := []string{"search", "supplier", "error", "login", "register", "forgot", "reset", "invite", "message",
+		"dashboard", "capacity", "edit", "history", "tokens", "admin"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+p+".html")
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/forms.html", "templates/conflict.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, err
 		}
@@ -119,6 +167,8 @@ type page struct {
 	Lang    string
 	Title   string
 	Path    string // the path and query, for the language switch
+	CSRF    string // the token every form carries
+	Viewer  viewer
 	Content any
 }
 
@@ -126,13 +176,19 @@ type page struct {
 func (s *server) render(c *fiber.Ctx, status int, name, title string, content any) error {
 	lang := s.lang(c)
 	var buf bytes.Buffer
-	p := page{Lang: lang, Title: title, Path: c.OriginalURL(), Content: content}
+	p := page{Lang: lang, Title: title, Path: c.OriginalURL(), CSRF: s.csrfToken(c), Viewer: s.viewer(c), Content: content}
 	if err := s.templates[name].Execute(&buf, p); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderContentLanguage, lang)
 	return c.Status(status).Send(buf.Bytes())
+}
+
+// page renders a template with a title from the message catalogue.
+func (s *server) page(c *fiber.Ctx, status int, name, titleKey string, content any) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, status, name, s.catalog.T(s.lang(c), titleKey), content)
 }
 
 // lang returns the request's language; ?lang= also sets a cookie so the
@@ -169,17 +225,28 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		s.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if isAPI(c) {
-		code := "internal"
-		if status == fiber.StatusNotFound {
-			code = "not_found"
-		} else if status < 500 {
+		code := map[int]string{fiber.StatusNotFound: "not_found", fiber.StatusUnauthorized: "unauthorized", fiber.StatusForbidden: "forbidden"}[status]
+		switch {
+		case code != "":
+		case status < 500:
 			code = "bad_request"
+		default:
+			code = "internal"
 		}
 		return c.Status(status).JSON(apiError{Error: code, Reason: http.StatusText(status)})
 	}
-	key := "error.internal"
-	if status == fiber.StatusNotFound {
-		key = "error.page_not_found"
+	if status == fiber.StatusUnauthorized && c.Method() == fiber.MethodGet {
+		return c.Redirect("/inloggen?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	key := map[int]string{fiber.StatusNotFound: "error.page_not_found", fiber.StatusUnauthorized: "error.sign_in",
+		fiber.StatusForbidden: "error.forbidden"}[status]
+	if errors.As(err, &fe) && fe.Message == "csrf" {
+		key = "error.csrf"
+	}
+	if key == "" && status < 500 {
+		key = "error.bad_request"
+	} else if key == "" {
+		key = "error.internal"
 	}
 	lang := s.lang(c)
 	return s.render(c, status, "error", s.catalog.T(lang, "error.title"), errorView{Message: s.catalog.T(lang, key)})

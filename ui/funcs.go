@@ -3,7 +3,9 @@ package ui
 import (
 	"html/template"
 	"net/url"
+	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/verken/verken/data"
@@ -54,12 +56,27 @@ func (s *server) funcs() template.FuncMap {
 			u.RawQuery = q.Encode()
 			return u.RequestURI()
 		},
-		"languages": func() []string { return Languages },
-		"langName":  func(lang string) string { return s.catalog.T(lang, "lang.name") },
-		"plusOne":   func(i int) int { return i + 1 },
-		"minus":     func(a, b int) int { return a - b },
-		"mul":       func(a, b int) int { return a * b },
+		"languages":        func() []string { return Languages },
+		"langName":         func(lang string) string { return s.catalog.T(lang, "lang.name") },
+		"plusOne":          func(i int) int { return i + 1 },
+		"kinds":            func() []directory.Kind { return directory.Kinds },
+		"targetGroups":     func() []string { return directory.TargetGroups },
+		"cooperationModes": func() []string { return directory.CooperationModes },
+		"tasks":            s.Tasks.Tasks,
+		"provinces":        s.Places.Provinces,
+		"has":              func(list []string, v string) bool { return slices.Contains(list, v) },
+		"join":             func(list []string) string { return strings.Join(list, ", ") },
+		"plusBlank":        plusBlank,
+		"minus":            func(a, b int) int { return a - b },
+		"mul":              func(a, b int) int { return a * b },
 	}
+}
+
+// plusBlank returns a list with one empty element more: the row a form
+// offers for adding one.
+func plusBlank(list any) any {
+	v := reflect.ValueOf(list)
+	return reflect.Append(v, reflect.Zero(v.Type().Elem())).Interface()
 }
 
 // labelOf makes a template function that names a code in the page's

@@ -19,6 +19,8 @@ type apiRoute struct {
 	Summary      string
 	Search       bool // takes the search parameters
 	PathParams   []string
+	Request      any    // a value of the JSON request body type, if any
+	Bearer       bool   // needs an API token (or a session with X-CSRF-Token)
 	Body         any    // a value of the JSON response type; nil for files
 	ContentType  string // of a non-JSON response
 	Errors       []int
@@ -37,6 +39,9 @@ func (s *server) apiRoutes() []apiRoute {
 			Search: true, ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Errors: []int{400}, handler: s.exportXLSX},
 		{Method: "GET", Path: "/api/v1/suppliers/:id", Summary: "One supplier's full profile.",
 			PathParams: []string{"id"}, Body: directory.Supplier{}, Errors: []int{404}, handler: s.apiGetSupplier},
+		{Method: "PATCH", Path: "/api/v1/suppliers/:id/offers/:offer_id", Summary: "Update one offer's free capacity and availability; version is the supplier version the change is based on.",
+			PathParams: []string{"id", "offer_id"}, Request: offerPatch{}, Bearer: true, Body: directory.Supplier{},
+			Errors: []int{400, 401, 403, 404, 409, 422}, handler: s.apiPatchOffer},
 	}
 }
 
@@ -71,6 +76,13 @@ func (s *server) openAPIDocument() map[string]any {
 				"content": map[string]any{"application/json": map[string]any{"schema": errorSchema}}}
 		}
 		op := map[string]any{"summary": r.Summary, "operationId": operationID(r), "responses": responses}
+		if r.Request != nil {
+			op["requestBody"] = map[string]any{"required": true,
+				"content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(r.Request))}}}
+		}
+		if r.Bearer {
+			op["security"] = []any{map[string]any{"bearer": []string{}}}
+		}
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
@@ -86,8 +98,10 @@ func (s *server) openAPIDocument() map[string]any {
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Verken API", "version": "1",
 			"description": "Explore the social-economy supplier market before tendering."},
-		"paths":      paths,
-		"components": map[string]any{"schemas": g.defs},
+		"paths": paths,
+		"components": map[string]any{"schemas": g.defs,
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer",
+				"description": "An API token that a supplier user makes on /mijn/tokens."}}},
 	}
 }
 
@@ -220,8 +234,16 @@ func statusText(code int) string {
 	switch code {
 	case 400:
 		return "A parameter is wrong; the body names it and says why."
+	case 401:
+		return "No valid token or session."
+	case 403:
+		return "The token or account may not change this supplier."
 	case 404:
 		return "Not found."
+	case 409:
+		return "The supplier changed since the given version; the body lists what changed."
+	case 422:
+		return "A field is invalid; the body names it and says why."
 	}
 	return ""
 }

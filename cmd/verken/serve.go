@@ -16,6 +16,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", "run the web server; an empty data directory is seeded with the demo data set", stderr, &cfg)
 	addr := fs.String("addr", envOr("VERKEN_ADDR", ":8080"), "address to listen on (env VERKEN_ADDR)")
 	tiles := fs.String("tile-url", envOr("VERKEN_TILE_URL", ui.DefaultTileURL), "map tile URL template with {z}/{x}/{y} (env VERKEN_TILE_URL)")
+	var mail ui.SMTP
+	fs.StringVar(&mail.Host, "smtp-host", envOr("VERKEN_SMTP_HOST", ""), "SMTP server for mail; without it, mail waits in the administrators' outbox (env VERKEN_SMTP_HOST)")
+	fs.IntVar(&mail.Port, "smtp-port", envInt("VERKEN_SMTP_PORT", 587), "SMTP port (env VERKEN_SMTP_PORT)")
+	fs.StringVar(&mail.User, "smtp-user", envOr("VERKEN_SMTP_USER", ""), "SMTP user (env VERKEN_SMTP_USER)")
+	fs.StringVar(&mail.From, "smtp-from", envOr("VERKEN_SMTP_FROM", "verken@localhost"), "sender address (env VERKEN_SMTP_FROM)")
+	mail.Password = os.Getenv("VERKEN_SMTP_PASSWORD") // only from the environment: flags show in process lists
 	tileCredit := fs.String("tile-attribution", envOr("VERKEN_TILE_ATTRIBUTION", ui.DefaultTileAttribution), "credit line the tile provider asks for (env VERKEN_TILE_ATTRIBUTION)")
 	sys, log, code, ok := parseAndOpen(fs, args, &cfg, false, stderr)
 	if !ok {
@@ -23,7 +29,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	defer sys.Close()
 	app, err := ui.New(ui.Deps{Store: sys.store, Index: sys.index, Places: sys.places, Tasks: sys.tasks, Log: log,
-		TileURL: *tiles, TileAttribution: *tileCredit})
+		TileURL: *tiles, TileAttribution: *tileCredit, SMTP: mail})
 	if err != nil {
 		log.Error("cannot build the web app", "err", err)
 		return 1

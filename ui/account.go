@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/verken/verken/directory"
+)
+
+// Lifetimes of one-time links.
+const (
+	inviteTTL = 14 * 24 * time.Hour
+	resetTTL  = time.Hour
+)
+
+// formView is a form page: what was typed, and what is wrong with it.
+type formView struct {
+	Values  map[string]string
+	Error   string            // about the whole form
+	Errors  map[string]string // per field
+	Notice  string
+	Next    string
+	Token   string // of a one-time link
+	Email   string
+	Account *directory.Account
+}
+
+func (f formView) Has(field string) bool { return f.Errors[field] != "" }
+
+func newForm(c *fiber.Ctx, fields ...string) formView {
+	f := formView{Values: map[string]string{}, Errors: map[string]string{}}
+	for _, name := range fields {
+		f.Values[name] = strings.TrimSpace(c.FormValue(name))
+	}
+	return f
+}
+
+// safeNext keeps a redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/mijn"
+	}
+	return next
+}
+
+func (s *server) loginPage(c *fiber.Ctx) error {
+	return s.page(c, fiber.StatusOK, "login", "login.title", formView{Next: c.Query("next")})
+}
+
+func (s *server) loginPost(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	f := newForm(c, "email", "password", "next")
+	f.Next = f.Values["next"]
+	f.Values["password"] = ""
+	email := strings.ToLower(f.Values["email"])
+	if s.logins.blocked("account:"+email) || s.logins.blocked("ip:"+c.IP()) {
+		f.Error = s.catalog.T(lang, "login.too_many")
+		return s.page(c, fiber.StatusTooManyRequests, "login", "login.title", f)
+	}
+	a, err := s.Store.Authenticate(email, c.FormValue("password"))
+	if err != nil {
+		s.logins.fail("account:" + email)
+		s.logins.fail("ip:" + c.IP())
+		f.Error = s.catalog.T(lang, "login.failed")
+		return s.page(c, fiber.StatusUnauthorized, "login", "login.title", f)
+	}
+	if a.Status != directory.StatusActive {
+		f.Error = s.catalog.T(lang, "login.pending")
+		return s.page(c, fiber.StatusForbidden, "login", "login.title", f)
+	}
+	if err := s.signIn(c, a); err != nil {
+		return err
+	}
+	return c.Redirect(safeNext(f.Next), fiber.StatusSeeOther)
+}
+
+func (s *server) logoutPost(c *fiber.Ctx) error {
+	s.signOut(c)
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+func (s *server) registerPage(c *fiber.Ctx) error {
+	return s.page(c, fiber.StatusOK, "register", "register.title", formView{Values: map[string]string{"role": "buyer"}})
+}
+
+// registerPost creates a buyer, who may start at once, or a supplier user,
+// who waits until an administrator approves the supplier it asks for.
+func (s *server) registerPost(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	f := newForm(c, "name", "email", "role", "kbo")
+	a := directory.Account{Name: f.Values["name"], Email: f.Values["email"], Role: directory.RoleBuyer}
+	if f.Values["name"] == "" {
+		f.Errors["name"] = s.catalog.T(lang, "form.required")
+	}
+	if f.Values["role"] == "supplier" {
+		a.Role, a.Status = directory.RoleSupplier, directory.StatusPending
+		sup, err := s.Store.GetByEnterpriseNumber(f.Values["kbo"])
+		if err != nil {
+			f.Errors["kbo"] = s.catalog.T(lang, "register.unknown_kbo")
+		}
+		a.RequestedKBO = sup.EnterpriseNumber
+	}
+	if len(f.Errors) == 0 {
+		err := s.Store.CreateAccount(&a, c.FormValue("password"))
+		switch {
+		case errors.Is(err, directory.ErrEmailTaken):
+			f.Errors["email"] = s.catalog.T(lang, "register.email_taken")
+		case errors.Is(err, directory.ErrInvalidEmail):
+			f.Errors["email"] = s.catalog.T(lang, "form.invalid_email")
+		case errors.Is(err, directory.ErrPasswordTooShort):
+			f.Errors["password"] = s.catalog.T(lang, "form.password_short", directory.MinPasswordLength)
+		case err != nil:
+			return err
+		}
+	}
+	if len(f.Errors) > 0 {
+		return s.page(c, fiber.StatusUnprocessableEntity, "register", "register.title", f)
+	}
+	if a.Status == directory.StatusPending {
+		s.tellAdmins(c, "mail.approval_subject", "mail.approval_body", a.Name, a.Email, directory.FormatEnterpriseNumber(a.RequestedKBO), c.BaseURL()+"/beheer")
+		return s.page(c, fiber.StatusOK, "message", "register.title", formView{Notice: s.catalog.T(lang, "register.pending")})
+	}
+	if err := s.signIn(c, a); err != nil {
+		return err
+	}
+	return c.Redirect("/mijn", fiber.StatusSeeOther)
+}
+
+// tellAdmins mails every administrator, in Dutch: the working language of
+// the people who run it.
+func (s *server) tellAdmins(c *fiber.Ctx, subjectKey, bodyKey string, args ...any) {
+	accounts, err := s.Store.Accounts()
+	if err != nil {
+		s.Log.Error("list administrators", "err", err)
+		return
+	}
+	for _, a := range accounts {
+		if a.Role == directory.RoleAdmin && a.Status == directory.StatusActive {
+			if err := s.mail.send(a.Email, s.catalog.T("nl", subjectKey), s.catalog.T("nl", bodyKey, args...)); err != nil {
+				s.Log.Error("mail to administrator", "err", err)
+			}
+		}
+	}
+}
+
+func (s *server) forgotPage(c *fiber.Ctx) error {
+	return s.page(c, fiber.StatusOK, "forgot", "forgot.title", formView{})
+}
+
+// forgotPost mails a reset link when the address has an account, and says
+// the same either way, so the form does not tell who has one.
+func (s *server) forgotPost(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	email := strings.TrimSpace(c.FormValue("email"))
+	if s.logins.blocked("ip:" + c.IP()) {
+		return s.page(c, fiber.StatusTooManyRequests, "forgot", "forgot.title", formView{Error: s.catalog.T(lang, "login.too_many")})
+	}
+	s.logins.fail("ip:" + c.IP()) // a reset request counts like an attempt
+	if a, err := s.Store.AccountByEmail(email); err == nil {
+		secret, err := s.Store.NewLink(directory.Link{Kind: directory.LinkReset, AccountID: a.ID}, resetTTL)
+		if err != nil {
+			return err
+		}
+		link := c.BaseURL() + "/wachtwoord-herstellen/" + secret
+		if err := s.mail.send(a.Email, s.catalog.T(lang, "mail.reset_subject"), s.catalog.T(lang, "mail.reset_body", a.Name, link)); err != nil {
+			return err
+		}
+	}
+	return s.page(c, fiber.StatusOK, "message", "forgot.title", formView{Notice: s.catalog.T(lang, "forgot.sent")})
+}
+
+func (s *server) resetPage(c *fiber.Ctx) error {
+	if _, err := s.Store.PeekLink(directory.LinkReset, c.Params("token")); err != nil {
+		return s.linkGone(c)
+	}
+	return s.page(c, fiber.StatusOK, "reset", "reset.title", formView{Token: c.Params("token")})
+}
+
+func (s *server) resetPost(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	password := c.FormValue("password")
+	if len([]rune(password)) < directory.MinPasswordLength {
+		f := formView{Token: c.Params("token"), Errors: map[string]string{"password": s.catalog.T(lang, "form.password_short", directory.MinPasswordLength)}}
+		return s.page(c, fiber.StatusUnprocessableEntity, "reset", "reset.title", f)
+	}
+	l, err := s.Store.UseLink(directory.LinkReset, c.Params("token"))
+	if err != nil {
+		return s.linkGone(c)
+	}
+	if err := s.Store.SetPassword(l.AccountID, password); err != nil {
+		return err
+	}
+	a, err := s.Store.Account(l.AccountID)
+	if err != nil {
+		return err
+	}
+	if err := s.signIn(c, a); err != nil {
+		return err
+	}
+	return c.Redirect("/mijn", fiber.StatusSeeOther)
+}
+
+func (s *server) invitePage(c *fiber.Ctx) error {
+	l, err := s.Store.PeekLink(directory.LinkInvite, c.Params("token"))
+	if err != nil {
+		return s.linkGone(c)
+	}
+	f := formView{Token: c.Params("token"), Email: l.Email}
+	if _, err := s.Store.AccountByEmail(l.Email); err == nil {
+		f.Notice = s.catalog.T(s.lang(c), "invite.existing")
+	}
+	return s.page(c, fiber.StatusOK, "invite", "invite.title", f)
+}
+
+// invitePost accepts an invitation: a new supplier user, or an existing
+// account that now also belongs to the supplier.
+func (s *server) invitePost(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	token := c.Params("token")
+	l, err := s.Store.PeekLink(directory.LinkInvite, token)
+	if err != nil {
+		return s.linkGone(c)
+	}
+	f := newForm(c, "name")
+	f.Token, f.Email = token, l.Email
+	a, lookup := s.Store.AccountByEmail(l.Email)
+	if lookup == nil {
+		if _, err := s.Store.Authenticate(l.Email, c.FormValue("password")); err != nil {
+			f.Errors["password"] = s.catalog.T(lang, "login.failed")
+		}
+	} else if len([]rune(c.FormValue("password"))) < directory.MinPasswordLength {
+		f.Errors["password"] = s.catalog.T(lang, "form.password_short", directory.MinPasswordLength)
+	} else if f.Values["name"] == "" {
+		f.Errors["name"] = s.catalog.T(lang, "form.required")
+	}
+	if len(f.Errors) > 0 {
+		return s.page(c, fiber.StatusUnprocessableEntity, "invite", "invite.title", f)
+	}
+	if _, err := s.Store.UseLink(directory.LinkInvite, token); err != nil {
+		return s.linkGone(c)
+	}
+	if lookup == nil {
+		if a.Role == directory.RoleBuyer {
+			a.Role = directory.RoleSupplier
+		}
+		if !slices.Contains(a.SupplierIDs, l.SupplierID) {
+			a.SupplierIDs = append(a.SupplierIDs, l.SupplierID)
+		}
+		if err := s.Store.SaveAccount(a); err != nil {
+			return err
+		}
+	} else {
+		a = directory.Account{Email: l.Email, Name: f.Values["name"], Role: directory.RoleSupplier, SupplierIDs: []string{l.SupplierID}}
+		if err := s.Store.CreateAccount(&a, c.FormValue("password")); err != nil {
+			return err
+		}
+	}
+	if err := s.signIn(c, a); err != nil {
+		return err
+	}
+	return c.Redirect("/mijn", fiber.StatusSeeOther)
+}
+
+func (s *server) linkGone(c *fiber.Ctx) error {
+	return s.page(c, fiber.StatusNotFound, "message", "error.title", formView{Error: s.catalog.T(s.lang(c), "link.gone")})
+}
+
+// dashboardView is the signed-in home: the account and its suppliers.
+type dashboardView struct {
+	Account   directory.Account
+	Suppliers []directory.Supplier
+	Saved     []directory.SavedSearch
+	Notice    string
+}
+
+func (s *server) dashboard(c *fiber.Ctx) error {
+	v := s.viewer(c)
+	if !v.SignedIn() {
+		return errSignIn
+	}
+	sups, err := s.Store.GetMany(v.Account.SupplierIDs)
+	if err != nil {
+		return err
+	}
+	saved, err := s.Store.SavedSearches(v.Account.ID)
+	if err != nil {
+		return err
+	}
+	return s.page(c, fiber.StatusOK, "dashboard", "dashboard.title", dashboardView{Account: *v.Account, Suppliers: sups, Saved: saved, Notice: c.Query("notice")})
+}
+
+// deleteAccountPost removes the viewer's own account after its password.
+func (s *server) deleteAccountPost(c *fiber.Ctx) error {
+	v := s.viewer(c)
+	if !v.SignedIn() {
+		return errSignIn
+	}
+	if _, err := s.Store.Authenticate(v.Account.Email, c.FormValue("password")); err != nil {
+		return c.Redirect("/mijn?notice=delete_failed", fiber.StatusSeeOther)
+	}
+	if err := s.Store.DeleteAccount(v.Account.ID); err != nil {
+		return err
+	}
+	s.signOut(c)
+	return s.page(c, fiber.StatusOK, "message", "dashboard.title", formView{Notice: s.catalog.T(s.lang(c), "dashboard.deleted")})
+}
+
+// saveSearchPost keeps the search in the query string under a name.
+func (s *server) saveSearchPost(c *fiber.Ctx) error {
+	v := s.viewer(c)
+	if !v.SignedIn() {
+		return errSignIn
+	}
+	name := strings.TrimSpace(c.FormValue("name"))
+	query := strings.TrimPrefix(c.FormValue("query"), "?")
+	if name == "" {
+		name = query
+	}
+	if err := s.Store.SaveSearch(v.Account.ID, name, query); err != nil {
+		return err
+	}
+	return c.Redirect("/mijn?notice=saved", fiber.StatusSeeOther)
+}

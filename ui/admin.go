@@ -1,0 +1,249 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/tabular"
+)
+
+// adminView is the administrators' page.
+type adminView struct {
+	Pending []directory.Account
+	Outbox  []directory.Mail
+	Notice  string
+	Report  *directory.ImportReport
+	Error   string
+}
+
+// requireAdmin ends requests of anyone but an active administrator.
+func (s *server) requireAdmin(c *fiber.Ctx) (viewer, error) {
+	v := s.viewer(c)
+	switch {
+	case !v.SignedIn():
+		return v, errSignIn
+	case !v.Admin():
+		return v, errForbidden
+	}
+	return v, nil
+}
+
+func (s *server) adminPage(c *fiber.Ctx) error {
+	if _, err := s.requireAdmin(c); err != nil {
+		return err
+	}
+	return s.renderAdmin(c, fiber.StatusOK, adminView{Notice: c.Query("notice")})
+}
+
+func (s *server) renderAdmin(c *fiber.Ctx, status int, view adminView) error {
+	accounts, err := s.Store.Accounts()
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		if a.Status == directory.StatusPending {
+			view.Pending = append(view.Pending, a)
+		}
+	}
+	if view.Outbox, err = s.Store.Outbox(); err != nil {
+		return err
+	}
+	if view.Notice != "" {
+		view.Notice = s.catalog.T(s.lang(c), "admin.notice_"+view.Notice)
+	}
+	return s.page(c, status, "admin", "admin.title", view)
+}
+
+// approvePost lets a self-registered supplier user in, for the supplier
+// it asked for.
+func (s *server) approvePost(c *fiber.Ctx) error {
+	if _, err := s.requireAdmin(c); err != nil {
+		return err
+	}
+	a, err := s.Store.Account(c.Params("aid"))
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	sup, err := s.Store.GetByEnterpriseNumber(a.RequestedKBO)
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	a.Status, a.RequestedKBO = directory.StatusActive, ""
+	if !slices.Contains(a.SupplierIDs, sup.ID) {
+		a.SupplierIDs = append(a.SupplierIDs, sup.ID)
+	}
+	if err := s.Store.SaveAccount(a); err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	if err := s.mail.send(a.Email, s.catalog.T(lang, "mail.approved_subject"), s.catalog.T(lang, "mail.approved_body", a.Name, sup.Name, c.BaseURL()+"/inloggen")); err != nil {
+		return err
+	}
+	return c.Redirect("/beheer?notice=approved", fiber.StatusSeeOther)
+}
+
+// invitePost invites a person by e-mail to keep a supplier's profile.
+func (s *server) inviteCreatePost(c *fiber.Ctx) error {
+	v, err := s.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	email := strings.TrimSpace(c.FormValue("email"))
+	sup, err := s.Store.GetByEnterpriseNumber(c.FormValue("kbo"))
+	if err != nil {
+		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "register.unknown_kbo")})
+	}
+	if !strings.Contains(email, "@") {
+		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "form.invalid_email")})
+	}
+	secret, err := s.Store.NewLink(directory.Link{Kind: directory.LinkInvite, Email: email, SupplierID: sup.ID, By: v.Account.ID}, inviteTTL)
+	if err != nil {
+		return err
+	}
+	link := c.BaseURL() + "/uitnodiging/" + secret
+	if err := s.mail.send(email, s.catalog.T(lang, "mail.invite_subject", sup.Name), s.catalog.T(lang, "mail.invite_body", sup.Name, link)); err != nil {
+		return err
+	}
+	return c.Redirect("/beheer?notice=invited", fiber.StatusSeeOther)
+}
+
+// verifyPost marks a recognition or the target-group share as checked.
+func (s *server) verifyPost(c *fiber.Ctx) error {
+	v, err := s.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseUint(c.FormValue("version"), 10, 64)
+	err = s.Store.Verify(c.Params("id"), version, c.FormValue("fact"), strings.TrimSpace(c.FormValue("note")), v.Account.Actor())
+	return s.afterAdminWrite(c, err, "verified")
+}
+
+// delistPost takes a supplier out of search.
+func (s *server) delistPost(c *fiber.Ctx) error {
+	v, err := s.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseUint(c.FormValue("version"), 10, 64)
+	err = s.Store.Delist(c.Params("id"), version, strings.TrimSpace(c.FormValue("reason")), v.Account.Actor())
+	return s.afterAdminWrite(c, err, "delisted")
+}
+
+func (s *server) afterAdminWrite(c *fiber.Ctx, err error, notice string) error {
+	var stale *directory.StaleVersionError
+	switch {
+	case errors.Is(err, directory.ErrNotFound):
+		return fiber.ErrNotFound
+	case errors.Is(err, directory.ErrUnknownFact):
+		return fiber.NewError(fiber.StatusUnprocessableEntity, err.Error())
+	case errors.As(err, &stale):
+		return c.Redirect("/mijn/leveranciers/"+c.Params("id")+"/bewerken?notice=stale", fiber.StatusSeeOther)
+	case err != nil:
+		return err
+	}
+	return c.Redirect("/mijn/leveranciers/"+c.Params("id")+"/bewerken?notice="+notice, fiber.StatusSeeOther)
+}
+
+// maxImportBytes bounds an uploaded import file.
+const maxImportBytes = 20 << 20
+
+// importPost imports an uploaded CSV, XLSX or JSON file, or on a dry run
+// says what it would do.
+func (s *server) importPost(c *fiber.Ctx) error {
+	v, err := s.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "import.no_file")})
+	}
+	if fh.Size > maxImportBytes {
+		return s.renderAdmin(c, fiber.StatusRequestEntityTooLarge, adminView{Error: s.catalog.T(lang, "import.too_large")})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := readImport(fh.Filename, f)
+	if err != nil {
+		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "import.unreadable", err.Error())})
+	}
+	dry := c.FormValue("dry_run") != ""
+	rep, err := s.Store.Import(rows, dry, directory.Actor{AccountID: v.Account.ID, Name: v.Account.Actor().Name + " (import " + filepath.Base(fh.Filename) + ")"})
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if len(rep.Errors) > 0 {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return s.renderAdmin(c, status, adminView{Report: rep})
+}
+
+// readImport reads import rows from a JSON, JSON Lines, CSV or XLSX file.
+func readImport(name string, r io.Reader) ([]directory.ImportRow, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json", ".jsonl", ".ndjson":
+		return directory.ReadJSONRows(r)
+	}
+	table, err := tabular.Read(name, r)
+	if err != nil {
+		return nil, err
+	}
+	return directory.ReadTable(table)
+}
+
+// importTemplate serves an empty import file with one example row.
+func (s *server) importTemplate(c *fiber.Ctx) error {
+	if _, err := s.requireAdmin(c); err != nil {
+		return err
+	}
+	example := directory.Supplier{EnterpriseNumber: "0123456749", Name: "Voorbeeld maatwerkbedrijf", Kind: directory.KindMaatwerkbedrijf,
+		TargetGroupShare: 70, TotalFTE: 80, TargetGroupFTE: 56, TargetGroups: []string{"arbeidshandicap"},
+		Contact:      directory.Contact{Email: "info@voorbeeld.example"},
+		Recognitions: []directory.Recognition{{Type: "maatwerkbedrijf", Number: "MWB-0001", ValidFrom: directory.NewDate(2024, 1, 1)}},
+		Sites:        []directory.Site{{Street: "Industrieweg 1", Postcode: "9000"}},
+		Offers: []directory.Offer{{Task: "office-cleaning", FreeFTE: 3.5, LeadTimeWeeks: 2, AtClientSite: true,
+			ServiceArea: directory.ServiceArea{Provinces: []string{"OVL"}}}}}
+	var buf bytes.Buffer
+	var err error
+	switch c.Params("format") {
+	case "csv":
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		err = tabular.WriteCSV(&buf, [][]string{directory.TableColumns(), directory.TableRow(example)})
+	case "xlsx":
+		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		err = tabular.WriteXLSX(&buf, "import", [][]any{toAny(directory.TableColumns()), toAny(directory.TableRow(example))})
+	case "json":
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+		err = json.NewEncoder(&buf).Encode([]directory.Supplier{example})
+	default:
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="verken-import-sjabloon.`+c.Params("format")+`"`)
+	return c.Send(buf.Bytes())
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}

@@ -1,0 +1,328 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/verken/verken/directory"
+)
+
+// editView is a form over one supplier: the capacity form and the full
+// profile form.
+type editView struct {
+	S        directory.Supplier
+	Errors   map[string]string // form field → message
+	Notice   string
+	Conflict *conflictView
+	Admin    bool
+}
+
+// Err is the message for a form field.
+func (v editView) Err(field string) string { return v.Errors[field] }
+
+// conflictView explains a refused save: someone saved the supplier since
+// this form was opened.
+type conflictView struct {
+	Changes []directory.HistoryEntry
+}
+
+// formValues parses a posted form; the values are copies.
+func formValues(c *fiber.Ctx) url.Values {
+	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEApplicationForm) {
+		v, _ := url.ParseQuery(string(c.Body()))
+		return v
+	}
+	out := url.Values{}
+	if mf, err := c.MultipartForm(); err == nil {
+		for k, vs := range mf.Value {
+			out[k] = append([]string(nil), vs...)
+		}
+	}
+	return out
+}
+
+func (s *server) capacityPage(c *fiber.Ctx) error {
+	sup, v, err := s.requireSupplier(c)
+	if err != nil {
+		return err
+	}
+	view := editView{S: sup, Admin: v.Admin()}
+	if c.Query("notice") != "" {
+		view.Notice = s.catalog.T(s.lang(c), "edit.notice_"+c.Query("notice"))
+	}
+	return s.page(c, fiber.StatusOK, "capacity", "capacity.title", view)
+}
+
+// capacityPost saves the free capacity and the date it is free from, per
+// offer: the few minutes a supplier spends to keep its profile current.
+func (s *server) capacityPost(c *fiber.Ctx) error {
+	sup, v, err := s.requireSupplier(c)
+	if err != nil {
+		return err
+	}
+	r := &formReader{v: formValues(c), errors: map[string]string{}}
+	edited := sup
+	edited.Version = uint64(r.int("version"))
+	edited.Offers = append([]directory.Offer(nil), sup.Offers...)
+	for i := range edited.Offers {
+		p := "offers[" + strconv.Itoa(i) + "]."
+		if r.str(p+"id") != edited.Offers[i].ID {
+			// The offers changed under the form: treat it as a conflict.
+			edited.Version = 0
+			continue
+		}
+		edited.Offers[i].FreeFTE = r.float(p + "free_fte")
+		edited.Offers[i].AvailableFrom = r.date(p + "available_from")
+	}
+	return s.saveSupplier(c, v, edited, r.errors, "capacity", "capacity.title", "/mijn/leveranciers/"+sup.ID+"/capaciteit")
+}
+
+// confirmPost records that the profile is still right.
+func (s *server) confirmPost(c *fiber.Ctx) error {
+	sup, v, err := s.requireSupplier(c)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseUint(c.FormValue("version"), 10, 64)
+	_, err = s.Store.Confirm(sup.ID, version, v.Account.Actor())
+	var stale *directory.StaleVersionError
+	if errors.As(err, &stale) {
+		return s.conflict(c, v, stale, sup.Version, "capacity", "capacity.title")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/mijn/leveranciers/"+sup.ID+"/capaciteit?notice=confirmed", fiber.StatusSeeOther)
+}
+
+func (s *server) editPage(c *fiber.Ctx) error {
+	sup, v, err := s.requireSupplier(c)
+	if err != nil {
+		return err
+	}
+	view := editView{S: sup, Admin: v.Admin()}
+	if c.Query("notice") != "" {
+		view.Notice = s.catalog.T(s.lang(c), "edit.notice_"+c.Query("notice"))
+	}
+	return s.page(c, fiber.StatusOK, "edit", "edit.title", view)
+}
+
+// editPost saves every field of the profile.
+func (s *server) editPost(c *fiber.Ctx) error {
+	sup, v, err := s.requireSupplier(c)
+	if err != nil {
+		return err
+	}
+	edited, formErrors := bindSupplier(formValues(c), sup)
+	return s.saveSupplier(c, v, edited, formErrors, "edit", "edit.title", "/mijn/leveranciers/"+sup.ID+"/bewerken")
+}
+
+// saveSupplier stores an edited supplier, or shows the form again with
+// what is wrong: unreadable fields, invalid fields (422), or a save by
+// someone else since the form was opened (409).
+func (s *server) saveSupplier(c *fiber.Ctx, v viewer, edited directory.Supplier, formErrors map[string]string, tmpl, title, done string) error {
+	lang := s.lang(c)
+	view := editView{S: edited, Errors: map[string]string{}, Admin: v.Admin()}
+	for f, key := range formErrors {
+		view.Errors[f] = s.catalog.T(lang, key)
+	}
+	if len(view.Errors) > 0 {
+		return s.page(c, fiber.StatusUnprocessableEntity, tmpl, title, view)
+	}
+	base := edited.Version
+	err := s.Store.Update(&edited, v.Account.Actor())
+	var ve *directory.ValidationError
+	var stale *directory.StaleVersionError
+	switch {
+	case errors.As(err, &ve):
+		for _, fe := range ve.Fields {
+			view.Errors[fieldOf(fe.Field)] = s.fieldMessage(lang, fe)
+		}
+		return s.page(c, fiber.StatusUnprocessableEntity, tmpl, title, view)
+	case errors.As(err, &stale):
+		return s.conflict(c, v, stale, base, tmpl, title)
+	case err != nil:
+		return err
+	}
+	return c.Redirect(done+"?notice=saved", fiber.StatusSeeOther)
+}
+
+// conflict shows the form with the supplier as it is now and what others
+// changed since the version the refused form started from.
+func (s *server) conflict(c *fiber.Ctx, v viewer, stale *directory.StaleVersionError, base uint64, tmpl, title string) error {
+	changes, err := s.Store.ChangedSince(stale.ID, base)
+	if err != nil {
+		return err
+	}
+	view := editView{S: stale.Supplier, Conflict: &conflictView{Changes: changes}, Admin: v.Admin()}
+	return s.page(c, fiber.StatusConflict, tmpl, title, view)
+}
+
+// fieldMessage says what is wrong with a field in the user's language,
+// falling back to the store's English reason.
+func (s *server) fieldMessage(lang string, fe directory.FieldError) string {
+	if key := "field." + fe.Code; s.catalog.Has(key) {
+		return s.catalog.T(lang, key)
+	}
+	return fe.Reason
+}
+
+// historyView is a supplier's history.
+type historyView struct {
+	S       directory.Supplier
+	Entries []directory.HistoryEntry
+}
+
+func (s *server) historyPage(c *fiber.Ctx) error {
+	sup, _, err := s.requireSupplier(c)
+	if err != nil {
+		return err
+	}
+	h, err := s.Store.History(sup.ID)
+	if err != nil {
+		return err
+	}
+	// Newest first, as people read a log.
+	for i, j := 0, len(h)-1; i < j; i, j = i+1, j-1 {
+		h[i], h[j] = h[j], h[i]
+	}
+	return s.page(c, fiber.StatusOK, "history", "history.title", historyView{S: sup, Entries: h})
+}
+
+// tokensView lists a supplier user's API tokens.
+type tokensView struct {
+	Tokens    []directory.Token
+	Suppliers []directory.Supplier
+	NewSecret string // shown once, right after it was made
+	Error     string
+}
+
+func (s *server) tokensPage(c *fiber.Ctx) error {
+	return s.renderTokens(c, fiber.StatusOK, "", "")
+}
+
+func (s *server) renderTokens(c *fiber.Ctx, status int, secret, message string) error {
+	v := s.viewer(c)
+	if !v.SignedIn() {
+		return errSignIn
+	}
+	tokens, err := s.Store.Tokens(v.Account.ID)
+	if err != nil {
+		return err
+	}
+	sups, err := s.Store.GetMany(v.Account.SupplierIDs)
+	if err != nil {
+		return err
+	}
+	return s.page(c, status, "tokens", "tokens.title", tokensView{Tokens: tokens, Suppliers: sups, NewSecret: secret, Error: message})
+}
+
+func (s *server) tokenCreatePost(c *fiber.Ctx) error {
+	v := s.viewer(c)
+	if !v.SignedIn() {
+		return errSignIn
+	}
+	supplierID := c.FormValue("supplier_id")
+	if v.Account.Role != directory.RoleSupplier || !v.MaySupply(supplierID) {
+		return errForbidden
+	}
+	name := strings.TrimSpace(c.FormValue("name"))
+	if name == "" {
+		return s.renderTokens(c, fiber.StatusUnprocessableEntity, "", s.catalog.T(s.lang(c), "tokens.name_required"))
+	}
+	secret, _, err := s.Store.NewToken(v.Account.ID, supplierID, name)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.renderTokens(c, fiber.StatusCreated, secret, "")
+}
+
+func (s *server) tokenRevokePost(c *fiber.Ctx) error {
+	v := s.viewer(c)
+	if !v.SignedIn() {
+		return errSignIn
+	}
+	if err := s.Store.RevokeToken(v.Account.ID, c.Params("tid")); err != nil {
+		return fiber.ErrNotFound
+	}
+	return c.Redirect("/mijn/tokens", fiber.StatusSeeOther)
+}
+
+// offerPatch is the body of PATCH /api/v1/suppliers/{id}/offers/{offer_id}.
+type offerPatch struct {
+	FreeFTE       *float64        `json:"free_fte"`
+	AvailableFrom *directory.Date `json:"available_from"`
+	Version       uint64          `json:"version"`
+}
+
+// apiConflict is the body of a 409: what changed since the version given.
+type apiConflict struct {
+	apiError
+	CurrentVersion uint64                   `json:"current_version"`
+	Changes        []directory.HistoryEntry `json:"changes"`
+}
+
+// apiPatchOffer lets a supplier's own systems update one offer's capacity.
+func (s *server) apiPatchOffer(c *fiber.Ctx) error {
+	v := s.viewer(c)
+	id := c.Params("id")
+	switch {
+	case v.Account == nil:
+		return c.Status(fiber.StatusUnauthorized).JSON(apiError{Error: "unauthorized", Reason: "send Authorization: Bearer <token>"})
+	case !v.MaySupply(id):
+		return c.Status(fiber.StatusForbidden).JSON(apiError{Error: "forbidden", Reason: "this token or account may not change this supplier"})
+	}
+	var p offerPatch
+	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_body", Reason: err.Error()})
+	}
+	if p.Version == 0 {
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "invalid_field", Param: "version", Reason: "is required: the version the change is based on"})
+	}
+	sup, err := s.Store.Get(id)
+	if errors.Is(err, directory.ErrNotFound) {
+		return c.Status(fiber.StatusNotFound).JSON(apiError{Error: "not_found", Param: "id", Value: id, Reason: "no supplier has this id"})
+	}
+	if err != nil {
+		return err
+	}
+	i := -1
+	for j, o := range sup.Offers {
+		if o.ID == c.Params("offer_id") {
+			i = j
+		}
+	}
+	if i < 0 {
+		return c.Status(fiber.StatusNotFound).JSON(apiError{Error: "not_found", Param: "offer_id", Value: c.Params("offer_id"), Reason: "the supplier has no offer with this id"})
+	}
+	sup.Version = p.Version
+	if p.FreeFTE != nil {
+		sup.Offers[i].FreeFTE = *p.FreeFTE
+	}
+	if p.AvailableFrom != nil {
+		sup.Offers[i].AvailableFrom = *p.AvailableFrom
+	}
+	err = s.Store.Update(&sup, v.Account.Actor())
+	var ve *directory.ValidationError
+	var stale *directory.StaleVersionError
+	switch {
+	case errors.As(err, &ve):
+		fe := ve.Fields[0]
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "invalid_field", Param: fe.Field, Reason: fe.Reason})
+	case errors.As(err, &stale):
+		changes, _ := s.Store.ChangedSince(id, p.Version)
+		return c.Status(fiber.StatusConflict).JSON(apiConflict{apiError: apiError{Error: "stale_version",
+			Reason: "the supplier changed since version " + strconv.FormatUint(p.Version, 10)}, CurrentVersion: stale.Current, Changes: changes})
+	case err != nil:
+		return err
+	}
+	return c.JSON(sup)
+}
