@@ -57,14 +57,14 @@ func (s *server) loginPost(c *fiber.Ctx) error {
 	f.Next = f.Values["next"]
 	f.Values["password"] = ""
 	email := strings.ToLower(f.Values["email"])
-	if s.logins.blocked("account:"+email) || s.logins.blocked("ip:"+c.IP()) {
+	if s.accountFailures.blocked(email) || s.addressFailures.blocked(c.IP()) {
 		f.Error = s.catalog.T(lang, "login.too_many")
 		return s.page(c, fiber.StatusTooManyRequests, "login", "login.title", f)
 	}
 	a, err := s.Store.Authenticate(email, c.FormValue("password"))
 	if err != nil {
-		s.logins.fail("account:" + email)
-		s.logins.fail("ip:" + c.IP())
+		s.accountFailures.fail(email)
+		s.addressFailures.fail(c.IP())
 		f.Error = s.catalog.T(lang, "login.failed")
 		return s.page(c, fiber.StatusUnauthorized, "login", "login.title", f)
 	}
@@ -156,10 +156,10 @@ func (s *server) forgotPage(c *fiber.Ctx) error {
 func (s *server) forgotPost(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	email := strings.TrimSpace(c.FormValue("email"))
-	if s.logins.blocked("ip:" + c.IP()) {
+	if s.addressFailures.blocked(c.IP()) {
 		return s.page(c, fiber.StatusTooManyRequests, "forgot", "forgot.title", formView{Error: s.catalog.T(lang, "login.too_many")})
 	}
-	s.logins.fail("ip:" + c.IP()) // a reset request counts like an attempt
+	s.addressFailures.fail(c.IP()) // a reset request counts like a failed attempt
 	if a, err := s.Store.AccountByEmail(email); err == nil {
 		secret, err := s.Store.NewLink(directory.Link{Kind: directory.LinkReset, AccountID: a.ID}, resetTTL)
 		if err != nil {

@@ -58,15 +58,19 @@ type server struct {
 	Deps
 	catalog   *Catalog
 	templates map[string]*template.Template
-	logins    *limiter // failed sign-ins per account and per address
-	mail      mailer
+	// Failed sign-ins per account and per network address: past the
+	// limit within the window, attempts wait until the oldest falls out.
+	accountFailures *limiter
+	addressFailures *limiter
+	mail            mailer
 }
 
-// Login limits: this many failures per account, and per address, within
-// the window lock further attempts until the oldest falls out.
+// Sign-in limits. An address may hold several people (an office behind
+// one router), so it gets more attempts than one account.
 const (
-	loginFailures = 5
-	loginWindow   = 15 * time.Minute
+	accountFailureLimit = 5
+	addressFailureLimit = 30
+	failureWindow       = 15 * time.Minute
 )
 
 // New builds the Fiber app with every route.
@@ -84,7 +88,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: d, catalog: cat, logins: newLimiter(loginFailures, loginWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
+	s := &server{Deps: d, catalog: cat, accountFailures: newLimiter(accountFailureLimit, failureWindow, d.Now), addressFailures: newLimiter(addressFailureLimit, failureWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
 	if s.templates, err = parseTemplates(s.funcs()); err != nil {
 		return nil, err
 	}

@@ -71,8 +71,11 @@ func (s *server) capacityPost(c *fiber.Ctx) error {
 	edited.Offers = append([]directory.Offer(nil), sup.Offers...)
 	for i := range edited.Offers {
 		p := "offers[" + strconv.Itoa(i) + "]."
-		if r.str(p+"id") != edited.Offers[i].ID {
-			// The offers changed under the form: treat it as a conflict.
+		switch id := r.str(p + "id"); {
+		case id == "":
+			continue // a row the form does not hold stays as it is
+		case id != edited.Offers[i].ID:
+			// The offers changed under the form: a conflict.
 			edited.Version = 0
 			continue
 		}

@@ -21,7 +21,7 @@ type liveServer struct {
 	Index *search.Index
 }
 
-func startServer(t *testing.T, suppliers int) *liveServer {
+func startServer(t *testing.T, suppliers int, configure ...func(*ui.Deps)) *liveServer {
 	t.Helper()
 	dir := t.TempDir()
 	store := testenv.Store(t, dir, suppliers)
@@ -33,7 +33,11 @@ func startServer(t *testing.T, suppliers int) *liveServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { idx.Follow(ctx); close(done) }()
-	app, err := ui.New(ui.Deps{Store: store, Index: idx, Places: g, Tasks: tx})
+	deps := ui.Deps{Store: store, Index: idx, Places: g, Tasks: tx}
+	for _, c := range configure {
+		c(&deps)
+	}
+	app, err := ui.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
