@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -177,7 +176,7 @@ func (s *server) importPost(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	rows, err := readImport(fh.Filename, f)
+	rows, err := tabular.ReadImport(fh.Filename, f)
 	if err != nil {
 		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "import.unreadable", err.Error())})
 	}
@@ -191,19 +190,6 @@ func (s *server) importPost(c *fiber.Ctx) error {
 		status = fiber.StatusUnprocessableEntity
 	}
 	return s.renderAdmin(c, status, adminView{Report: rep})
-}
-
-// readImport reads import rows from a JSON, JSON Lines, CSV or XLSX file.
-func readImport(name string, r io.Reader) ([]directory.ImportRow, error) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".json", ".jsonl", ".ndjson":
-		return directory.ReadJSONRows(r)
-	}
-	table, err := tabular.Read(name, r)
-	if err != nil {
-		return nil, err
-	}
-	return directory.ReadTable(table)
 }
 
 // importTemplate serves an empty import file with one example row.

@@ -22,6 +22,7 @@ var commands = []struct {
 	{"reindex", "rebuild the search index from the store", runReindex},
 	{"import", "import suppliers from a JSON or JSON Lines file, keyed on the KBO number", runImport},
 	{"export", "write every supplier to a JSON Lines file", runExport},
+	{"user", "add an account, such as the first administrator", runUser},
 }
 
 func run(args []string, stdout, stderr io.Writer) int {

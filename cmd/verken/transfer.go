@@ -5,14 +5,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/tabular"
 )
 
 func runImport(args []string, stdout, stderr io.Writer) int {
 	var cfg config
-	fs := newFlags("import", "import suppliers from FILE (.jsonl, one supplier per line as `verken export` writes them, or .json, an array), keyed on the KBO number: new numbers create, known numbers update; every refused row is reported with its row number, field and reason, and the good rows are kept. Exits 1 when a row was refused. Stop the server first", stderr, &cfg)
+	fs := newFlags("import", "import suppliers from FILE (.csv or .xlsx in the import template's columns; .jsonl, one supplier per line as `verken export` writes them; or .json, an array), keyed on the KBO number: new numbers create, known numbers update; every refused row is reported with its row number, field and reason, and the good rows are kept. Exits 1 when a row was refused. Stop the server first", stderr, &cfg)
 	dryRun := fs.Bool("dry-run", false, "check the file and say what would change, without writing")
 	if err := fs.Parse(args); err != nil {
 		return exitCode(err)
@@ -23,19 +23,13 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	file := fs.Arg(0)
-	switch strings.ToLower(filepath.Ext(file)) {
-	case ".json", ".jsonl", ".ndjson":
-	default:
-		fmt.Fprintf(stderr, "verken import: %s: only .json and .jsonl files can be imported yet\n", file)
-		return 2
-	}
 	f, err := os.Open(file)
 	if err != nil {
 		fmt.Fprintf(stderr, "verken import: %v\n", err)
 		return 1
 	}
 	defer f.Close()
-	rows, err := directory.ReadJSONRows(f)
+	rows, err := tabular.ReadImport(file, f)
 	if err != nil {
 		fmt.Fprintf(stderr, "verken import: %s: %v\n", file, err)
 		return 1

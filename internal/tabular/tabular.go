@@ -1,6 +1,6 @@
-// Package tabular reads and writes the spreadsheets people exchange: CSV
-// (as Excel in Belgium writes it: ';' or ',', with or without a byte-order
-// mark) and XLSX.
+// Package tabular reads and writes the files people exchange: CSV (as
+// Excel in Belgium writes it: ';' or ',', with or without a byte-order
+// mark), XLSX, and the supplier import files in those or in JSON.
 package tabular
 
 import (
@@ -12,7 +12,23 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/verken/verken/directory"
 )
+
+// ReadImport reads supplier import rows from a JSON, JSON Lines, CSV or
+// XLSX file, by the name's extension.
+func ReadImport(name string, r io.Reader) ([]directory.ImportRow, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json", ".jsonl", ".ndjson":
+		return directory.ReadJSONRows(r)
+	}
+	table, err := Read(name, r)
+	if err != nil {
+		return nil, err
+	}
+	return directory.ReadTable(table)
+}
 
 // Read reads the first sheet of an XLSX file, or a CSV file, by the name's
 // extension.
