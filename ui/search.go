@@ -119,10 +119,12 @@ type searchView struct {
 	ListURL   string
 	MapURL    string
 	SitesURL  string
-	ExportCSV string
-	ExportXLS string
-	TileURL   string
-	TileAttr  string
+	// SearchQuery is the search's parameters, to save it.
+	SearchQuery string
+	ExportCSV   string
+	ExportXLS   string
+	TileURL     string
+	TileAttr    string
 }
 
 // hitView is a hit with its highlighted parts trusted as HTML: the search
@@ -154,6 +156,7 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 	v.ListURL = "/?" + withParams(raw, map[string]string{"view": ""})
 	v.MapURL = "/?" + withParams(raw, map[string]string{"view": "map", "page": ""})
 	v.SitesURL = "/api/v1/suppliers/sites?" + params.Encode()
+	v.SearchQuery = withParams(params, map[string]string{"page": ""})
 	v.ExportCSV = "/api/v1/suppliers/export.csv?" + withParams(params, map[string]string{"page": "", "per_page": ""})
 	v.ExportXLS = "/api/v1/suppliers/export.xlsx?" + withParams(params, map[string]string{"page": "", "per_page": ""})
 	if res != nil {

@@ -11,6 +11,9 @@ import (
 
 func (s *server) apiGetSupplier(c *fiber.Ctx) error {
 	sup, err := s.Store.Get(c.Params("id"))
+	if err == nil && sup.Delisted != nil && !s.viewer(c).MaySupply(sup.ID) {
+		err = directory.ErrNotFound
+	}
 	if errors.Is(err, directory.ErrNotFound) {
 		return c.Status(fiber.StatusNotFound).JSON(apiError{Error: "not_found", Param: "id", Value: c.Params("id"), Reason: "no supplier has this id"})
 	}
@@ -24,11 +27,15 @@ func (s *server) apiGetSupplier(c *fiber.Ctx) error {
 type supplierView struct {
 	S       directory.Supplier
 	Back    string
-	Freshly bool
+	MayEdit bool // the viewer keeps this supplier's profile
 }
 
 func (s *server) supplierPage(c *fiber.Ctx) error {
 	sup, err := s.Store.Get(c.Params("id"))
+	mayEdit := s.viewer(c).MaySupply(c.Params("id"))
+	if err == nil && sup.Delisted != nil && !mayEdit {
+		err = directory.ErrNotFound // delisted: gone for the public
+	}
 	if errors.Is(err, directory.ErrNotFound) {
 		lang := s.lang(c)
 		return s.render(c, fiber.StatusNotFound, "error", s.catalog.T(lang, "error.title"), errorView{Message: s.catalog.T(lang, "error.not_found")})
@@ -43,5 +50,5 @@ func (s *server) supplierPage(c *fiber.Ctx) error {
 			back = ref[i+len("://"+c.Hostname()):]
 		}
 	}
-	return s.render(c, fiber.StatusOK, "supplier", sup.Name, supplierView{S: sup, Back: back})
+	return s.render(c, fiber.StatusOK, "supplier", sup.Name, supplierView{S: sup, Back: back, MayEdit: mayEdit})
 }
