@@ -13,6 +13,8 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+
+	"github.com/verken/verken/directory"
 )
 
 // browser starts headless Chromium for a test. Without Chromium the test is
@@ -292,3 +294,44 @@ func TestBrowserFiltersSortMapAndExport(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A supplier user signs in, changes its free capacity and signs out; a
+// buyer's search then shows the new capacity.
+func TestBrowserSupplierUpdatesCapacity(t *testing.T) {
+	s := startServer(t, 30)
+	sup, _ := s.Store.Get("demo-0005")
+	account(t, s, "planner@demo-0005.example", directory.RoleSupplier, sup.ID)
+	account(t, s, "aankoop@stad.example", directory.RoleBuyer)
+	p := page{t, browser(t)}
+	signIn := func(email string) {
+		p.do(chromedp.Navigate(s.URL+"/inloggen"), chromedp.WaitVisible(chromedp.ID("email")),
+			chromedp.SendKeys(chromedp.ID("email"), email), chromedp.SendKeys(chromedp.ID("password"), testPassword+"\n"))
+		p.waitURL("/mijn")
+	}
+	signIn("planner@demo-0005.example")
+	p.do(chromedp.Click(chromedp.CSS(`a[href="/mijn/leveranciers/demo-0005/capaciteit"]`)))
+	p.waitURL("/capaciteit")
+	p.eval(`(() => { const el = document.getElementById("fte-0"); el.value = ""; return 1 })()`)
+	p.do(chromedp.SendKeys(chromedp.ID("fte-0"), "23,5"), chromedp.Click(chromedp.CSS(`#capacity-form button[type=submit]`)))
+	p.waitURL("notice=saved")
+	if got := p.eval(`document.getElementById("fte-0").value === "23,5" ? 1 : 0`); got != 1 {
+		t.Fatal("the capacity form does not show the saved value")
+	}
+	p.do(chromedp.Click(chromedp.ID("logout")))
+	p.until(`document.getElementById("login-link") !== null && document.readyState === "complete"`)
+
+	signIn("aankoop@stad.example")
+	search := s.URL + "/?task=" + sup.Offers[0].Task + "&min_fte=23"
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		p.do(chromedp.Navigate(search), chromedp.WaitReady(chromedp.CSS("footer.foot")))
+		found := p.eval(`(() => { const h = document.querySelector('li.hit[data-id="demo-0005"] .fte'); return h && h.textContent.includes("23,5") ? 1 : 0 })()`)
+		if found == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the buyer's search does not show 23,5 FTE for %s", sup.Name)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
