@@ -166,16 +166,8 @@ func (s *Store) CreateMany(sups []*Supplier) error {
 			if tx.Bucket(bucketSuppliers).Get([]byte(sup.ID)) != nil {
 				return fmt.Errorf("supplier %s already exists", sup.ID)
 			}
-			if sup.CreatedAt.IsZero() {
-				sup.CreatedAt = now
-			}
-			if sup.UpdatedAt.IsZero() {
-				sup.UpdatedAt = sup.CreatedAt
-			}
-			if sup.ConfirmedAt.IsZero() {
-				sup.ConfirmedAt = sup.UpdatedAt
-			}
-			sup.Version = 1
+			sup.Version = 0
+			stampNew(sup, now)
 			if err := put(tx, sup, ""); err != nil {
 				return err
 			}
@@ -193,6 +185,23 @@ func (s *Store) CreateMany(sups []*Supplier) error {
 	}
 	s.notify()
 	return nil
+}
+
+// stampNew gives a new supplier the timestamps and version it does not
+// carry: imports and demo data bring their own history.
+func stampNew(sup *Supplier, now time.Time) {
+	if sup.CreatedAt.IsZero() {
+		sup.CreatedAt = now
+	}
+	if sup.UpdatedAt.IsZero() {
+		sup.UpdatedAt = sup.CreatedAt
+	}
+	if sup.ConfirmedAt.IsZero() {
+		sup.ConfirmedAt = sup.UpdatedAt
+	}
+	if sup.Version == 0 {
+		sup.Version = 1
+	}
 }
 
 // put writes the record and keeps the KBO lookup in step.
@@ -227,6 +236,15 @@ func appendChange(tx *bolt.Tx, id string, op Op, version uint64, at time.Time) e
 		return err
 	}
 	return b.Put(seqKey(seq), v)
+}
+
+// getAt reads a supplier that must still be at the version a writer read.
+func getAt(tx *bolt.Tx, id string, version uint64) (Supplier, error) {
+	cur, err := get(tx, id)
+	if err == nil && cur.Version != version {
+		err = &StaleVersionError{ID: id, Given: version, Current: cur.Version, Supplier: cur}
+	}
+	return cur, err
 }
 
 func get(tx *bolt.Tx, id string) (Supplier, error) {
@@ -358,12 +376,9 @@ func (s *Store) Delist(id string, version uint64, reason string, by Actor) error
 func (s *Store) write(id string, version uint64, by Actor, action string, change func(cur *Supplier, now time.Time) error) error {
 	now := s.now().UTC()
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		cur, err := get(tx, id)
+		cur, err := getAt(tx, id, version)
 		if err != nil {
 			return err
-		}
-		if cur.Version != version {
-			return &StaleVersionError{ID: id, Given: version, Current: cur.Version, Supplier: cur}
 		}
 		before := cur
 		before.Recognitions = slices.Clone(cur.Recognitions)
@@ -393,12 +408,9 @@ func (s *Store) write(id string, version uint64, by Actor, action string, change
 func (s *Store) Delete(id string, version uint64) error {
 	now := s.now().UTC()
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		cur, err := get(tx, id)
+		cur, err := getAt(tx, id, version)
 		if err != nil {
 			return err
-		}
-		if cur.Version != version {
-			return &StaleVersionError{ID: id, Given: version, Current: cur.Version, Supplier: cur}
 		}
 		if err := tx.Bucket(bucketSuppliers).Delete([]byte(id)); err != nil {
 			return err

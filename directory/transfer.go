@@ -124,18 +124,7 @@ func (s *Store) importOne(tx *bolt.Tx, r ImportRow, at time.Time, write bool, by
 				Field: "id", Code: "id_taken", Reason: fmt.Sprintf("%q is the id of a supplier with another enterprise number", sup.ID)}})
 			return nil
 		}
-		if sup.CreatedAt.IsZero() {
-			sup.CreatedAt = at
-		}
-		if sup.UpdatedAt.IsZero() {
-			sup.UpdatedAt = sup.CreatedAt
-		}
-		if sup.ConfirmedAt.IsZero() {
-			sup.ConfirmedAt = sup.UpdatedAt
-		}
-		if sup.Version == 0 {
-			sup.Version = 1
-		}
+		stampNew(sup, at)
 		rep.Created = append(rep.Created, r.Row)
 		if !write {
 			return nil

@@ -309,3 +309,22 @@ func TestCatalogueFollowsTheStore(t *testing.T) {
 	}
 	expect(t, "after delete", b.ids(t, search.Query{}))
 }
+
+// A delisted supplier is gone from search; its record stays in the store.
+func TestDelistedSuppliersLeaveSearch(t *testing.T) {
+	a := supplier(1, "a", "9000", offer("catering", 1, directory.ServiceArea{}))
+	b := supplier(2, "b", "9000", offer("catering", 1, directory.ServiceArea{}))
+	x := buildIndex(t, a, b)
+	cur, _ := x.store.Get("a")
+	if err := x.store.Delist("a", cur.Version, "gesloten", directory.Actor{Name: "beheer"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.x.CatchUp(); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "after delisting a", x.ids(t, search.Query{}), "b")
+	expect(t, "text after delisting a", x.ids(t, search.Query{Text: "a"}))
+	if _, err := x.store.Get("a"); err != nil {
+		t.Fatal("the delisted record is gone from the store")
+	}
+}

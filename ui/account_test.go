@@ -353,3 +353,34 @@ func TestAPITokenUpdatesCapacity(t *testing.T) {
 		t.Fatalf("negative capacity: %d", code)
 	}
 }
+
+// A supplier user deletes its own account: only with its password, and
+// its session and tokens end with it.
+func TestDeleteOwnAccount(t *testing.T) {
+	s := startServer(t, 2)
+	acc := account(t, s, "weg@brug.example", directory.RoleSupplier, "demo-0001")
+	token, _, _ := s.Store.NewToken(acc.ID, "demo-0001", "erp")
+	b := newVisitor(t, s)
+	b.signIn("weg@brug.example", testPassword)
+	if code, loc, _ := b.post("/mijn/verwijderen", url.Values{"password": {"niet mijn wachtwoord"}}); code != 303 || !strings.Contains(loc, "delete_failed") {
+		t.Fatalf("wrong password: %d %s", code, loc)
+	}
+	if _, err := s.Store.Account(acc.ID); err != nil {
+		t.Fatal("deleted with a wrong password")
+	}
+	if code, _, _ := b.post("/mijn/verwijderen", url.Values{"password": {testPassword}}); code != 200 {
+		t.Fatalf("delete: %d", code)
+	}
+	if _, err := s.Store.Account(acc.ID); err == nil {
+		t.Fatal("the account is still there")
+	}
+	if code, _ := b.get("/mijn"); code != 303 {
+		t.Fatalf("the session outlived the account: %d", code)
+	}
+	if _, _, err := s.Store.TokenBySecret(token); err == nil {
+		t.Fatal("the token outlived the account")
+	}
+	if _, err := s.Store.Get("demo-0001"); err != nil {
+		t.Fatal("the supplier went with the account")
+	}
+}

@@ -47,6 +47,14 @@ func formValues(c *fiber.Ctx) url.Values {
 }
 
 func (s *server) capacityPage(c *fiber.Ctx) error {
+	return s.supplierForm(c, "capacity", "capacity.title")
+}
+
+func (s *server) editPage(c *fiber.Ctx) error { return s.supplierForm(c, "edit", "edit.title") }
+
+// supplierForm shows a form over the route's supplier, with the notice of
+// the save that led back to it.
+func (s *server) supplierForm(c *fiber.Ctx, tmpl, title string) error {
 	sup, v, err := s.requireSupplier(c)
 	if err != nil {
 		return err
@@ -55,7 +63,7 @@ func (s *server) capacityPage(c *fiber.Ctx) error {
 	if c.Query("notice") != "" {
 		view.Notice = s.catalog.T(s.lang(c), "edit.notice_"+c.Query("notice"))
 	}
-	return s.page(c, fiber.StatusOK, "capacity", "capacity.title", view)
+	return s.page(c, fiber.StatusOK, tmpl, title, view)
 }
 
 // capacityPost saves the free capacity and the date it is free from, per
@@ -101,18 +109,6 @@ func (s *server) confirmPost(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/mijn/leveranciers/"+sup.ID+"/capaciteit?notice=confirmed", fiber.StatusSeeOther)
-}
-
-func (s *server) editPage(c *fiber.Ctx) error {
-	sup, v, err := s.requireSupplier(c)
-	if err != nil {
-		return err
-	}
-	view := editView{S: sup, Admin: v.Admin()}
-	if c.Query("notice") != "" {
-		view.Notice = s.catalog.T(s.lang(c), "edit.notice_"+c.Query("notice"))
-	}
-	return s.page(c, fiber.StatusOK, "edit", "edit.title", view)
 }
 
 // editPost saves every field of the profile.

@@ -2,14 +2,13 @@ package ui
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/tabular"
 )
 
 // maxExportRows bounds one export; a buyer who needs more narrows the search.
@@ -108,16 +107,9 @@ func (s *server) exportCSV(c *fiber.Ctx) error {
 	if handled, err := paramErrorJSON(c, err); handled || err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.UseCRLF = true
-	if err := w.Write(s.header(lang)); err != nil {
-		return err
-	}
-	record := make([]string, len(exportColumns))
+	table := [][]string{s.header(lang)}
 	for _, r := range rows {
+		record := make([]string, len(r))
 		for i, v := range r {
 			switch x := v.(type) {
 			case float64:
@@ -126,12 +118,10 @@ func (s *server) exportCSV(c *fiber.Ctx) error {
 				record[i] = fmt.Sprint(x)
 			}
 		}
-		if err := w.Write(record); err != nil {
-			return err
-		}
+		table = append(table, record)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	var buf bytes.Buffer
+	if err := tabular.WriteCSV(&buf, table); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -146,35 +136,12 @@ func (s *server) exportXLSX(c *fiber.Ctx) error {
 	if handled, err := paramErrorJSON(c, err); handled || err != nil {
 		return err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := s.catalog.T(lang, "export.sheet")
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	header := s.header(lang)
-	cells := make([]any, len(header))
-	for i, h := range header {
-		cells[i] = h
-	}
-	if err := sw.SetRow("A1", cells); err != nil {
-		return err
-	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, []any(r)); err != nil {
-			return err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
+	table := [][]any{toAny(s.header(lang))}
+	for _, r := range rows {
+		table = append(table, []any(r))
 	}
 	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	if err := tabular.WriteXLSX(&buf, s.catalog.T(lang, "export.sheet"), table); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
