@@ -68,8 +68,16 @@ func (s *server) funcs() template.FuncMap {
 		"has":              func(list []string, v string) bool { return slices.Contains(list, v) },
 		"join":             func(list []string) string { return strings.Join(list, ", ") },
 		"plusBlank":        plusBlank,
-		"minus":            func(a, b int) int { return a - b },
-		"mul":              func(a, b int) int { return a * b },
+		// blankZero shows a number in a form field, and an unset one as
+		// an empty field rather than a 0 nobody typed.
+		"blankZero": func(lang string, v float64) string {
+			if v == 0 {
+				return ""
+			}
+			return formatNumber(lang, v)
+		},
+		"minus": func(a, b int) int { return a - b },
+		"mul":   func(a, b int) int { return a * b },
 	}
 }
 
