@@ -184,9 +184,6 @@ func (t *table) errorf(format string, args ...any) error {
 	return &FeedError{Feed: t.feed, File: t.file, Line: t.line, Reason: fmt.Sprintf(format, args...)}
 }
 
-// has reports whether the file has a column.
-func (t *table) has(col string) bool { _, ok := t.cols[col]; return ok }
-
 // get returns a cell, "" when the column or the cell is missing.
 func (t *table) get(col string) string {
 	i, ok := t.cols[col]
