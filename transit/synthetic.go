@@ -47,15 +47,15 @@ var (
 
 // synth builds the feed's files.
 type synth struct {
-	g        *data.Gazetteer
-	r        *rand.Rand
-	stops    strings.Builder
-	routes   strings.Builder
-	trips    strings.Builder
-	times    strings.Builder
-	stopN    int
-	tripN    int
-	atPlace  map[string]string // municipality NIS → its central bus stop
+	g       *data.Gazetteer
+	r       *rand.Rand
+	stops   strings.Builder
+	routes  strings.Builder
+	trips   strings.Builder
+	times   strings.Builder
+	stopN   int
+	tripN   int
+	atPlace map[string]string // municipality NIS → its central bus stop
 }
 
 // SyntheticFeed generates the demo network as a GTFS zip, valid from a
