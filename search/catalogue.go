@@ -61,7 +61,12 @@ type offerFacts struct {
 	availableFrom int32 // days since the epoch; 0 when now
 	leadWeeks     int32
 	maxContract   float64 // 0 when not given
-	serves        placeSet
+	// transit is the best public-transport class (1 = A … 6 = F, 0 none)
+	// where the offer's work happens: its own site, or any site of the
+	// supplier when the work is at the client's (the workers set out from
+	// there).
+	transit uint8
+	serves  placeSet
 }
 
 // recognitionSpan is when a recognition is valid, in days since the epoch.
@@ -133,6 +138,7 @@ type facts struct {
 	// arrondissement, province and region in the gazetteer's lists.
 	placeOrd [3][]int
 	collator *collate.Collator
+	transit  TransitClass // nil: no network, every class 0
 	// facetBase[f] is where facet f's values start in the one list of all
 	// facet values; facetBase[filterCount] is the length of that list.
 	facetBase [filterCount + 1]int
@@ -219,6 +225,15 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 		e.hit.RecognitionVerified = e.hit.RecognitionVerified || r.Verified != nil
 	}
 	e.hit.ShareVerified = s.ShareVerified != nil
+	siteClass := map[string]uint8{}
+	for _, st := range s.Sites {
+		if f.transit != nil {
+			siteClass[st.ID] = f.transit(st.Lat, st.Lon)
+		}
+	}
+	if len(s.Sites) > 0 {
+		e.hit.TransitClass = classLetter(siteClass[s.Sites[0].ID])
+	}
 	for i, st := range s.Sites {
 		ord, ok := f.places.MunicipalityOrdinal(st.Municipality)
 		if !ok {
@@ -243,6 +258,7 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 			maxContract: o.MaxContractEUR,
 		}
 		f.serviceArea(&of.serves, s, o)
+		of.transit = offerTransit(s, o, siteClass)
 		e.offers = append(e.offers, of)
 		if !slices.Contains(e.hit.Tasks, t.ID) {
 			e.hit.Tasks = append(e.hit.Tasks, t.ID)
@@ -318,6 +334,11 @@ func (f *facts) facetValues(e *entry) {
 	}
 	if all.atClient {
 		add(filterAtClientSite, 0)
+	}
+	if all.transit != 0 {
+		for i := int(all.transit) - 1; i < len(transitClasses); i++ {
+			add(filterTransit, i)
+		}
 	}
 }
 
@@ -439,4 +460,37 @@ func (c *catalogue) near(pt point, radiusKm, kmPerLon float64) []int32 {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// offerTransit is the best class among the sites where an offer's work
+// can start: its own site (the first when it names none), and every site
+// when it works at the client's.
+func offerTransit(s *directory.Supplier, o directory.Offer, class map[string]uint8) uint8 {
+	best := uint8(0)
+	take := func(c uint8) {
+		if c != 0 && (best == 0 || c < best) {
+			best = c
+		}
+	}
+	if o.AtOwnSite {
+		if st, ok := s.Site(o.SiteID); ok {
+			take(class[st.ID])
+		} else if len(s.Sites) > 0 {
+			take(class[s.Sites[0].ID])
+		}
+	}
+	if o.AtClientSite {
+		for _, st := range s.Sites {
+			take(class[st.ID])
+		}
+	}
+	return best
+}
+
+// classLetter writes a class as A–F, "" for none.
+func classLetter(c uint8) string {
+	if c == 0 || c > 6 {
+		return ""
+	}
+	return string(rune('A' + c - 1))
 }

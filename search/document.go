@@ -24,11 +24,14 @@ type Hit struct {
 	TargetGroupShare float64  `json:"target_group_share"`
 	// ShareVerified and RecognitionVerified say an administrator checked
 	// the share and a recognition.
-	ShareVerified       bool      `json:"share_verified"`
-	RecognitionVerified bool      `json:"recognition_verified"`
-	UpdatedAt           time.Time `json:"updated_at"`
-	ConfirmedAt         time.Time `json:"confirmed_at"`
-	Demo                bool      `json:"demo,omitempty"`
+	ShareVerified       bool `json:"share_verified"`
+	RecognitionVerified bool `json:"recognition_verified"`
+	// TransitClass is the public-transport class (A–F) at the main site;
+	// empty when not served or when no network is imported.
+	TransitClass string    `json:"transit_class,omitempty"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	ConfirmedAt  time.Time `json:"confirmed_at"`
+	Demo         bool      `json:"demo,omitempty"`
 
 	// Per query:
 	Score float64 `json:"score,omitempty"`

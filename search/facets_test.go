@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -20,6 +21,34 @@ type oracle struct {
 	sups   []directory.Supplier
 	places *data.Gazetteer
 	tasks  *data.Taxonomy
+}
+
+// transitAt gives made-up classes (0 none, 1 = A … 6 = F) that vary from
+// place to place, so that the transit filter and facet have work to do.
+func transitAt(lat, lon float64) uint8 { return uint8(int(math.Abs(lat*9973+lon*9967)) % 7) }
+
+// offerClass is the best class where the offer's work starts: its own site
+// (the first when it names none), every site when at the client's.
+func offerClass(s *directory.Supplier, of directory.Offer) uint8 {
+	best := uint8(0)
+	take := func(st directory.Site) {
+		if c := transitAt(st.Lat, st.Lon); c != 0 && (best == 0 || c < best) {
+			best = c
+		}
+	}
+	if of.AtOwnSite {
+		if st, ok := s.Site(of.SiteID); ok {
+			take(st)
+		} else {
+			take(s.Sites[0])
+		}
+	}
+	if of.AtClientSite {
+		for _, st := range s.Sites {
+			take(st)
+		}
+	}
+	return best
 }
 
 func (o oracle) municipality(nis string) data.Municipality {
@@ -81,7 +110,7 @@ func (o oracle) matches(s *directory.Supplier, q search.Query) bool {
 		}
 	}
 	offerFilters := len(q.Tasks)+len(q.TaskGroups) > 0 || q.Serves != "" || q.MinFTE > 0 || !q.AvailableBy.IsZero() ||
-		q.MaxLeadWeeks != nil || q.MinContractEUR > 0 || q.AtClientSite
+		q.MaxLeadWeeks != nil || q.MinContractEUR > 0 || q.AtClientSite || q.MinTransitClass != ""
 	if !offerFilters {
 		return true
 	}
@@ -104,6 +133,11 @@ func (o oracle) offerMatches(s *directory.Supplier, of directory.Offer, q search
 		of.MaxContractEUR < q.MinContractEUR,
 		q.AtClientSite && !of.AtClientSite:
 		return false
+	}
+	if q.MinTransitClass != "" {
+		if c := offerClass(s, of); c == 0 || c > q.MinTransitClass[0]-'A'+1 {
+			return false
+		}
 	}
 	if q.Serves == "" || of.ServiceArea.Empty() {
 		return true
@@ -174,6 +208,8 @@ func withFacet(q search.Query, facet, value string) search.Query {
 		q.MinContractEUR, _ = strconv.ParseFloat(value, 64)
 	case "at_client_site":
 		q.AtClientSite = true
+	case "min_transit_class":
+		q.MinTransitClass = value
 	default:
 		panic("no oracle for facet " + facet)
 	}
@@ -222,10 +258,13 @@ func randomQuery(r *rand.Rand, sups []directory.Supplier, g *data.Gazetteer, tx 
 		case 14:
 			q.AvailableBy = today.AddDays(pick(120))
 		case 15:
-			if pick(2) == 0 {
+			switch pick(3) {
+			case 0:
 				q.AtClientSite = true
-			} else {
+			case 1:
 				q.MinContractEUR = []float64{25000, 100000, 300000}[pick(3)]
+			default:
+				q.MinTransitClass = string(rune('A' + pick(6)))
 			}
 		}
 	}
@@ -241,8 +280,12 @@ func randomQuery(r *rand.Rand, sups []directory.Supplier, g *data.Gazetteer, tx 
 func TestFacetsEqualBruteForce(t *testing.T) {
 	dir := t.TempDir()
 	store := testenv.Store(t, dir, 300)
-	x := openIndex(t, filepath.Join(dir, "index"), store)
 	g, tx := testenv.Tables(t)
+	x, err := search.Open(filepath.Join(dir, "index"), store, search.Options{Places: g, Tasks: tx, Transit: transitAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
 	o := oracle{places: g, tasks: tx}
 	if err := store.List(func(s directory.Supplier) error { o.sups = append(o.sups, s); return nil }); err != nil {
 		t.Fatal(err)
@@ -291,7 +334,7 @@ func describe(q search.Query) string {
 	if q.MaxLeadWeeks != nil {
 		lead = strconv.Itoa(*q.MaxLeadWeeks)
 	}
-	return fmt.Sprintf("kinds=%v sector=%q reserved=%v tg=%v coop=%v mun=%v arr=%v prov=%v fresh=%v tasks=%v groups=%v serves=%q min_fte=%v lead=%s avail=%v at_client=%v contract=%v near=%q/%v",
-		q.Kinds, q.Sector, q.Reserved, q.TargetGroups, q.Cooperation, q.Municipalities, q.Arrondissements, q.Provinces, q.Fresh,
+	return fmt.Sprintf("transit=%q kinds=%v sector=%q reserved=%v tg=%v coop=%v mun=%v arr=%v prov=%v fresh=%v tasks=%v groups=%v serves=%q min_fte=%v lead=%s avail=%v at_client=%v contract=%v near=%q/%v",
+		q.MinTransitClass, q.Kinds, q.Sector, q.Reserved, q.TargetGroups, q.Cooperation, q.Municipalities, q.Arrondissements, q.Provinces, q.Fresh,
 		q.Tasks, q.TaskGroups, q.Serves, q.MinFTE, lead, q.AvailableBy, q.AtClientSite, q.MinContractEUR, q.Near, q.RadiusKm)
 }

@@ -45,6 +45,7 @@ const (
 	filterMaxLead
 	filterMinContract
 	filterAtClientSite
+	filterTransit
 	filterCount
 
 	firstOfferFilter = filterTask
@@ -57,7 +58,11 @@ var facetNames = [filterCount]string{
 	filterProvince: "province", filterRegion: "region", filterFresh: "fresh", filterTask: "task",
 	filterTaskGroup: "task_group", filterMinFTE: "min_fte", filterAvailableBy: "available_by",
 	filterMaxLead: "max_lead_weeks", filterMinContract: "min_contract_eur", filterAtClientSite: "at_client_site",
+	filterTransit: "min_transit_class",
 }
+
+// transitClasses are the values of the transit facet: A (best) to F.
+var transitClasses = []string{"A", "B", "C", "D", "E", "F"}
 
 // Thresholds offered as facet values of the range filters.
 var (
@@ -95,6 +100,7 @@ func (p *plan) active() uint32 {
 	set(filterMaxLead, p.hasMaxLead)
 	set(filterMinContract, p.minContract > 0)
 	set(filterAtClientSite, p.atClientSite)
+	set(filterTransit, p.minTransit != 0)
 	return m
 }
 
@@ -185,6 +191,9 @@ func (p *plan) offerFails(o *offerFacts, active uint32) (failed uint32) {
 	if active&(1<<filterAtClientSite) != 0 && !o.atClientSite {
 		failed |= 1 << filterAtClientSite
 	}
+	if active&(1<<filterTransit) != 0 && (o.transit == 0 || o.transit > p.minTransit) {
+		failed |= 1 << filterTransit
+	}
 	return failed
 }
 
@@ -199,6 +208,7 @@ type offerValues struct {
 	maxContract float64
 	minFrom     int32
 	atClient    bool
+	transit     uint8   // best class, 0 none
 	fte         float64 // free FTE summed
 }
 
@@ -213,7 +223,16 @@ func (v *offerValues) add(o *offerFacts) {
 	v.maxContract = max(v.maxContract, o.maxContract)
 	v.minFrom = min(v.minFrom, o.availableFrom)
 	v.atClient = v.atClient || o.atClientSite
+	v.transit = bestClass(v.transit, o.transit)
 	v.fte += o.freeFTE
+}
+
+// bestClass is the better of two transit classes, 0 meaning none.
+func bestClass(a, b uint8) uint8 {
+	if a == 0 || b != 0 && b < a {
+		return b
+	}
+	return a
 }
 
 func (v *offerValues) merge(o *offerValues) offerValues {
@@ -226,7 +245,7 @@ func (v *offerValues) merge(o *offerValues) offerValues {
 	return offerValues{any: true, tasks: v.tasks | o.tasks, groups: v.groups | o.groups,
 		maxFTE: max(v.maxFTE, o.maxFTE), minLead: min(v.minLead, o.minLead),
 		maxContract: max(v.maxContract, o.maxContract), minFrom: min(v.minFrom, o.minFrom),
-		atClient: v.atClient || o.atClient, fte: v.fte + o.fte}
+		atClient: v.atClient || o.atClient, transit: bestClass(v.transit, o.transit), fte: v.fte + o.fte}
 }
 
 // match is a supplier that passes every filter of a query.
@@ -264,6 +283,7 @@ func facetSizes(f *facts) [filterCount]int {
 		filterRegion: len(f.places.Regions()), filterFresh: 1, filterTask: len(f.tasks.Tasks()),
 		filterTaskGroup: len(f.tasks.Groups()), filterMinFTE: len(fteSteps), filterAvailableBy: len(availableDays),
 		filterMaxLead: len(leadSteps), filterMinContract: len(contractSteps), filterAtClientSite: 1,
+		filterTransit: len(transitClasses),
 	}
 }
 
@@ -348,6 +368,19 @@ func (c *counter) countOffers(f filter, v *offerValues, p *plan) {
 		if v.atClient {
 			n[0]++
 		}
+	case filterTransit:
+		countClasses(n, v.transit)
+	}
+}
+
+// countClasses counts a supplier for every class at least as good as c's
+// value is worse: A counts class A, F counts A to F.
+func countClasses(n []int, c uint8) {
+	if c == 0 {
+		return
+	}
+	for i := int(c) - 1; i < len(n); i++ {
+		n[i]++
 	}
 }
 

@@ -56,7 +56,14 @@ type Options struct {
 	// Rebuild throws any existing index away and builds it anew from the
 	// store (verken reindex).
 	Rebuild bool
+	// Transit tells the public-transport class of a place (1 = A … 6 = F,
+	// 0 not served); nil when no network is imported.
+	Transit TransitClass
 }
+
+// TransitClass is the public-transport quality class at a place: 1 for A
+// to 6 for F, 0 for not served.
+type TransitClass func(lat, lon float64) uint8
 
 // Open opens the index in dir and brings it up to date with the store. When
 // the index is missing, unreadable, or of another mapping version, it is
@@ -69,6 +76,7 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.transit = opt.Transit
 	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{})}
 	var idx bleve.Index
 	var last uint64
@@ -350,6 +358,35 @@ func (x *Index) Close() error {
 	err := x.bleve.Close()
 	x.bleve = nil
 	return err
+}
+
+// SetTransit recomputes every supplier's public-transport classes with a
+// newly imported network. The text index does not hold them, so only the
+// catalogue is rebuilt.
+func (x *Index) SetTransit(t TransitClass) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.rw.Lock()
+	f := *x.facts
+	f.transit = t
+	x.rw.Unlock()
+	cat := newCatalogue()
+	last, err := x.store.Snapshot(func(s directory.Supplier) error {
+		if searchable(&s) {
+			cat.put(f.entry(&s))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	x.rw.Lock()
+	defer x.rw.Unlock()
+	// Changes after the index's last one are in the new catalogue already;
+	// catching up applies them again to both, which changes nothing.
+	_ = last
+	x.facts, x.cat = &f, cat
+	return nil
 }
 
 // searchable reports whether a supplier belongs in search: a delisted one

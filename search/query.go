@@ -65,6 +65,9 @@ type Query struct {
 	MaxLeadWeeks   *int
 	MinContractEUR float64
 	AtClientSite   bool
+	// MinTransitClass is the worst public-transport class (A–F) accepted
+	// where the offer's work happens.
+	MinTransitClass string
 
 	Fresh bool // hide profiles to be confirmed
 
@@ -120,6 +123,7 @@ type plan struct {
 	hasMaxLead   bool
 	minContract  float64
 	atClientSite bool
+	minTransit   uint8 // 1 = A … 6 = F; 0 not asked
 	sort         string
 }
 
@@ -246,6 +250,14 @@ func (f *facts) resolve(q Query) (*plan, error) {
 		p.maxLead, p.hasMaxLead = int32(*q.MaxLeadWeeks), true
 	}
 
+	if c := strings.ToUpper(strings.TrimSpace(q.MinTransitClass)); c != "" {
+		i := slices.Index(transitClasses, c)
+		if i < 0 {
+			return nil, &ParamError{Param: "min_transit_class", Value: q.MinTransitClass, Code: "unknown_class", Reason: "must be a class from A (best) to F"}
+		}
+		p.minTransit = uint8(i + 1)
+	}
+
 	p.sort = q.Sort
 	switch q.Sort {
 	case "":
@@ -315,19 +327,32 @@ func (f *facts) resolveLocated(p *plan, q Query) error {
 
 // resolvePoint reads "lat,lon", a postcode or a municipality.
 func (f *facts) resolvePoint(text string) (point, error) {
-	if lat, lon, ok := strings.Cut(text, ","); ok {
-		la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
-		lo, err2 := strconv.ParseFloat(strings.TrimSpace(lon), 64)
+	lat, lon, err := ResolvePlace(f.places, "near", text)
+	return point{lat, lon, err == nil}, err
+}
+
+// ResolvePlace reads a place as people give it — "lat,lon", a postcode, or
+// a current or former municipality name — as a point; a postcode is its
+// own point, a municipality its centre. param names the parameter in the
+// *ParamError.
+func ResolvePlace(places *data.Gazetteer, param, text string) (lat, lon float64, err error) {
+	text = strings.TrimSpace(text)
+	if a, b, ok := strings.Cut(text, ","); ok {
+		la, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+		lo, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
 		if err1 != nil || err2 != nil || la < -90 || la > 90 || lo < -180 || lo > 180 {
-			return point{}, &ParamError{Param: "near", Value: text, Code: "invalid_point", Reason: "is not a latitude,longitude pair"}
+			return 0, 0, &ParamError{Param: param, Value: text, Code: "invalid_point", Reason: "is not a latitude,longitude pair"}
 		}
-		return point{la, lo, true}, nil
+		return la, lo, nil
 	}
-	m, ok := f.places.ResolveMunicipality(text)
+	m, ok := places.ResolveMunicipality(text)
 	if !ok {
-		return point{}, &ParamError{Param: "near", Value: text, Code: "unknown_place", Reason: fmt.Sprintf("%q is not a postcode, a Flemish or Brussels municipality, or latitude,longitude", text)}
+		return 0, 0, &ParamError{Param: param, Value: text, Code: "unknown_place", Reason: fmt.Sprintf("%q is not a postcode, a Flemish or Brussels municipality, or latitude,longitude", text)}
 	}
-	return f.placePoint(text, m), nil
+	if pc, ok := places.Postcode(text); ok {
+		return pc.Lat, pc.Lon, nil
+	}
+	return m.Lat, m.Lon, nil
 }
 
 // placePoint is the point of a postcode when text is one, else the

@@ -275,6 +275,7 @@ func (x *Index) facets(p *plan, c *counter) map[string][]FacetValue {
 	list(filterCooperation, directory.CooperationModes)
 	list(filterFresh, []string{"true"})
 	list(filterAtClientSite, []string{"true"})
+	list(filterTransit, transitClasses)
 	codes := func(n int, code func(int) string) []string {
 		out := make([]string, n)
 		for i := range out {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"sync/atomic"
 )
 
 // Walking distances (DESIGN.md §6): rail stops up to 960 m, others up to
@@ -463,4 +464,26 @@ func Load(dir string) (*Network, error) {
 		return nil, fmt.Errorf("read transit network: %w", err)
 	}
 	return NewNetwork(&s), nil
+}
+
+// Holder keeps the network in use; a new import swaps it in while lookups
+// go on.
+type Holder struct {
+	p atomic.Pointer[Network]
+}
+
+// Get returns the current network, nil when none is imported.
+func (h *Holder) Get() *Network { return h.p.Load() }
+
+// Set swaps a network in.
+func (h *Holder) Set(n *Network) { h.p.Store(n) }
+
+// ClassAt is the class at a place as a number: 1 for A to 6 for F, 0 for
+// not served or when no network is imported.
+func (h *Holder) ClassAt(lat, lon float64) uint8 {
+	n := h.Get()
+	if n == nil {
+		return 0
+	}
+	return uint8(n.Lookup(lat, lon).Class)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/search"
+	"github.com/verken/verken/transit"
 )
 
 //go:embed templates/*.html
@@ -45,6 +46,9 @@ type Deps struct {
 	// SMTP sends mail; without a host, mail waits in the administrators'
 	// outbox.
 	SMTP SMTP
+	// Transit holds the public-transport network; its network is nil
+	// until one is imported.
+	Transit *transit.Holder
 }
 
 // Default map tiles: the OpenStreetMap tile server.
@@ -80,6 +84,9 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Transit == nil {
+		d.Transit = &transit.Holder{}
 	}
 	if d.TileURL == "" {
 		d.TileURL, d.TileAttribution = DefaultTileURL, DefaultTileAttribution

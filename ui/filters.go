@@ -44,6 +44,7 @@ type filterView struct {
 	MaxLead         []choice
 	MinContract     []choice
 	AvailableBy     []choice
+	Transit         []choice
 	Radii           []choice
 }
 
@@ -150,6 +151,7 @@ func (s *server) filterView(lang string, raw url.Values, res *search.Result) fil
 		}
 		return s.catalog.T(lang, "filter.available_step", formatDate(lang, d.Time()))
 	})
+	f.Transit = steps("min_transit_class", func(v string) string { return s.catalog.T(lang, "filter.transit_step", v) })
 	for _, r := range []string{"5", "10", "20", "50"} {
 		c := choice{Name: "radius_km", Value: r, Label: s.catalog.T(lang, "filter.radius_step", r)}
 		c.Checked = raw.Get("radius_km") == r || (raw.Get("radius_km") == "" && r == strconv.Itoa(search.DefaultRadiusKm))

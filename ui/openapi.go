@@ -18,6 +18,7 @@ type apiRoute struct {
 	Method, Path string // Fiber path: ":id" for a path parameter
 	Summary      string
 	Search       bool // takes the search parameters
+	Query        []queryDoc
 	PathParams   []string
 	Request      any    // a value of the JSON request body type, if any
 	Bearer       bool   // needs an API token (or a session with X-CSRF-Token)
@@ -37,6 +38,8 @@ func (s *server) apiRoutes() []apiRoute {
 			Search: true, ContentType: "text/csv", Errors: []int{400}, handler: s.exportCSV},
 		{Method: "GET", Path: "/api/v1/suppliers/export.xlsx", Summary: "Every matching supplier as an Excel workbook.",
 			Search: true, ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Errors: []int{400}, handler: s.exportXLSX},
+		{Method: "GET", Path: "/api/v1/reachability", Summary: "How well a place (near=postcode, municipality or lat,lon) is served by public transport: stops within walking distance, departures, ÖV-Güteklasse and PTAL.",
+			Query: []queryDoc{{"near", "A postcode, a municipality or lat,lon."}}, Body: apiReach{}, Errors: []int{400, 503}, handler: s.apiReachability},
 		{Method: "GET", Path: "/api/v1/suppliers/:id", Summary: "One supplier's full profile.",
 			PathParams: []string{"id"}, Body: directory.Supplier{}, Errors: []int{404}, handler: s.apiGetSupplier},
 		{Method: "PATCH", Path: "/api/v1/suppliers/:id/offers/:offer_id", Summary: "Update one offer's free capacity and availability; version is the supplier version the change is based on.",
@@ -44,6 +47,9 @@ func (s *server) apiRoutes() []apiRoute {
 			Errors: []int{400, 401, 403, 404, 409, 422}, handler: s.apiPatchOffer},
 	}
 }
+
+// queryDoc is a query parameter of a route that does not search.
+type queryDoc struct{ Name, Doc string }
 
 // openAPI serves the OpenAPI 3.1 description of the API.
 func (s *server) openAPI(c *fiber.Ctx) error {
@@ -58,6 +64,9 @@ func (s *server) openAPIDocument() map[string]any {
 		var params []any
 		for _, p := range r.PathParams {
 			params = append(params, map[string]any{"name": p, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		for _, q := range r.Query {
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": true, "description": q.Doc, "schema": map[string]any{"type": "string"}})
 		}
 		if r.Search {
 			for _, p := range searchParams {
@@ -242,6 +251,8 @@ func statusText(code int) string {
 		return "Not found."
 	case 409:
 		return "The supplier changed since the given version; the body lists what changed."
+	case 503:
+		return "No public-transport network is imported."
 	case 422:
 		return "A field is invalid; the body names it and says why."
 	}

@@ -28,6 +28,10 @@ type supplierView struct {
 	S       directory.Supplier
 	Back    string
 	MayEdit bool // the viewer keeps this supplier's profile
+	// Sites and TransitNote: how well each site is served, and by which
+	// timetables; empty without a network.
+	Sites       []siteReach
+	TransitNote string
 }
 
 func (s *server) supplierPage(c *fiber.Ctx) error {
@@ -50,5 +54,6 @@ func (s *server) supplierPage(c *fiber.Ctx) error {
 			back = ref[i+len("://"+c.Hostname()):]
 		}
 	}
-	return s.render(c, fiber.StatusOK, "supplier", sup.Name, supplierView{S: sup, Back: back, MayEdit: mayEdit})
+	return s.render(c, fiber.StatusOK, "supplier", sup.Name, supplierView{S: sup, Back: back, MayEdit: mayEdit,
+		Sites: s.reachOfSites(s.lang(c), sup), TransitNote: s.networkNote(s.lang(c))})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/search"
+	"github.com/verken/verken/transit"
 )
 
 // config is what every command needs to find its data.
@@ -54,10 +55,11 @@ func newFlags(name, summary string, stderr io.Writer, cfg *config) *flag.FlagSet
 // system is an open data directory: the store, the reference tables and
 // the search index.
 type system struct {
-	store  *directory.Store
-	index  *search.Index
-	places *data.Gazetteer
-	tasks  *data.Taxonomy
+	store   *directory.Store
+	index   *search.Index
+	places  *data.Gazetteer
+	tasks   *data.Taxonomy
+	transit *transit.Holder
 }
 
 // openSystem opens the data directory, seeds an empty store with the demo
@@ -87,14 +89,48 @@ func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
 		}
 		if n > 0 {
 			log.Info("empty store seeded with demo suppliers", "suppliers", n)
+			if err := importDemoNetwork(cfg.dataDir, places, log); err != nil {
+				store.Close()
+				return nil, err
+			}
 		}
 	}
-	index, err := search.Open(search.IndexDir(cfg.dataDir), store, search.Options{Places: places, Tasks: tasks, Log: log, Rebuild: rebuild})
+	holder := &transit.Holder{}
+	network, err := transit.Load(cfg.dataDir)
+	if err != nil {
+		// A damaged network file costs the transit classes, not the service.
+		log.Error("public-transport network unreadable; import it again", "err", err)
+	}
+	holder.Set(network)
+	index, err := search.Open(search.IndexDir(cfg.dataDir), store, search.Options{Places: places, Tasks: tasks, Log: log, Rebuild: rebuild, Transit: holder.ClassAt})
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
-	return &system{store: store, index: index, places: places, tasks: tasks}, nil
+	return &system{store: store, index: index, places: places, tasks: tasks, transit: holder}, nil
+}
+
+// importDemoNetwork gives a newly seeded demo directory the synthetic
+// public-transport network, unless it has a network already.
+func importDemoNetwork(dir string, places *data.Gazetteer, log *slog.Logger) error {
+	if _, err := os.Stat(filepath.Join(dir, transit.FileName)); err == nil {
+		return nil
+	}
+	feed, err := transit.SyntheticFeed(places, time.Now())
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "synthetic-gtfs.zip")
+	if err := os.WriteFile(path, feed, 0o640); err != nil {
+		return err
+	}
+	snap, err := transit.Import([]transit.Source{{Name: transit.SyntheticFeedName, Path: path}},
+		transit.Options{Synthetic: map[string]bool{transit.SyntheticFeedName: true}})
+	if err != nil {
+		return fmt.Errorf("synthetic network: %w", err)
+	}
+	log.Info("demo public-transport network imported (synthetic)", "stops", len(snap.Stops), "reference_day", snap.ReferenceDay)
+	return snap.Save(dir)
 }
 
 // Close closes the index first, then the store it follows.

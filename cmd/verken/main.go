@@ -23,6 +23,7 @@ var commands = []struct {
 	{"import", "import suppliers from a JSON or JSON Lines file, keyed on the KBO number", runImport},
 	{"export", "write every supplier to a JSON Lines file", runExport},
 	{"user", "add an account, such as the first administrator", runUser},
+	{"transit", "transit import FEED.zip ...: import public-transport timetables (GTFS)", runTransit},
 }
 
 func run(args []string, stdout, stderr io.Writer) int {

@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
+	"github.com/verken/verken/transit"
 	"github.com/verken/verken/ui"
 )
 
@@ -29,7 +32,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	defer sys.Close()
 	app, err := ui.New(ui.Deps{Store: sys.store, Index: sys.index, Places: sys.places, Tasks: sys.tasks, Log: log,
-		TileURL: *tiles, TileAttribution: *tileCredit, SMTP: mail})
+		TileURL: *tiles, TileAttribution: *tileCredit, SMTP: mail, Transit: sys.transit})
 	if err != nil {
 		log.Error("cannot build the web app", "err", err)
 		return 1
@@ -41,6 +44,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		sys.index.Follow(ctx)
 		close(following)
 	}()
+	go watchTransit(ctx, cfg.dataDir, sys, log)
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listen(*addr) }()
 	log.Info("verken is listening", "addr", *addr, "data", cfg.dataDir)
@@ -61,4 +65,43 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		log.Error("final index catch-up", "err", err)
 	}
 	return 0
+}
+
+// watchTransit swaps in a network that "verken transit import" wrote while
+// the server runs, and recomputes every site's class with it.
+func watchTransit(ctx context.Context, dir string, sys *system, log *slog.Logger) {
+	path := filepath.Join(dir, transit.FileName)
+	stamp := func() time.Time {
+		st, err := os.Stat(path)
+		if err != nil {
+			return time.Time{}
+		}
+		return st.ModTime()
+	}
+	seen := stamp()
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		now := stamp()
+		if now.Equal(seen) {
+			continue
+		}
+		seen = now
+		network, err := transit.Load(dir)
+		if err != nil {
+			log.Error("new public-transport network unreadable; keeping the old one", "err", err)
+			continue
+		}
+		sys.transit.Set(network)
+		if err := sys.index.SetTransit(sys.transit.ClassAt); err != nil {
+			log.Error("recompute transit classes", "err", err)
+			continue
+		}
+		log.Info("public-transport network replaced; transit classes recomputed", "reference_day", network.Snapshot().ReferenceDay)
+	}
 }

@@ -1,0 +1,118 @@
+package ui_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/verken/verken/transit"
+	"github.com/verken/verken/ui"
+)
+
+// tramAt writes a feed with a tram line through a point: both ways every
+// 7 minutes from 06:00 to 20:00, so the middle stop is class A.
+func tramAt(t *testing.T, lat, lon float64) *transit.Network {
+	t.Helper()
+	dir := t.TempDir()
+	var st strings.Builder
+	st.WriteString("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n")
+	var trips strings.Builder
+	trips.WriteString("route_id,service_id,trip_id\n")
+	n := 0
+	for m := 6 * 60; m < 20*60; m += 7 {
+		for _, order := range [][]string{{"W", "MID", "E"}, {"E", "MID", "W"}} {
+			n++
+			fmt.Fprintf(&trips, "T4,WK,t%d\n", n)
+			for i, s := range order {
+				tm := m + 2*i
+				fmt.Fprintf(&st, "t%d,%02d:%02d:00,%02d:%02d:00,%s,%d\n", n, tm/60, tm%60, tm/60, tm%60, s, i+1)
+			}
+		}
+	}
+	files := map[string]string{
+		"agency.txt": "agency_id,agency_name,agency_url,agency_timezone\nA,Tram,http://x.example,Europe/Brussels\n",
+		"stops.txt": fmt.Sprintf("stop_id,stop_name,stop_lat,stop_lon\nW,West,%f,%f\nMID,Midden,%f,%f\nE,Oost,%f,%f\n",
+			lat, lon-0.01, lat, lon, lat, lon+0.01),
+		"routes.txt":     "route_id,route_short_name,route_type\nT4,4,0\n",
+		"trips.txt":      trips.String(),
+		"calendar.txt":   "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nWK,1,1,1,1,1,0,0,20260101,20271231\n",
+		"stop_times.txt": st.String(),
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := transit.Import([]transit.Source{{Name: "tram", Path: dir}}, transit.Options{Day: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return transit.NewNetwork(snap)
+}
+
+func TestReachabilityAPIAndProfiles(t *testing.T) {
+	s := startServer(t, 0)
+	if code := s.get(t, "/api/v1/reachability?near=9000", nil); code != 503 {
+		t.Fatalf("without a network: %d", code)
+	}
+
+	holder := &transit.Holder{}
+	s = startServer(t, 12, func(d *ui.Deps) { d.Transit = holder })
+	sup, _ := s.Store.Get("demo-0001")
+	site := sup.Sites[0]
+	holder.Set(tramAt(t, site.Lat, site.Lon))
+	if err := s.Index.SetTransit(holder.ClassAt); err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Class    string  `json:"class"`
+		PTALBand string  `json:"ptal_band"`
+		PTAL     float64 `json:"ptal_index"`
+		Day      string  `json:"reference_day"`
+		Stops    []struct {
+			Name      string   `json:"name"`
+			DistanceM int      `json:"distance_m"`
+			Modes     []string `json:"modes"`
+			Dep       int      `json:"departures_06_20"`
+			Peak      float64  `json:"departures_per_hour_07_09"`
+			First     string   `json:"first_departure"`
+			Category  int      `json:"category"`
+		} `json:"stops"`
+	}
+	near := fmt.Sprintf("%f,%f", site.Lat, site.Lon)
+	if code := s.get(t, "/api/v1/reachability?near="+near, &r); code != 200 {
+		t.Fatalf("reachability: %d", code)
+	}
+	// 120 trips each way leave the middle stop between 06:00 and 20:00:
+	// 240 departures, an average of 7 minutes each way: category II, class A.
+	if r.Class != "A" || len(r.Stops) != 1 || r.Stops[0].Name != "Midden" || r.Stops[0].Dep != 240 || r.Stops[0].Category != 2 ||
+		r.Stops[0].First != "06:02" || r.Stops[0].Modes[0] != "tram" || r.Day != "2026-11-24" || r.PTALBand == "0" {
+		t.Fatalf("reachability: %+v", r)
+	}
+	if code := s.get(t, "/api/v1/reachability?near=Atlantis", nil); code != 400 {
+		t.Fatalf("unknown place: %d", code)
+	}
+
+	_, page := fetch(t, s.URL+"/leveranciers/demo-0001")
+	if !strings.Contains(string(page), "OV A") || !strings.Contains(string(page), "tram elke 7 minuten op 0 m") || !strings.Contains(string(page), "Midden") {
+		t.Fatal("the profile does not explain the site's class")
+	}
+
+	// Search: the transit filter and its facet.
+	var res searchResponse
+	s.get(t, "/api/v1/suppliers?min_transit_class=A", &res)
+	if res.Total != 1 || res.Hits[0].ID != "demo-0001" {
+		t.Fatalf("min_transit_class=A: %+v", res)
+	}
+	var all searchResponse
+	s.get(t, "/api/v1/suppliers", &all)
+	if all.Facets["min_transit_class"]["A"] != 1 || all.Facets["min_transit_class"]["F"] != 1 {
+		t.Fatalf("transit facet: %v", all.Facets["min_transit_class"])
+	}
+	if code := s.get(t, "/api/v1/suppliers?min_transit_class=Z", nil); code != 400 {
+		t.Fatalf("bad class: %d", code)
+	}
+}
