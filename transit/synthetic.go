@@ -47,21 +47,21 @@ var (
 
 // synth builds the feed's files.
 type synth struct {
-	g       *data.Gazetteer
-	r       *rand.Rand
-	stops   strings.Builder
-	routes  strings.Builder
-	trips   strings.Builder
-	times   strings.Builder
-	stopN   int
-	tripN   int
-	atPlace map[string]string // municipality NIS → its central bus stop
+	g      *data.Gazetteer
+	r      *rand.Rand
+	stops  strings.Builder
+	routes strings.Builder
+	trips  strings.Builder
+	times  strings.Builder
+	stopN  int
+	tripN  int
+	hubs   map[string]stopAt // city → the central stop its radial lines share
 }
 
 // SyntheticFeed generates the demo network as a GTFS zip, valid from a
 // month before start to a year after.
 func SyntheticFeed(g *data.Gazetteer, start time.Time) ([]byte, error) {
-	s := &synth{g: g, r: rand.New(rand.NewPCG(20261126, 7)), atPlace: map[string]string{}}
+	s := &synth{g: g, r: rand.New(rand.NewPCG(20261126, 7)), hubs: map[string]stopAt{}}
 	s.stops.WriteString("stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\n")
 	s.routes.WriteString("route_id,agency_id,route_short_name,route_long_name,route_type\n")
 	s.trips.WriteString("route_id,service_id,trip_id\n")
@@ -148,6 +148,17 @@ func (s *synth) radial(m data.Municipality, kind string, bearing, spacingKm floa
 		from = -n / 2
 	}
 	for i := from; i < from+n; i++ {
+		if i == 0 && !through {
+			// Lines that start in the centre share its stop, as they do
+			// at a real hub.
+			hub, ok := s.hubs[m.NIS]
+			if !ok {
+				hub = stopAt{s.stop(m.Name.NL+" Centrum", m.Lat, m.Lon), m.Lat, m.Lon}
+				s.hubs[m.NIS] = hub
+			}
+			pts = append(pts, hub)
+			continue
+		}
 		d := float64(i) * spacingKm
 		lat := m.Lat + d*math.Cos(bearing*math.Pi/180)/111.0
 		lon := m.Lon + d*math.Sin(bearing*math.Pi/180)/(111.0*math.Cos(m.Lat*math.Pi/180))
