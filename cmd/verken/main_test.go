@@ -190,3 +190,34 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Fatalf("after import the search finds %d", got[""])
 	}
 }
+
+// A bad feed leaves the network imported before it in place.
+func TestTransitImportKeepsTheOldNetworkOnError(t *testing.T) {
+	ref := filepath.Join("..", "..", "..", "shared", "reference", "gtfs", "sample-feed-1.zip")
+	if _, err := os.Stat(ref); err != nil {
+		t.Skip("../shared/reference is absent: the sample feed is needed")
+	}
+	data := t.TempDir()
+	var out, errs bytes.Buffer
+	if code := run([]string{"transit", "import", "--data", data, "--date", "2007-06-05", ref}, &out, &errs); code != 0 {
+		t.Fatalf("import: %d\n%s", code, errs.String())
+	}
+	if !strings.Contains(out.String(), "on 2007-06-05") {
+		t.Fatalf("report: %s", out.String())
+	}
+	before, err := os.ReadFile(filepath.Join(data, "transit.gob.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "agency.txt"), []byte("agency_name\nX\n"), 0o644)
+	out.Reset()
+	errs.Reset()
+	if code := run([]string{"transit", "import", "--data", data, bad}, &out, &errs); code != 1 || !strings.Contains(errs.String(), "required file is missing") {
+		t.Fatalf("bad feed: %d\n%s", code, errs.String())
+	}
+	after, _ := os.ReadFile(filepath.Join(data, "transit.gob.gz"))
+	if !bytes.Equal(before, after) {
+		t.Fatal("a failed import changed the network in place")
+	}
+}
