@@ -10,7 +10,7 @@ func FromDemo(d data.DemoSupplier) Supplier {
 	s := Supplier{
 		ID: d.ID, Name: d.Name, Description: d.Description, Kind: Kind(d.Kind),
 		EnterpriseNumber: d.EnterpriseNumber, TargetGroupShare: d.TargetGroupShare,
-		TotalFTE: d.TotalFTE, TargetGroupFTE: d.TargetGroupFTE, TargetGroups: d.TargetGroups,
+		TotalFTE: d.TotalFTE, TargetGroupFTE: d.TargetGroupFTE, TurnoverEUR: d.TurnoverEUR, TurnoverYear: d.TurnoverYear, TargetGroups: d.TargetGroups,
 		Cooperation: d.Cooperation, Demo: true,
 		Contact:   Contact{Person: d.Contact.Person, Email: d.Contact.Email, Phone: d.Contact.Phone, Website: d.Contact.Website},
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, ConfirmedAt: d.ConfirmedAt,

@@ -54,15 +54,19 @@ type Supplier struct {
 	// TargetGroupShare is the percentage (0–100) of workers from target groups.
 	TargetGroupShare float64 `json:"target_group_share"`
 	// ShareVerified is set by an administrator who checked the share.
-	ShareVerified  *Verification `json:"share_verified,omitempty"`
-	TotalFTE       float64       `json:"total_fte"`
-	TargetGroupFTE float64       `json:"target_group_fte"`
-	TargetGroups   []string      `json:"target_groups,omitempty"`
-	Sites          []Site        `json:"sites"`
-	Offers         []Offer       `json:"offers"`
-	Cooperation    []string      `json:"cooperation,omitempty"`
-	Contact        Contact       `json:"contact"`
-	References     []Reference   `json:"references,omitempty"`
+	ShareVerified *Verification `json:"share_verified,omitempty"`
+	TotalFTE      float64       `json:"total_fte"`
+	// TurnoverEUR is the yearly turnover of TurnoverYear, if given: the
+	// market check weighs a contract against it.
+	TurnoverEUR    float64     `json:"turnover_eur,omitempty"`
+	TurnoverYear   int         `json:"turnover_year,omitempty"`
+	TargetGroupFTE float64     `json:"target_group_fte"`
+	TargetGroups   []string    `json:"target_groups,omitempty"`
+	Sites          []Site      `json:"sites"`
+	Offers         []Offer     `json:"offers"`
+	Cooperation    []string    `json:"cooperation,omitempty"`
+	Contact        Contact     `json:"contact"`
+	References     []Reference `json:"references,omitempty"`
 	// Demo marks generated demonstration records.
 	Demo bool `json:"demo,omitempty"`
 	// Delisted takes the supplier out of search; the record and its

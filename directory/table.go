@@ -20,6 +20,7 @@ var offerColumns = []string{"task", "free_fte", "available_from", "lead_time_wee
 // TableColumns are the columns of the table format, in order.
 func TableColumns() []string {
 	cols := []string{"enterprise_number", "name", "kind", "description", "target_group_share", "total_fte", "target_group_fte",
+		"turnover_eur", "turnover_year",
 		"target_groups", "cooperation", "contact_person", "contact_email", "contact_phone", "contact_website",
 		"recognition_type", "recognition_number", "recognition_issuer", "recognition_valid_from", "recognition_valid_to",
 		"site_name", "site_street", "site_postcode"}
@@ -38,6 +39,7 @@ func TableRow(s Supplier) []string {
 		"enterprise_number": FormatEnterpriseNumber(s.EnterpriseNumber), "name": s.Name, "kind": string(s.Kind),
 		"description": s.Description, "target_group_share": num(s.TargetGroupShare), "total_fte": num(s.TotalFTE),
 		"target_group_fte": num(s.TargetGroupFTE), "target_groups": strings.Join(s.TargetGroups, ", "),
+		"turnover_eur": num(s.TurnoverEUR), "turnover_year": year(s.TurnoverYear),
 		"cooperation": strings.Join(s.Cooperation, ", "), "contact_person": s.Contact.Person, "contact_email": s.Contact.Email,
 		"contact_phone": s.Contact.Phone, "contact_website": s.Contact.Website,
 	}
@@ -76,6 +78,13 @@ func num(f float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+func year(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
 }
 
 func yes(b bool) string {
@@ -175,6 +184,7 @@ func tableRow(row int, get func(string) string) ImportRow {
 	s := &Supplier{
 		EnterpriseNumber: get("enterprise_number"), Name: get("name"), Kind: Kind(get("kind")), Description: get("description"),
 		TargetGroupShare: number("target_group_share"), TotalFTE: number("total_fte"), TargetGroupFTE: number("target_group_fte"),
+		TurnoverEUR: number("turnover_eur"), TurnoverYear: int(number("turnover_year")),
 		TargetGroups: list("target_groups"), Cooperation: list("cooperation"),
 		Contact: Contact{Person: get("contact_person"), Email: get("contact_email"), Phone: get("contact_phone"), Website: get("contact_website")},
 		Sites:   []Site{{Name: get("site_name"), Street: get("site_street"), Postcode: get("site_postcode")}},

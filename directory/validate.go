@@ -75,6 +75,15 @@ func (v Validator) Normalize(s *Supplier) error {
 	if s.TargetGroupShare < 0 || s.TargetGroupShare > 100 {
 		errs.add("target_group_share", "percent", "must lie between 0 and 100")
 	}
+	if s.TurnoverEUR < 0 {
+		errs.add("turnover_eur", "negative", "must not be negative")
+	}
+	if s.TurnoverYear != 0 && (s.TurnoverYear < 1990 || s.TurnoverYear > 2100) {
+		errs.add("turnover_year", "range", "must be a year between 1990 and 2100")
+	}
+	if s.TurnoverEUR > 0 && s.TurnoverYear == 0 {
+		errs.add("turnover_year", "required", "is required with a turnover")
+	}
 	if s.TotalFTE < 0 {
 		errs.add("total_fte", "negative", "must not be negative")
 	}

@@ -229,6 +229,7 @@ func profileForm(s directory.Supplier) url.Values {
 	v := url.Values{"version": {itoa(int(s.Version))}, "name": {s.Name}, "kind": {string(s.Kind)},
 		"enterprise_number": {s.EnterpriseNumber}, "description": {s.Description},
 		"target_group_share": {ftoa(s.TargetGroupShare)}, "total_fte": {ftoa(s.TotalFTE)}, "target_group_fte": {ftoa(s.TargetGroupFTE)},
+		"turnover_eur": {ftoa(s.TurnoverEUR)}, "turnover_year": {itoa(s.TurnoverYear)},
 		"target_groups": s.TargetGroups, "cooperation": s.Cooperation,
 		"contact.person": {s.Contact.Person}, "contact.email": {s.Contact.Email}, "contact.phone": {s.Contact.Phone}, "contact.website": {s.Contact.Website}}
 	for i, r := range s.Recognitions {

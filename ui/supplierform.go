@@ -111,6 +111,8 @@ func bindSupplier(v url.Values, base directory.Supplier) (directory.Supplier, ma
 	s.TargetGroupShare = r.float("target_group_share")
 	s.TotalFTE = r.float("total_fte")
 	s.TargetGroupFTE = r.float("target_group_fte")
+	s.TurnoverEUR = r.float("turnover_eur")
+	s.TurnoverYear = r.int("turnover_year")
 	s.TargetGroups = r.list("target_groups")
 	s.Cooperation = r.list("cooperation")
 	s.Contact = directory.Contact{Person: r.str("contact.person"), Email: r.str("contact.email"), Phone: r.str("contact.phone"), Website: r.str("contact.website")}
