@@ -74,21 +74,23 @@ type recognitionSpan struct{ from, to int32 } // to 0: open-ended
 
 // entry is one supplier in the catalogue.
 type entry struct {
-	hit         Hit // the result row, without the per-query fields
-	description string
-	kind        uint8 // ordinal in directory.Kinds
-	social      bool
-	sites       []site
-	located     placeSet
-	targets     uint32 // bit per directory.TargetGroups
-	cooperation uint32 // bit per directory.CooperationModes
-	share       float64
-	recognised  []recognitionSpan
-	confirmed   int32 // day
-	updated     int64 // unix seconds
-	nameKey     []byte
-	namePrefix  uint64 // the first eight bytes of nameKey, to compare fast
-	offers      []offerFacts
+	hit          Hit // the result row, without the per-query fields
+	description  string
+	kind         uint8 // ordinal in directory.Kinds
+	social       bool
+	sites        []site
+	located      placeSet
+	targets      uint32 // bit per directory.TargetGroups
+	cooperation  uint32 // bit per directory.CooperationModes
+	share        float64
+	turnover     float64 // yearly, 0 when not given
+	turnoverYear int
+	recognised   []recognitionSpan
+	confirmed    int32 // day
+	updated      int64 // unix seconds
+	nameKey      []byte
+	namePrefix   uint64 // the first eight bytes of nameKey, to compare fast
+	offers       []offerFacts
 	// values are the ids (see facts.facetBase) of the facet values this
 	// supplier counts for when all its offers qualify, except those that
 	// depend on the reference date; minFrom is the earliest availability.
@@ -198,13 +200,15 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 		hit: Hit{ID: s.ID, Name: s.Name, Kind: string(s.Kind), Sector: sector(s.Kind), FreeFTE: s.FreeFTE(),
 			UpdatedAt: s.UpdatedAt, ConfirmedAt: s.ConfirmedAt, Demo: s.Demo,
 			TargetGroupShare: s.TargetGroupShare},
-		description: s.Description,
-		kind:        uint8(slices.Index(directory.Kinds, s.Kind)),
-		social:      s.Kind.SocialEconomy(),
-		share:       s.TargetGroupShare,
-		confirmed:   dayOf(s.ConfirmedAt),
-		updated:     s.UpdatedAt.Unix(),
-		nameKey:     f.collator.KeyFromString(new(collate.Buffer), s.Name),
+		description:  s.Description,
+		kind:         uint8(slices.Index(directory.Kinds, s.Kind)),
+		social:       s.Kind.SocialEconomy(),
+		share:        s.TargetGroupShare,
+		turnover:     s.TurnoverEUR,
+		turnoverYear: s.TurnoverYear,
+		confirmed:    dayOf(s.ConfirmedAt),
+		updated:      s.UpdatedAt.Unix(),
+		nameKey:      f.collator.KeyFromString(new(collate.Buffer), s.Name),
 	}
 	e.nameKey = slices.Clone(e.nameKey)
 	var prefix [8]byte

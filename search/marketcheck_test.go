@@ -1,0 +1,182 @@
+package search_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/testenv"
+	"github.com/verken/verken/search"
+)
+
+// cleaner is an eligible maatwerkbedrijf cleaning offices in East Flanders.
+func cleaner(n int, fte float64, leadWeeks int) *directory.Supplier {
+	o := offer("office-cleaning", fte, directory.ServiceArea{Provinces: []string{"OVL"}})
+	o.LeadTimeWeeks = leadWeeks
+	s := supplier(n, fmt.Sprintf("cleaner-%d", n), "9000", o)
+	s.TargetGroupShare = 65
+	s.Recognitions = []directory.Recognition{{Type: "maatwerkbedrijf", Number: fmt.Sprintf("M-%d", n), ValidFrom: directory.NewDate(2020, 1, 1)}}
+	return s
+}
+
+func checkIndex(t *testing.T, classAt search.TransitClass, sups ...*directory.Supplier) *search.Index {
+	t.Helper()
+	dir := t.TempDir()
+	s := testenv.Store(t, dir, 0)
+	for _, sup := range sups {
+		if err := s.Create(sup); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g, tx := testenv.Tables(t)
+	x, err := search.Open(filepath.Join(dir, "index"), s, search.Options{Places: g, Tasks: tx, Transit: classAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return x
+}
+
+func codes(r *search.CheckReport) string {
+	var out []string
+	for _, a := range r.Advice {
+		out = append(out, a.Code)
+	}
+	return strings.Join(out, ",")
+}
+
+func check(t *testing.T, x *search.Index, in search.CheckInput) *search.CheckReport {
+	t.Helper()
+	if len(in.Tasks) == 0 {
+		in.Tasks = []string{"office-cleaning"}
+	}
+	if in.Place == "" {
+		in.Place = "9000"
+	}
+	if in.Start.IsZero() {
+		in.Start = today.AddDays(8 * 7)
+	}
+	r, err := x.MarketCheck(in, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// The worked example: 6 FTE of cleaning in Ghent, four eligible suppliers
+// free 2, 2, 1.5 and 1 FTE. Together 6.5 FTE: coverage 6.5 / 6 = 1.08. No
+// one carries more than 2, so: split into lots of at most 2 FTE (3 lots),
+// and reserve them — two suppliers can each carry a 2 FTE lot, and the
+// eligible capacity covers three.
+func TestMarketCheckWorkedExample(t *testing.T) {
+	x := checkIndex(t, nil, cleaner(1, 2, 2), cleaner(2, 2, 2), cleaner(3, 1.5, 2), cleaner(4, 1, 2))
+	r := check(t, x, search.CheckInput{VolumeFTE: 6})
+	f := r.Figures
+	if f.Matching != 4 || f.Eligible != 4 || f.Social != 4 || f.FreeFTE != 6.5 || f.Coverage != 1.08 || f.LargestFTE != 2 || f.CanStart != 4 {
+		t.Fatalf("figures: %+v", f)
+	}
+	if got := codes(r); got != "reserve_lots,split_lots" {
+		t.Fatalf("advice %s", got)
+	}
+	if a := r.Advice[0]; a.Figures["lots"] != 3 || a.Figures["lot_fte"] != 2 {
+		t.Fatalf("reserve lots: %+v", a.Figures)
+	}
+	if a := r.Advice[1]; a.Figures["lots"] != 3 || a.Figures["lot_fte"] != 2 {
+		t.Fatalf("split: %+v", a.Figures)
+	}
+	// The same in hours: 228 hours a week is 6 FTE.
+	if h := check(t, x, search.CheckInput{HoursPerWeek: 228}); h.Figures.VolumeFTE != 6 || h.Figures.Coverage != 1.08 {
+		t.Fatalf("hours per week: %+v", h.Figures)
+	}
+}
+
+// One case that triggers each rule and one that just misses it.
+func TestMarketCheckRules(t *testing.T) {
+	four := []*directory.Supplier{cleaner(1, 2, 2), cleaner(2, 2, 2), cleaner(3, 1.5, 2), cleaner(4, 1, 2)}
+	x := checkIndex(t, nil, four...)
+	has := func(r *search.CheckReport, code string) bool { return strings.Contains(","+codes(r)+",", ","+code+",") }
+
+	// Reserve the whole contract: ≥ 3 eligible, together ≥ volume, and one
+	// carries it. 2 FTE: yes; 2.01 FTE: nobody carries it.
+	if r := check(t, x, search.CheckInput{VolumeFTE: 2}); !has(r, search.AdviceReserve) || has(r, search.AdviceSplitLots) {
+		t.Errorf("2 FTE: %s", codes(r))
+	}
+	if r := check(t, x, search.CheckInput{VolumeFTE: 2.01}); has(r, search.AdviceReserve) || !has(r, search.AdviceSplitLots) {
+		t.Errorf("2.01 FTE: %s", codes(r))
+	}
+	// ... and only with reserve_min_suppliers eligible: 4 are not 5.
+	five := search.DefaultSettings
+	five.ReserveMinSuppliers = 5
+	if r := check(t, x, search.CheckInput{VolumeFTE: 2, Settings: &five}); has(r, search.AdviceReserve) {
+		t.Errorf("reserve_min_suppliers 5: %s", codes(r))
+	}
+	// Capacity too thin below coverage 1: 6.5 FTE is exactly covered.
+	if r := check(t, x, search.CheckInput{VolumeFTE: 6.5}); has(r, search.AdviceThinCapacity) {
+		t.Errorf("6.5 FTE: %s", codes(r))
+	}
+	if r := check(t, x, search.CheckInput{VolumeFTE: 7}); !has(r, search.AdviceThinCapacity) || r.Figures.Coverage != 0.93 {
+		t.Errorf("7 FTE: %s, coverage %v", codes(r), r.Figures.Coverage)
+	}
+	// Too urgent when more than half cannot start: all four need 2 weeks.
+	if r := check(t, x, search.CheckInput{VolumeFTE: 2, Start: today.AddDays(14)}); has(r, search.AdviceTooUrgent) {
+		t.Errorf("start in 2 weeks: %s", codes(r))
+	}
+	if r := check(t, x, search.CheckInput{VolumeFTE: 2, Start: today.AddDays(13)}); !has(r, search.AdviceTooUrgent) || r.Figures.CanStart != 0 {
+		t.Errorf("start in 13 days: %s", codes(r))
+	}
+	// Half exactly is not "most": two of four late.
+	mixed := checkIndex(t, nil, cleaner(1, 2, 1), cleaner(2, 2, 1), cleaner(3, 2, 10), cleaner(4, 2, 10))
+	if r := check(t, mixed, search.CheckInput{VolumeFTE: 2, Start: today.AddDays(28)}); has(r, search.AdviceTooUrgent) || r.Figures.CanStart != 2 {
+		t.Errorf("two of four in time: %s", codes(r))
+	}
+	// Award criterion with fewer than 2 social-economy suppliers.
+	one := checkIndex(t, nil, cleaner(1, 5, 1))
+	if r := check(t, one, search.CheckInput{VolumeFTE: 2}); !has(r, search.AdviceAwardCriterion) {
+		t.Errorf("one social supplier: %s", codes(r))
+	}
+	if r := check(t, x, search.CheckInput{VolumeFTE: 2}); has(r, search.AdviceAwardCriterion) {
+		t.Errorf("four social suppliers: %s", codes(r))
+	}
+	// Poorly reachable: class E at the place; class D is still fine.
+	for class, want := range map[uint8]bool{4: false, 5: true, 0: true} {
+		xc := checkIndex(t, func(float64, float64) uint8 { return class }, cleaner(1, 2, 2))
+		if r := check(t, xc, search.CheckInput{VolumeFTE: 1}); has(r, search.AdvicePoorlyReached) != want {
+			t.Errorf("place class %d: %s", class, codes(r))
+		}
+	}
+}
+
+// The thin-capacity advice names the regular firms that cooperate, and the
+// report counts the suppliers a contract would make dependent.
+func TestMarketCheckCooperationAndDependency(t *testing.T) {
+	firm := supplier(9, "regular-firm", "9000", offer("office-cleaning", 1, directory.ServiceArea{}))
+	firm.Kind, firm.Cooperation = directory.KindRegulier, []string{"onderaanneming"}
+	small := cleaner(1, 1, 1)
+	small.TurnoverEUR, small.TurnoverYear = 100000, 2025
+	big := cleaner(2, 1, 1)
+	big.TurnoverEUR, big.TurnoverYear = 1000000, 2025
+	x := checkIndex(t, nil, firm, small, big)
+	r := check(t, x, search.CheckInput{VolumeFTE: 5, YearlyValueEUR: 40000})
+	var thin *search.Advice
+	for i := range r.Advice {
+		if r.Advice[i].Code == search.AdviceThinCapacity {
+			thin = &r.Advice[i]
+		}
+	}
+	if thin == nil || len(thin.Suppliers) != 1 || thin.Suppliers[0] != "regular-firm" {
+		t.Fatalf("thin capacity: %+v", r.Advice)
+	}
+	// 40,000 is 40 % of 100,000 (dependent) and 4 % of 1,000,000.
+	if r.Figures.Dependent != 1 || r.Figures.WithTurnover != 2 || r.Figures.Social != 2 || r.Figures.Regular != 1 {
+		t.Fatalf("figures: %+v", r.Figures)
+	}
+	if r2 := check(t, x, search.CheckInput{VolumeFTE: 5, YearlyValueEUR: 30000}); r2.Figures.Dependent != 0 {
+		t.Fatalf("30 %% is not above 30 %%: %+v", r2.Figures)
+	}
+	// A bad input names its field.
+	if _, err := x.MarketCheck(search.CheckInput{Tasks: []string{"office-cleaning"}, Place: "9000"}, today); err == nil || !strings.Contains(err.Error(), "volume") {
+		t.Fatalf("no volume: %v", err)
+	}
+}
