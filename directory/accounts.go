@@ -25,6 +25,7 @@ var (
 	bucketOnce            = []byte("one_time_links")
 	bucketOutbox          = []byte("outbox")
 	bucketSaved           = []byte("saved_searches")
+	bucketChecks          = []byte("market_checks")
 )
 
 // Role is what an account may do.
@@ -553,5 +554,51 @@ func (s *Store) SavedSearches(accountID string) ([]SavedSearch, error) {
 		return nil
 	})
 	slices.SortFunc(out, func(a, b SavedSearch) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out, err
+}
+
+// SavedCheck is a market-check report kept as it was: the report itself is
+// the search package's, stored here as JSON.
+type SavedCheck struct {
+	ID        string          `json:"id"`
+	AccountID string          `json:"account_id"`
+	SavedAt   time.Time       `json:"saved_at"`
+	Report    json.RawMessage `json:"report"`
+}
+
+// SaveCheck keeps a report and returns its id, hard to guess: the id is the
+// report's permalink.
+func (s *Store) SaveCheck(accountID string, report []byte) (string, error) {
+	sc := SavedCheck{ID: newSecret()[:22], AccountID: accountID, SavedAt: s.now().UTC(), Report: report}
+	err := s.db.Update(func(tx *bolt.Tx) error { return putJSON(tx, bucketChecks, sc.ID, sc) })
+	return sc.ID, err
+}
+
+// ErrCheckNotFound: no saved report has this id.
+var ErrCheckNotFound = errors.New("market check not found")
+
+// Check returns a saved report.
+func (s *Store) Check(id string) (SavedCheck, error) {
+	var sc SavedCheck
+	err := s.db.View(func(tx *bolt.Tx) error { return getJSON(tx, bucketChecks, id, &sc, ErrCheckNotFound) })
+	return sc, err
+}
+
+// Checks lists an account's saved reports, newest first.
+func (s *Store) Checks(accountID string) ([]SavedCheck, error) {
+	var out []SavedCheck
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketChecks).ForEach(func(_, v []byte) error {
+			var sc SavedCheck
+			if err := json.Unmarshal(v, &sc); err != nil {
+				return err
+			}
+			if sc.AccountID == accountID {
+				out = append(out, sc)
+			}
+			return nil
+		})
+	})
+	slices.SortFunc(out, func(a, b SavedCheck) int { return b.SavedAt.Compare(a.SavedAt) })
 	return out, err
 }

@@ -79,7 +79,7 @@ func Open(path string, v Validator) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketSuppliers, bucketByKBO, bucketChanges, bucketHistory, bucketAccounts, bucketAccountsByEmail, bucketSessions, bucketTokens, bucketOnce, bucketOutbox, bucketSaved} {
+		for _, b := range [][]byte{bucketSuppliers, bucketByKBO, bucketChanges, bucketHistory, bucketAccounts, bucketAccountsByEmail, bucketSessions, bucketTokens, bucketOnce, bucketOutbox, bucketSaved, bucketChecks} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

@@ -274,6 +274,7 @@ type dashboardView struct {
 	Account   directory.Account
 	Suppliers []directory.Supplier
 	Saved     []directory.SavedSearch
+	Checks    []directory.SavedCheck
 	Notice    string
 }
 
@@ -290,7 +291,11 @@ func (s *server) dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.page(c, fiber.StatusOK, "dashboard", "dashboard.title", dashboardView{Account: *v.Account, Suppliers: sups, Saved: saved, Notice: c.Query("notice")})
+	checks, err := s.Store.Checks(v.Account.ID)
+	if err != nil {
+		return err
+	}
+	return s.page(c, fiber.StatusOK, "dashboard", "dashboard.title", dashboardView{Account: *v.Account, Suppliers: sups, Saved: saved, Checks: checks, Notice: c.Query("notice")})
 }
 
 // deleteAccountPost removes the viewer's own account after its password.

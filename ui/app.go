@@ -148,6 +148,14 @@ func New(d Deps) (*fiber.App, error) {
 	app.Post("/mijn/leveranciers/:id/bewerken", s.editPost)
 	app.Get("/mijn/leveranciers/:id/geschiedenis", s.historyPage)
 
+	app.Get("/marktverkenning", s.marketCheckPage)
+	app.Post("/marktverkenning/bewaren", s.saveCheckPost)
+	app.Get("/marktverkenning/leveranciers.csv", s.checkCSV)
+	app.Get("/marktverkenning/:id", s.savedCheckPage)
+	app.Get("/marktverkenning/:id/leveranciers.csv", s.checkCSV)
+	app.Get("/segmenten", s.segmentsPage)
+	app.Get("/segmenten.csv", s.segmentsCSV)
+
 	app.Get("/beheer", s.adminPage)
 	app.Post("/beheer/accounts/:aid/goedkeuren", s.approvePost)
 	app.Post("/beheer/uitnodigen", s.inviteCreatePost)
@@ -161,7 +169,7 @@ func New(d Deps) (*fiber.App, error) {
 
 func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := []string{"search", "supplier", "error", "login", "register", "forgot", "reset", "invite", "message",
-		"dashboard", "capacity", "edit", "history", "tokens", "admin"}
+		"dashboard", "capacity", "edit", "history", "tokens", "admin", "marketcheck", "segments"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/forms.html", "templates/conflict.html", "templates/"+p+".html")

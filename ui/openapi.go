@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/search"
 )
 
 // apiRoute is one endpoint of the JSON API. The app registers its routes
@@ -38,6 +39,10 @@ func (s *server) apiRoutes() []apiRoute {
 			Search: true, ContentType: "text/csv", Errors: []int{400}, handler: s.exportCSV},
 		{Method: "GET", Path: "/api/v1/suppliers/export.xlsx", Summary: "Every matching supplier as an Excel workbook.",
 			Search: true, ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Errors: []int{400}, handler: s.exportXLSX},
+		{Method: "POST", Path: "/api/v1/market-checks", Summary: "Run a market check for a planned contract: matching suppliers, figures, advice.",
+			Request: search.CheckInput{}, Body: search.CheckReport{}, Errors: []int{400, 422}, handler: s.apiMarketCheck},
+		{Method: "GET", Path: "/api/v1/market-checks/:id", Summary: "A saved market check, with its figures as they were.",
+			PathParams: []string{"id"}, Body: search.CheckReport{}, Errors: []int{404}, handler: s.apiSavedCheck},
 		{Method: "GET", Path: "/api/v1/reachability", Summary: "How well a place (near=postcode, municipality or lat,lon) is served by public transport: stops within walking distance, departures, ÖV-Güteklasse and PTAL.",
 			Query: []queryDoc{{"near", "A postcode, a municipality or lat,lon."}}, Body: apiReach{}, Errors: []int{400, 503}, handler: s.apiReachability},
 		{Method: "GET", Path: "/api/v1/suppliers/:id", Summary: "One supplier's full profile.",

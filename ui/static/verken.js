@@ -92,3 +92,37 @@ document.addEventListener("DOMContentLoaded", function () {
       say(status.dataset.failedLabel, 0);
     });
 });
+
+// The segments map: one circle per area, its area proportional to the free
+// capacity there.
+document.addEventListener("DOMContentLoaded", function () {
+  var el = document.getElementById("segment-map");
+  var data = document.getElementById("segment-data");
+  if (!el || !data || !window.L) {
+    return;
+  }
+  var areas = JSON.parse(data.textContent);
+  var map = L.map(el, { scrollWheelZoom: false }).setView([50.95, 4.3], 8);
+  L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution }).addTo(map);
+  var most = Math.max.apply(null, areas.map(function (a) { return a.fte; }).concat([1]));
+  var bounds = [];
+  areas.forEach(function (a) {
+    var label = document.createElement("div");
+    label.textContent = a.label + ": " + a.suppliers + " · " + a.fte + " " + el.dataset.fteLabel;
+    L.circleMarker([a.lat, a.lon], { radius: 4 + 26 * Math.sqrt(a.fte / most), weight: 1, color: "#0b6e4f", fillOpacity: 0.45, className: "segment-circle" })
+      .bindPopup(label).addTo(map);
+    bounds.push([a.lat, a.lon]);
+  });
+  if (bounds.length > 1) {
+    map.fitBounds(bounds, { padding: [30, 30] });
+  }
+  el.dataset.circles = String(areas.length);
+});
+
+// A print button prints the page (the report has a print stylesheet).
+document.addEventListener("click", function (ev) {
+  var el = ev.target;
+  if (el && el.hasAttribute && el.hasAttribute("data-print")) {
+    window.print();
+  }
+});

@@ -1,0 +1,306 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/tabular"
+	"github.com/verken/verken/search"
+)
+
+// bindCheck reads a market check from query or form values. The same
+// names make the page's form, its shareable URL and "run again".
+func bindCheck(v url.Values) (search.CheckInput, error) {
+	r := &formReader{v: v, errors: map[string]string{}}
+	in := search.CheckInput{
+		Tasks: r.list("task"), CPV: r.str("cpv"), Place: r.str("place"), Region: r.str("region"),
+		VolumeFTE: r.float("volume_fte"), HoursPerWeek: r.float("hours_per_week"), Start: r.date("start"),
+		DurationMonths: r.int("duration_months"), YearlyValueEUR: r.float("yearly_value_eur"),
+		TargetGroups: r.list("target_group"), Reserve: r.bool("reserve"),
+	}
+	settings := search.DefaultSettings
+	changed := false
+	for name, dst := range map[string]*int{"reserve_min_suppliers": &settings.ReserveMinSuppliers, "clause_min_suppliers": &settings.ClauseMinSuppliers} {
+		if r.str(name) != "" {
+			*dst, changed = r.int(name), true
+		}
+	}
+	for name, dst := range map[string]*float64{"max_dependency_pct": &settings.MaxDependencyPct, "urgent_share_pct": &settings.UrgentSharePct} {
+		if r.str(name) != "" {
+			*dst, changed = r.float(name), true
+		}
+	}
+	if c := r.str("poor_class"); c != "" {
+		settings.PoorClass, changed = c, true
+	}
+	if changed {
+		in.Settings = &settings
+	}
+	for field, key := range r.errors {
+		return in, &search.ParamError{Param: field, Value: v.Get(field), Code: strings.TrimPrefix(key, "form."), Reason: "cannot be read"}
+	}
+	return in, nil
+}
+
+// checkQuery writes a check's input as the query that runs it again.
+func checkQuery(in search.CheckInput) string {
+	v := url.Values{}
+	for _, t := range in.Tasks {
+		v.Add("task", t)
+	}
+	set := func(k, s string) {
+		if s != "" && s != "0" {
+			v.Set(k, s)
+		}
+	}
+	set("cpv", in.CPV)
+	set("place", in.Place)
+	set("region", in.Region)
+	set("volume_fte", fmtNum(in.VolumeFTE))
+	set("hours_per_week", fmtNum(in.HoursPerWeek))
+	set("start", in.Start.String())
+	set("duration_months", strconv.Itoa(in.DurationMonths))
+	set("yearly_value_eur", fmtNum(in.YearlyValueEUR))
+	for _, g := range in.TargetGroups {
+		v.Add("target_group", g)
+	}
+	if in.Reserve {
+		v.Set("reserve", "on")
+	}
+	if s := in.Settings; s != nil {
+		v.Set("reserve_min_suppliers", strconv.Itoa(s.ReserveMinSuppliers))
+		v.Set("clause_min_suppliers", strconv.Itoa(s.ClauseMinSuppliers))
+		v.Set("max_dependency_pct", fmtNum(s.MaxDependencyPct))
+		v.Set("urgent_share_pct", fmtNum(s.UrgentSharePct))
+		v.Set("poor_class", s.PoorClass)
+	}
+	return v.Encode()
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// checkView is the market-check page.
+type checkView struct {
+	Raw     url.Values
+	Report  *search.CheckReport
+	Advice  []adviceView
+	Error   string
+	Query   string // runs the check again
+	SavedAt string // for a saved report
+	Saved   bool
+	CSV     string
+}
+
+// adviceView is an advice in the reader's language.
+type adviceView struct {
+	Code, Title, Text string
+	Setting           string
+	Suppliers         []string
+}
+
+func (s *server) marketCheckPage(c *fiber.Ctx) error {
+	raw := queryValues(c)
+	view := checkView{Raw: raw}
+	status := fiber.StatusOK
+	if len(raw["task"])+len(raw["cpv"]) > 0 {
+		in, err := bindCheck(raw)
+		var rep *search.CheckReport
+		if err == nil {
+			rep, err = s.Index.MarketCheck(in, s.today())
+		}
+		var pe *search.ParamError
+		switch {
+		case errors.As(err, &pe):
+			status, view.Error = fiber.StatusBadRequest, s.paramMessage(s.lang(c), pe)
+		case err != nil:
+			return err
+		default:
+			s.fillCheck(c, &view, rep)
+		}
+	}
+	return s.page(c, status, "marketcheck", "check.title", view)
+}
+
+func (s *server) fillCheck(c *fiber.Ctx, view *checkView, rep *search.CheckReport) {
+	lang := s.lang(c)
+	view.Report = rep
+	view.Query = checkQuery(rep.Input)
+	view.CSV = "/marktverkenning/leveranciers.csv?" + view.Query
+	for _, a := range rep.Advice {
+		view.Advice = append(view.Advice, adviceView{Code: a.Code, Title: s.catalog.T(lang, "advice."+a.Code+".title"),
+			Text: s.adviceText(lang, a), Setting: a.Setting, Suppliers: a.Suppliers})
+	}
+}
+
+// adviceText states an advice with the figures behind it.
+func (s *server) adviceText(lang string, a search.Advice) string {
+	n := func(k string) string { return formatNumber(lang, a.Figures[k]) }
+	key := "advice." + a.Code + ".text"
+	switch a.Code {
+	case search.AdviceReserve:
+		return s.catalog.T(lang, key, n("eligible"), n("eligible_fte"), n("volume_fte"), n("reserve_min_suppliers"))
+	case search.AdviceReserveLots:
+		return s.catalog.T(lang, key, n("lots"), n("lot_fte"), n("eligible"), n("eligible_fte"), n("volume_fte"))
+	case search.AdviceSplitLots:
+		if _, ok := a.Figures["lot_fte"]; !ok {
+			return s.catalog.T(lang, "advice.split_lots.text_one", n("largest_fte"), n("volume_fte"))
+		}
+		return s.catalog.T(lang, key, n("largest_fte"), n("volume_fte"), n("lots"), n("lot_fte"))
+	case search.AdviceTooUrgent:
+		return s.catalog.T(lang, key, n("can_start"), n("matching"), n("urgent_share_pct"))
+	case search.AdvicePoorlyReached:
+		class := s.catalog.T(lang, "transit.none")
+		if c := int(a.Figures["class"]); c > 0 {
+			class = string(rune('A' + c - 1))
+		}
+		return s.catalog.T(lang, key, class)
+	case search.AdviceThinCapacity:
+		return s.catalog.T(lang, key, n("coverage"), n("free_fte"), n("volume_fte"))
+	case search.AdviceAwardCriterion:
+		return s.catalog.T(lang, key, n("social"), n("clause_min_suppliers"))
+	}
+	return a.Code
+}
+
+// saveCheckPost runs the check in the form and keeps the report.
+func (s *server) saveCheckPost(c *fiber.Ctx) error {
+	v := s.viewer(c)
+	if !v.SignedIn() {
+		return errSignIn
+	}
+	values, _ := url.ParseQuery(c.FormValue("query"))
+	in, err := bindCheck(values)
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	rep, err := s.Index.MarketCheck(in, s.today())
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	id, err := s.Store.SaveCheck(v.Account.ID, b)
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/marktverkenning/"+id, fiber.StatusSeeOther)
+}
+
+// savedCheck loads a saved report as it was.
+func (s *server) savedCheck(id string) (*search.CheckReport, directory.SavedCheck, error) {
+	sc, err := s.Store.Check(id)
+	if errors.Is(err, directory.ErrCheckNotFound) {
+		return nil, sc, fiber.ErrNotFound
+	}
+	if err != nil {
+		return nil, sc, err
+	}
+	var rep search.CheckReport
+	if err := json.Unmarshal(sc.Report, &rep); err != nil {
+		return nil, sc, err
+	}
+	rep.ID = sc.ID
+	return &rep, sc, nil
+}
+
+func (s *server) savedCheckPage(c *fiber.Ctx) error {
+	rep, sc, err := s.savedCheck(c.Params("id"))
+	if err != nil {
+		return err
+	}
+	view := checkView{Saved: true, SavedAt: formatDate(s.lang(c), sc.SavedAt)}
+	s.fillCheck(c, &view, rep)
+	view.Raw, _ = url.ParseQuery(view.Query)
+	view.CSV = "/marktverkenning/" + sc.ID + "/leveranciers.csv"
+	return s.page(c, fiber.StatusOK, "marketcheck", "check.title", view)
+}
+
+// checkCSV writes the suppliers behind a report, run now or saved.
+func (s *server) checkCSV(c *fiber.Ctx) error {
+	var rep *search.CheckReport
+	var err error
+	if id := c.Params("id"); id != "" {
+		rep, _, err = s.savedCheck(id)
+	} else {
+		var in search.CheckInput
+		if in, err = bindCheck(queryValues(c)); err == nil {
+			rep, err = s.Index.MarketCheck(in, s.today())
+		}
+	}
+	if handled, err := paramErrorJSON(c, err); handled || err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	cols := []string{"export.name", "export.kind", "export.sector", "check.col_eligible", "check.col_fte", "check.col_can_start",
+		"check.col_earliest", "check.col_dependency", "check.col_site_classes", "export.municipality", "export.confirmed", "export.url"}
+	table := [][]string{make([]string, len(cols))}
+	for i, k := range cols {
+		table[0][i] = s.catalog.T(lang, k)
+	}
+	yes := func(b bool) string {
+		if b {
+			return s.catalog.T(lang, "export.yes")
+		}
+		return s.catalog.T(lang, "export.no")
+	}
+	for _, cs := range rep.Suppliers {
+		dep := ""
+		if cs.DependencyPct != nil {
+			dep = formatNumber(lang, *cs.DependencyPct)
+		}
+		sector := "regular"
+		if cs.Social {
+			sector = "social"
+		}
+		table = append(table, []string{cs.Name, s.catalog.T(lang, "kind."+cs.Kind), s.catalog.T(lang, "sector."+sector), yes(cs.Eligible),
+			formatNumber(lang, cs.FreeFTE), yes(cs.CanStart), cs.EarliestStart, dep, strings.Join(cs.SiteClasses, " "),
+			cs.MunicipalityNL, cs.ConfirmedAt, c.BaseURL() + "/leveranciers/" + cs.ID})
+	}
+	var buf bytes.Buffer
+	if err := tabular.WriteCSV(&buf, table); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="verken-marktverkenning.csv"`)
+	return c.Send(buf.Bytes())
+}
+
+// apiMarketCheck runs a check from a JSON body.
+func (s *server) apiMarketCheck(c *fiber.Ctx) error {
+	var in search.CheckInput
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_body", Reason: err.Error()})
+	}
+	rep, err := s.Index.MarketCheck(in, s.today())
+	var pe *search.ParamError
+	if errors.As(err, &pe) {
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "invalid_field", Param: pe.Param, Value: pe.Value, Reason: pe.Reason})
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
+}
+
+// apiSavedCheck returns a saved report as it was.
+func (s *server) apiSavedCheck(c *fiber.Ctx) error {
+	rep, _, err := s.savedCheck(c.Params("id"))
+	if errors.Is(err, fiber.ErrNotFound) {
+		return c.Status(fiber.StatusNotFound).JSON(apiError{Error: "not_found", Param: "id", Value: c.Params("id"), Reason: "no saved market check has this id"})
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
+}
