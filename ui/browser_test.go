@@ -13,6 +13,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/ledongthuc/pdf"
 
 	"github.com/verken/verken/directory"
 )
@@ -333,5 +334,42 @@ func TestBrowserSupplierUpdatesCapacity(t *testing.T) {
 			t.Fatalf("the buyer's search does not show 23,5 FTE for %s", sup.Name)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// A buyer fills in the market check, reads the advice, and prints the
+// report: the PDF holds the coverage figure.
+func TestBrowserMarketCheckPrints(t *testing.T) {
+	s := startServer(t, 0)
+	seedCleaners(t, s)
+	p := page{t, browser(t)}
+	p.do(chromedp.Navigate(s.URL+"/marktverkenning"), chromedp.WaitReady(chromedp.CSS("footer.foot")))
+	p.eval(`(() => { document.querySelector('#c-task option[value="office-cleaning"]').selected = true; return 1 })()`)
+	p.do(chromedp.SendKeys(chromedp.ID("c-place"), "9000"), chromedp.SendKeys(chromedp.ID("c-volume"), "6"),
+		chromedp.SetValue(chromedp.ID("c-start"), "2030-01-07"), chromedp.SendKeys(chromedp.ID("c-value"), "250000"),
+		chromedp.Click(chromedp.ID("check-submit")))
+	p.waitURL("volume_fte=6")
+	p.until(`document.getElementById("advice") !== null`)
+	if advice := p.text("#advice"); !strings.Contains(advice, "Behoud percelen voor.") || !strings.Contains(advice, "3 percelen van hoogstens 2 VTE") {
+		t.Fatalf("advice: %q", advice)
+	}
+	pdfBytes, err := chromedp.Run(p.ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := pdf.NewReader(bytes.NewReader(pdfBytes), int64(len(pdfBytes)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := r.GetPlainText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if _, err := text.ReadFrom(plain); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "1,08") || strings.Contains(text.String(), "Markt verkennen") {
+		t.Fatalf("the printed report: coverage 1,08 missing, or the form printed:\n%.600s", text.String())
 	}
 }

@@ -66,3 +66,7 @@ func (s *liveServer) get(t *testing.T, path string, out any) int {
 	}
 	return resp.StatusCode
 }
+
+func contextWithTimeout() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 5*time.Second)
+}

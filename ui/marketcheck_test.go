@@ -1,0 +1,155 @@
+package ui_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/verken/verken/directory"
+)
+
+// seedCleaners puts the worked example into an empty store: four eligible
+// cleaners in Ghent free 2, 2, 1.5 and 1 FTE.
+func seedCleaners(t *testing.T, s *liveServer) []string {
+	t.Helper()
+	var ids []string
+	for i, fte := range []float64{2, 2, 1.5, 1} {
+		sup := &directory.Supplier{
+			Name: fmt.Sprintf("Poetsploeg %d", i+1), Kind: directory.KindMaatwerkbedrijf,
+			EnterpriseNumber: directory.EnterpriseNumberWithCheck(7000000 + i), TargetGroupShare: 65,
+			Recognitions: []directory.Recognition{{Type: "maatwerkbedrijf", Number: fmt.Sprintf("M-%d", i), ValidFrom: directory.NewDate(2020, 1, 1)}},
+			Sites:        []directory.Site{{Postcode: "9000"}},
+			Offers:       []directory.Offer{{Task: "office-cleaning", FreeFTE: fte, LeadTimeWeeks: 2, AtClientSite: true, ServiceArea: directory.ServiceArea{Provinces: []string{"OVL"}}}},
+		}
+		if err := s.Store.Create(sup); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, sup.ID)
+	}
+	waitIndexed(t, s)
+	return ids
+}
+
+const workedExample = "task=office-cleaning&place=9000&volume_fte=6&start=2030-01-07&duration_months=24&yearly_value_eur=250000"
+
+func TestMarketCheckPageAndSavedReport(t *testing.T) {
+	s := startServer(t, 0)
+	ids := seedCleaners(t, s)
+	account(t, s, "koper@stad.example", directory.RoleBuyer)
+	b := newVisitor(t, s)
+	code, page := b.get("/marktverkenning?" + workedExample)
+	if code != 200 {
+		t.Fatalf("check page: %d", code)
+	}
+	for _, want := range []string{`id="fig-coverage">1,08<`, `id="fig-matching">4<`, "Behoud percelen voor.", "Maak 3 percelen van hoogstens 2 VTE", "Verdeel in percelen.", "Poetsploeg 3"} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the report lacks %q", want)
+		}
+	}
+	// The suppliers behind the figures as CSV.
+	resp, csv := fetch(t, s.URL+"/marktverkenning/leveranciers.csv?"+workedExample)
+	if resp.StatusCode != 200 || strings.Count(string(csv), "\r\n") != 5 || !strings.Contains(string(csv), "Poetsploeg 1") {
+		t.Fatalf("csv: %d\n%s", resp.StatusCode, csv)
+	}
+
+	// Save it, change the data, reopen it: the figures are as they were.
+	b.signIn("koper@stad.example", testPassword)
+	b.get("/marktverkenning?" + workedExample)
+	code, loc, _ := b.post("/marktverkenning/bewaren", url.Values{"query": {workedExample}})
+	if code != 303 || !strings.HasPrefix(loc, "/marktverkenning/") {
+		t.Fatalf("save: %d %s", code, loc)
+	}
+	sup, _ := s.Store.Get(ids[0])
+	sup.Offers[0].FreeFTE = 10
+	if err := s.Store.Update(&sup, directory.System); err != nil {
+		t.Fatal(err)
+	}
+	waitIndexed(t, s)
+	_, saved := b.get(loc)
+	if !strings.Contains(saved, `id="fig-coverage">1,08<`) || !strings.Contains(saved, `id="run-again"`) {
+		t.Fatal("the saved report does not show its original coverage")
+	}
+	_, now := b.get("/marktverkenning?" + workedExample)
+	if !strings.Contains(now, `id="fig-coverage">2,42<`) {
+		t.Fatal("running again does not use today's data (14.5 / 6 = 2.42)")
+	}
+	var api struct {
+		Figures struct {
+			Coverage float64 `json:"coverage"`
+		} `json:"figures"`
+	}
+	id := strings.TrimPrefix(loc, "/marktverkenning/")
+	if c := s.get(t, "/api/v1/market-checks/"+id, &api); c != 200 || api.Figures.Coverage != 1.08 {
+		t.Fatalf("saved report through the API: %d %+v", c, api)
+	}
+	_, dash := b.get("/mijn")
+	if !strings.Contains(dash, loc) {
+		t.Fatal("the dashboard does not list the saved report")
+	}
+}
+
+func TestMarketCheckAPI(t *testing.T) {
+	s := startServer(t, 0)
+	seedCleaners(t, s)
+	body := `{"tasks": ["office-cleaning"], "place": "Gent", "volume_fte": 6, "start": "2030-01-07", "duration_months": 12, "yearly_value_eur": 100000}`
+	b := newVisitor(t, s)
+	b.csrf = ""
+	code, _, resp := b.do("POST", "/api/v1/market-checks", strings.NewReader(body), "application/json")
+	if code != 200 {
+		t.Fatalf("api: %d %s", code, resp)
+	}
+	var rep struct {
+		Figures struct {
+			Coverage float64 `json:"coverage"`
+			Eligible int     `json:"eligible"`
+		} `json:"figures"`
+		Advice []struct {
+			Code    string             `json:"code"`
+			Figures map[string]float64 `json:"figures"`
+		} `json:"advice"`
+	}
+	if err := json.Unmarshal([]byte(resp), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Figures.Coverage != 1.08 || rep.Figures.Eligible != 4 || rep.Advice[0].Code != "reserve_lots" || rep.Advice[0].Figures["lot_fte"] != 2 {
+		t.Fatalf("api report: %+v", rep)
+	}
+	code, _, resp = b.do("POST", "/api/v1/market-checks", strings.NewReader(`{"tasks": ["office-cleaning"], "place": "Atlantis", "volume_fte": 1, "start": "2030-01-07"}`), "application/json")
+	if code != 422 || !strings.Contains(resp, `"param":"place"`) {
+		t.Fatalf("bad place: %d %s", code, resp)
+	}
+}
+
+func TestSegmentsOverview(t *testing.T) {
+	s := startServer(t, 0)
+	seedCleaners(t, s)
+	code, page := newVisitor(t, s).get("/segmenten")
+	if code != 200 || !strings.Contains(page, `href="/segmenten?province=OVL"`) {
+		t.Fatalf("segments: %d", code)
+	}
+	// Four cleaners in East Flanders with 6.5 FTE free.
+	if !strings.Contains(page, `<span class="n">4</span> <small>6,5 VTE</small>`) {
+		t.Fatal("the cleaning cell of East Flanders is not 4 suppliers and 6,5 FTE")
+	}
+	_, drill := newVisitor(t, s).get("/segmenten?province=OVL")
+	if !strings.Contains(drill, "Gent") {
+		t.Fatal("the drill-down does not show the arrondissement of Ghent")
+	}
+	resp, csv := fetch(t, s.URL+"/segmenten.csv")
+	if resp.StatusCode != 200 || !strings.Contains(string(csv), ";OVL;4;6,5") {
+		t.Fatalf("segments csv: %d\n%s", resp.StatusCode, csv)
+	}
+}
+
+// waitIndexed waits until the index has every change of the store.
+func waitIndexed(t *testing.T, s *liveServer) {
+	t.Helper()
+	seq, _ := s.Store.LastSeq()
+	ctx, cancel := contextWithTimeout()
+	defer cancel()
+	if err := s.Index.WaitFor(ctx, seq); err != nil {
+		t.Fatal(err)
+	}
+}
