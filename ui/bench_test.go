@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,4 +130,54 @@ func BenchmarkHTTPSearch(b *testing.B) {
 			b.ReportMetric(p(0.95), "p95-ms")
 		})
 	}
+}
+
+// BenchmarkHTTPMarketCheck measures market checks (POST /api/v1/market-checks)
+// and the segments overview over the generated data set, and reports p50
+// and p95 of each:
+//
+//	go test -run - -bench HTTPMarketCheck -benchtime 300x ./ui
+func BenchmarkHTTPMarketCheck(b *testing.B) {
+	base := benchServer(b, benchSuppliers(b))
+	tasks := []string{"office-cleaning", "green-maintenance", "catering", "packaging", "laundry", "reception"}
+	places := []string{"9000", "2000", "3000", "8000", "3500", "1000", "2800", "9300", "8500", "2300"}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	run := func(b *testing.B, call func(i int) (*http.Response, error)) {
+		var took []time.Duration
+		i := 0
+		for b.Loop() {
+			start := time.Now()
+			resp, err := call(i)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+			took = append(took, time.Since(start))
+			i++
+		}
+		slices.Sort(took)
+		p := func(q float64) float64 { return float64(took[int(q*float64(len(took)-1))].Microseconds()) / 1000 }
+		b.ReportMetric(p(0.50), "p50-ms")
+		b.ReportMetric(p(0.95), "p95-ms")
+	}
+	b.Run("market-check", func(b *testing.B) {
+		run(b, func(i int) (*http.Response, error) {
+			body := fmt.Sprintf(`{"tasks":[%q],"place":%q,"volume_fte":%d,"start":"2027-03-01","duration_months":24,"yearly_value_eur":300000}`,
+				tasks[i%len(tasks)], places[i%len(places)], 2+i%10)
+			return client.Post(base+"/api/v1/market-checks", "application/json", strings.NewReader(body))
+		})
+	})
+	b.Run("segments", func(b *testing.B) {
+		run(b, func(i int) (*http.Response, error) {
+			path := "/segmenten"
+			if i%2 == 1 {
+				path += "?province=" + []string{"ANT", "OVL", "WVL", "VBR", "LIM"}[i%5]
+			}
+			return client.Get(base + path)
+		})
+	})
 }
