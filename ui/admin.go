@@ -185,6 +185,7 @@ func (s *server) importPost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.metrics.ImportReport(rep)
 	status := fiber.StatusOK
 	if len(rep.Errors) > 0 {
 		status = fiber.StatusUnprocessableEntity

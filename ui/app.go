@@ -17,6 +17,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	fiberlimiter "github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
@@ -49,6 +50,11 @@ type Deps struct {
 	// Transit holds the public-transport network; its network is nil
 	// until one is imported.
 	Transit *transit.Holder
+	// Metrics collects what /metrics reports; New makes one when nil.
+	Metrics *Metrics
+	// APIRatePerMinute bounds API requests per client address; 0 turns
+	// the limit off (for load tests on loopback).
+	APIRatePerMinute int
 }
 
 // Default map tiles: the OpenStreetMap tile server.
@@ -67,6 +73,8 @@ type server struct {
 	accountFailures *limiter
 	addressFailures *limiter
 	mail            mailer
+	metrics         *Metrics
+	csp             string
 }
 
 // Sign-in limits. An address may hold several people (an office behind
@@ -88,6 +96,9 @@ func New(d Deps) (*fiber.App, error) {
 	if d.Transit == nil {
 		d.Transit = &transit.Holder{}
 	}
+	if d.Metrics == nil {
+		d.Metrics = NewMetrics()
+	}
 	if d.TileURL == "" {
 		d.TileURL, d.TileAttribution = DefaultTileURL, DefaultTileAttribution
 	}
@@ -95,7 +106,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: d, catalog: cat, accountFailures: newLimiter(accountFailureLimit, failureWindow, d.Now), addressFailures: newLimiter(addressFailureLimit, failureWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
+	s := &server{Deps: d, catalog: cat, metrics: d.Metrics, csp: contentSecurityPolicy(d.TileURL), accountFailures: newLimiter(accountFailureLimit, failureWindow, d.Now), addressFailures: newLimiter(addressFailureLimit, failureWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
 	if s.templates, err = parseTemplates(s.funcs()); err != nil {
 		return nil, err
 	}
@@ -105,16 +116,28 @@ func New(d Deps) (*fiber.App, error) {
 		Immutable:             true,
 		DisableStartupMessage: true,
 		ReadTimeout:           10 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           60 * time.Second,
-		ErrorHandler:          s.handleError,
+		// Imports upload files up to maxImportBytes; every other body is small.
+		BodyLimit:    maxImportBytes + 1<<20,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  60 * time.Second,
+		ErrorHandler: s.handleError,
 	})
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {
 		return nil, err
 	}
+	s.metrics.watchIndex(d.Store, d.Index)
+	app.Use(s.observe, s.securityHeaders)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", s.metricsHandler())
+	if d.APIRatePerMinute > 0 {
+		app.Use("/api", fiberlimiter.New(fiberlimiter.Config{Max: d.APIRatePerMinute, Expiration: time.Minute,
+			LimitReached: func(c *fiber.Ctx) error {
+				return c.Status(fiber.StatusTooManyRequests).JSON(apiError{Error: "rate_limited", Reason: "too many requests from this address; wait a minute"})
+			}}))
+	}
 	app.Use(s.identify, s.checkCSRF)
 	app.Get("/api/openapi.json", s.openAPI)
 	for _, r := range s.apiRoutes() {
@@ -225,6 +248,30 @@ func (s *server) lang(c *fiber.Ctx) string {
 	return l
 }
 
+// contentSecurityPolicy allows scripts, styles and data from this site
+// only, and map tiles from the tile server: no inline script runs.
+func contentSecurityPolicy(tileURL string) string {
+	tiles := ""
+	if u, err := url.Parse(strings.ReplaceAll(tileURL, "{s}", "a")); err == nil && u.Host != "" {
+		tiles = " " + u.Scheme + "://" + strings.Replace(u.Host, "a.", "*.", 1)
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:" + tiles +
+		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+}
+
+// securityHeaders sets the headers every answer carries.
+func (s *server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", s.csp)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+	if c.Protocol() == "https" {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return c.Next()
+}
+
 // today is the reference date of searches.
 func (s *server) today() directory.Date { return directory.DateOf(s.Now()) }
 
@@ -241,7 +288,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status = fe.Code
 	}
 	if status >= 500 {
-		s.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		s.logger(c).Error("request failed", "method", c.Method(), "route", c.Route().Path, "err", err)
 	}
 	if isAPI(c) {
 		code := map[int]string{fiber.StatusNotFound: "not_found", fiber.StatusUnauthorized: "unauthorized", fiber.StatusForbidden: "forbidden"}[status]

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mattn/go-isatty"
+
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/search"
@@ -164,6 +166,12 @@ func openParsed(cfg config, rebuild bool, stderr io.Writer) (sys *system, log *s
 	return sys, log, 0, true
 }
 
+// newLogger writes text to a terminal and JSON lines anywhere else, where
+// a log collector reads them.
 func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
 }

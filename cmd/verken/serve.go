@@ -19,6 +19,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", "run the web server; an empty data directory is seeded with the demo data set", stderr, &cfg)
 	addr := fs.String("addr", envOr("VERKEN_ADDR", ":8080"), "address to listen on (env VERKEN_ADDR)")
 	tiles := fs.String("tile-url", envOr("VERKEN_TILE_URL", ui.DefaultTileURL), "map tile URL template with {z}/{x}/{y} (env VERKEN_TILE_URL)")
+	apiRate := fs.Int("api-rate", envInt("VERKEN_API_RATE", 1200), "API requests per minute per client address; 0 turns the limit off (env VERKEN_API_RATE)")
 	var mail ui.SMTP
 	fs.StringVar(&mail.Host, "smtp-host", envOr("VERKEN_SMTP_HOST", ""), "SMTP server for mail; without it, mail waits in the administrators' outbox (env VERKEN_SMTP_HOST)")
 	fs.IntVar(&mail.Port, "smtp-port", envInt("VERKEN_SMTP_PORT", 587), "SMTP port (env VERKEN_SMTP_PORT)")
@@ -31,7 +32,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer sys.Close()
-	app, err := ui.New(ui.Deps{Store: sys.store, Index: sys.index, Places: sys.places, Tasks: sys.tasks, Log: log,
+	metrics := ui.NewMetrics()
+	app, err := ui.New(ui.Deps{Metrics: metrics, APIRatePerMinute: *apiRate, Store: sys.store, Index: sys.index, Places: sys.places, Tasks: sys.tasks, Log: log,
 		TileURL: *tiles, TileAttribution: *tileCredit, SMTP: mail, Transit: sys.transit})
 	if err != nil {
 		log.Error("cannot build the web app", "err", err)
@@ -44,7 +46,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		sys.index.Follow(ctx)
 		close(following)
 	}()
-	go watchTransit(ctx, cfg.dataDir, sys, log)
+	go watchTransit(ctx, cfg.dataDir, sys, log, metrics)
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listen(*addr) }()
 	log.Info("verken is listening", "addr", *addr, "data", cfg.dataDir)
@@ -69,7 +71,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 
 // watchTransit swaps in a network that "verken transit import" wrote while
 // the server runs, and recomputes every site's class with it.
-func watchTransit(ctx context.Context, dir string, sys *system, log *slog.Logger) {
+func watchTransit(ctx context.Context, dir string, sys *system, log *slog.Logger, metrics *ui.Metrics) {
 	path := filepath.Join(dir, transit.FileName)
 	stamp := func() time.Time {
 		st, err := os.Stat(path)
@@ -93,6 +95,7 @@ func watchTransit(ctx context.Context, dir string, sys *system, log *slog.Logger
 		}
 		seen = now
 		network, err := transit.Load(dir)
+		metrics.TransitImport(err == nil)
 		if err != nil {
 			log.Error("new public-transport network unreadable; keeping the old one", "err", err)
 			continue
