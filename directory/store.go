@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -102,6 +103,19 @@ func (s *Store) DB() *bolt.DB { return s.db }
 
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Backup writes a consistent copy of the whole store file — suppliers,
+// accounts, history and all — from one read transaction, while writers go
+// on. It returns the number of bytes written.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
 
 // Validator returns the validator the store applies to every write.
 func (s *Store) Validator() Validator { return s.validator }

@@ -52,6 +52,8 @@ type Deps struct {
 	Transit *transit.Holder
 	// Metrics collects what /metrics reports; New makes one when nil.
 	Metrics *Metrics
+	// DataDir is where the store and the transit network live, for backups.
+	DataDir string
 	// APIRatePerMinute bounds API requests per client address; 0 turns
 	// the limit off (for load tests on loopback).
 	APIRatePerMinute int

@@ -199,6 +199,7 @@ type tokensView struct {
 	Suppliers []directory.Supplier
 	NewSecret string // shown once, right after it was made
 	Error     string
+	Admin     bool // may make an administration token
 }
 
 func (s *server) tokensPage(c *fiber.Ctx) error {
@@ -218,7 +219,7 @@ func (s *server) renderTokens(c *fiber.Ctx, status int, secret, message string) 
 	if err != nil {
 		return err
 	}
-	return s.page(c, status, "tokens", "tokens.title", tokensView{Tokens: tokens, Suppliers: sups, NewSecret: secret, Error: message})
+	return s.page(c, status, "tokens", "tokens.title", tokensView{Tokens: tokens, Suppliers: sups, NewSecret: secret, Error: message, Admin: v.Admin()})
 }
 
 func (s *server) tokenCreatePost(c *fiber.Ctx) error {
@@ -227,7 +228,10 @@ func (s *server) tokenCreatePost(c *fiber.Ctx) error {
 		return errSignIn
 	}
 	supplierID := c.FormValue("supplier_id")
-	if v.Account.Role != directory.RoleSupplier || !v.MaySupply(supplierID) {
+	// A supplier user's token acts for one of its suppliers; an
+	// administrator's, for the administration (backups, imports).
+	adminToken := v.Admin() && supplierID == ""
+	if !adminToken && (v.Account.Role != directory.RoleSupplier || !v.MaySupply(supplierID)) {
 		return errForbidden
 	}
 	name := strings.TrimSpace(c.FormValue("name"))

@@ -23,6 +23,8 @@ var commands = []struct {
 	{"import", "import suppliers from a JSON or JSON Lines file, keyed on the KBO number", runImport},
 	{"export", "write every supplier to a JSON Lines file", runExport},
 	{"user", "add an account, such as the first administrator", runUser},
+	{"backup", "write a consistent backup of the data directory, also from a running server", runBackup},
+	{"restore", "restore a backup into an empty data directory", runRestore},
 	{"transit", "transit import FEED.zip ...: import public-transport timetables (GTFS)", runTransit},
 }
 

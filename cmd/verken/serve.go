@@ -33,7 +33,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	defer sys.Close()
 	metrics := ui.NewMetrics()
-	app, err := ui.New(ui.Deps{Metrics: metrics, APIRatePerMinute: *apiRate, Store: sys.store, Index: sys.index, Places: sys.places, Tasks: sys.tasks, Log: log,
+	app, err := ui.New(ui.Deps{Metrics: metrics, APIRatePerMinute: *apiRate, DataDir: cfg.dataDir, Store: sys.store, Index: sys.index, Places: sys.places, Tasks: sys.tasks, Log: log,
 		TileURL: *tiles, TileAttribution: *tileCredit, SMTP: mail, Transit: sys.transit})
 	if err != nil {
 		log.Error("cannot build the web app", "err", err)

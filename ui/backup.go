@@ -1,0 +1,48 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/backup"
+	"github.com/verken/verken/internal/tabular"
+)
+
+// apiBackup sends an administrator a consistent archive of the data
+// directory while the server keeps serving and writing.
+func (s *server) apiBackup(c *fiber.Ctx) error {
+	if !s.viewer(c).Admin() {
+		return c.Status(fiber.StatusForbidden).JSON(apiError{Error: "forbidden", Reason: "administrators only"})
+	}
+	var buf bytes.Buffer
+	if err := backup.Write(&buf, s.Store, s.DataDir); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/gzip")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="verken-backup-%s.tar.gz"`, time.Now().UTC().Format("20060102-150405")))
+	return c.Send(buf.Bytes())
+}
+
+// apiImport imports a file sent as the body: ?format=csv|xlsx|json|jsonl,
+// ?dry_run=true to only report.
+func (s *server) apiImport(c *fiber.Ctx) error {
+	v := s.viewer(c)
+	if !v.Admin() {
+		return c.Status(fiber.StatusForbidden).JSON(apiError{Error: "forbidden", Reason: "administrators only"})
+	}
+	format := c.Query("format", "json")
+	rows, err := tabular.ReadImport("import."+format, bytes.NewReader(c.Body()))
+	if err != nil {
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "unreadable", Param: "body", Reason: err.Error()})
+	}
+	rep, err := s.Store.Import(rows, c.QueryBool("dry_run"), directory.Actor{AccountID: v.Account.ID, Name: v.Account.Actor().Name + " (API import)"})
+	if err != nil {
+		return err
+	}
+	s.metrics.ImportReport(rep)
+	return c.JSON(rep)
+}
