@@ -151,7 +151,15 @@ var clientSiteTasks = map[string]bool{"office-cleaning": true, "window-cleaning"
 // and reference time. They are spread over Flemish and Brussels
 // municipalities (more in the cities), across kinds, tasks and sizes.
 func GenerateDemo(seed uint64, n int, now time.Time, g *Gazetteer, t *Taxonomy) []DemoSupplier {
-	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	return GenerateDemoFrom(seed, 0, n, now, g, t)
+}
+
+// GenerateDemoFrom makes n suppliers numbered from first+1, so that a large
+// demo set can be made chunk by chunk in little memory. Chunks from the
+// same seed give distinct ids and enterprise numbers; from first 0 it
+// gives what GenerateDemo gives.
+func GenerateDemoFrom(seed uint64, first, n int, now time.Time, g *Gazetteer, t *Taxonomy) []DemoSupplier {
+	rng := rand.New(rand.NewPCG(seed+uint64(first), seed^0x5eed))
 	munis := g.Municipalities()
 	weights := make([]float64, len(munis))
 	var total float64
@@ -183,7 +191,7 @@ func GenerateDemo(seed uint64, n int, now time.Time, g *Gazetteer, t *Taxonomy) 
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	usedNames := map[string]bool{}
 	out := make([]DemoSupplier, 0, n)
-	for i := 0; i < n; i++ {
+	for i := first; i < first+n; i++ {
 		kp := demoKinds[len(demoKinds)-1]
 		x := rng.IntN(kindTotal)
 		for _, k := range demoKinds {
@@ -317,7 +325,7 @@ func GenerateDemo(seed uint64, n int, now time.Time, g *Gazetteer, t *Taxonomy) 
 				s.ConfirmedAt = now
 			}
 		}
-		demoTurnover(&s, seed, len(out), now)
+		demoTurnover(&s, seed, i, now)
 		out = append(out, s)
 	}
 	return out

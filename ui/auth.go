@@ -44,7 +44,9 @@ func (v viewer) MaySupply(supplierID string) bool {
 	if v.Account == nil || !v.Account.MaySupply(supplierID) {
 		return false
 	}
-	return v.Token == nil || v.Token.SupplierID == supplierID
+	// A supplier user's token acts for its one supplier; an
+	// administrator's token (made for no supplier) for any.
+	return v.Token == nil || v.Token.SupplierID == supplierID || v.Token.SupplierID == "" && v.Admin()
 }
 
 func (s *server) viewer(c *fiber.Ctx) viewer {

@@ -60,7 +60,7 @@ func browser(t *testing.T) context.Context {
 		cancelAlloc()
 		t.Fatalf("start chromium: %v", err)
 	}
-	tctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	tctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return tctx
 }

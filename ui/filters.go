@@ -22,7 +22,8 @@ func (c choice) ID() string { return "f-" + c.Name + "-" + c.Value }
 
 // taskGroupBox is a task group with its task types.
 type taskGroupBox struct {
-	Group choice
+	Group choice // the group, as the box's heading
+	Whole choice // the same choice, as the box's first checkbox
 	Tasks []choice
 	Open  bool
 }
@@ -77,6 +78,8 @@ func (s *server) filterView(lang string, raw url.Values, res *search.Result) fil
 				box.Tasks = append(box.Tasks, mk("task", t.ID, t.Name.In(lang)))
 			}
 		}
+		box.Whole = box.Group
+		box.Whole.Label = s.catalog.T(lang, "filter.whole_group")
 		box.Tasks = visible(box.Tasks)
 		box.Open = box.Group.Checked || slices.ContainsFunc(box.Tasks, func(c choice) bool { return c.Checked })
 		if box.Group.Checked || box.Group.Count > 0 || !box.Group.HasCount || len(box.Tasks) > 0 {

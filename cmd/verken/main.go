@@ -25,6 +25,8 @@ var commands = []struct {
 	{"user", "add an account, such as the first administrator", runUser},
 	{"backup", "write a consistent backup of the data directory, also from a running server", runBackup},
 	{"restore", "restore a backup into an empty data directory", runRestore},
+	{"seed", "fill an empty data directory with N generated demo suppliers", runSeed},
+	{"bench", "send a bounded load to a running server and print throughput and latency", runBench},
 	{"transit", "transit import FEED.zip ...: import public-transport timetables (GTFS)", runTransit},
 }
 
