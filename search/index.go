@@ -43,6 +43,7 @@ type Index struct {
 	rw      sync.RWMutex
 	bleve   bleve.Index
 	cat     *catalogue
+	ords    *ordinals // document numbers to catalogue ordinals, per segment
 	applied atomic.Uint64
 	changed chan struct{} // closed and replaced whenever applied moves
 	chMu    sync.Mutex
@@ -77,7 +78,7 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 		return nil, err
 	}
 	f.transit = opt.Transit
-	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{})}
+	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals()}
 	var idx bleve.Index
 	var last uint64
 	reason := "asked for"
@@ -106,6 +107,7 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 			return nil, err
 		}
 		x.cat = cat
+		x.ords.forget()
 	}
 	if _, err := x.CatchUp(); err != nil {
 		x.Close()
@@ -230,6 +232,7 @@ func (x *Index) rebuild() error {
 	}
 	x.bleve = idx
 	x.cat = cat
+	x.ords.forget()
 	x.setApplied(last)
 	x.log.Info("search index rebuilt", "suppliers", n, "last_change", last)
 	return nil
@@ -386,6 +389,7 @@ func (x *Index) SetTransit(t TransitClass) error {
 	// catching up applies them again to both, which changes nothing.
 	_ = last
 	x.facts, x.cat = &f, cat
+	x.ords.forget()
 	return nil
 }
 

@@ -13,7 +13,7 @@ type SegmentTable struct {
 	Parent  string        `json:"parent"` // the province drilled into, if any
 	Areas   []SegmentArea `json:"areas"`
 	Groups  []string      `json:"groups"`
-	Cells   [][]Segment   `json:"cells"` // [group][area]
+	Cells   [][]Segment   `json:"cells"`  // [group][area]
 	Totals  []Segment     `json:"totals"` // per area
 	MaxFTE  float64       `json:"max_fte"`
 	Elapsed time.Duration `json:"-"`

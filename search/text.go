@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -139,47 +137,28 @@ func (x *Index) textCandidates(terms []term) (cands []candidate, ok bool, err er
 	}
 	defer s.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
-	var ids []string
-	var scores []float64
+	res, fast := x.ords.resolverFor(r, x.cat)
 	for {
 		dm, err := s.Next(sctx)
 		if err != nil {
 			return nil, true, fmt.Errorf("text search: %w", err)
 		}
 		if dm == nil {
-			break
+			return cands, true, nil
 		}
-		id, err := r.ExternalID(dm.IndexInternalID)
-		if err != nil {
-			return nil, true, fmt.Errorf("text search: %w", err)
+		ord := int32(-1)
+		if fast {
+			ord = res.ordinal(dm.IndexInternalID)
+		} else if id, err := r.ExternalID(dm.IndexInternalID); err == nil {
+			if o, ok := x.cat.byID[id]; ok {
+				ord = o
+			}
 		}
-		ids, scores = append(ids, id), append(scores, dm.Score)
+		if ord >= 0 {
+			cands = append(cands, candidate{ord: ord, score: dm.Score})
+		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
-	// Looking the ids up in the catalogue costs as much as finding them;
-	// on many hits the cores share that work.
-	ords := make([]int32, len(ids))
-	parts := max(1, min(runtime.GOMAXPROCS(0), len(ids)/minPart))
-	var wg sync.WaitGroup
-	for i := range parts {
-		wg.Go(func() {
-			for j := i * len(ids) / parts; j < (i+1)*len(ids)/parts; j++ {
-				ord, ok := x.cat.byID[ids[j]]
-				if !ok {
-					ord = -1
-				}
-				ords[j] = ord
-			}
-		})
-	}
-	wg.Wait()
-	cands = make([]candidate, 0, len(ids))
-	for j, ord := range ords {
-		if ord >= 0 {
-			cands = append(cands, candidate{ord: ord, score: scores[j]})
-		}
-	}
-	return cands, true, nil
 }
 
 // highlight marks the words of the hits' names and descriptions that match
