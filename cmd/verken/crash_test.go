@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/testenv"
 )
 
 // process is the real binary running on a data directory.
@@ -175,14 +175,14 @@ func (a *acked) write(p *process, c *client, r *rand.Rand, stop <-chan struct{})
 	}
 }
 
-// The real binary is killed with SIGKILL at random moments while it takes
-// edits and imports; after every restart, every acknowledged write is
-// there, no supplier is half written, and the index answers what the store
-// holds.
-func TestSurvivesSIGKILL(t *testing.T) {
-	bin := buildVerken(t)
-	dir := filepath.Join(t.TempDir(), "verken-data")
-	p := start(t, bin, dir) // seeds the demo data
+// demoWithAdmin builds the binary, seeds a data directory with the demo
+// data, adds an administrator from the command line, and starts the server
+// with that administrator signed in.
+func demoWithAdmin(t *testing.T) (bin, dir string, p *process, c *client) {
+	t.Helper()
+	bin = buildVerken(t)
+	dir = filepath.Join(t.TempDir(), "verken-data")
+	p = start(t, bin, dir) // seeds the demo data
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	p.cmd.Wait()
 	add := exec.Command(bin, "user", "--data", dir, "--email", "beheer@stad.example", "--name", "Beheer", "--role", "admin")
@@ -191,7 +191,15 @@ func TestSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("add admin: %v\n%s", err, out)
 	}
 	p = start(t, bin, dir)
-	c := signInAdmin(t, p, "beheer@stad.example", "een lang beheerderswachtwoord")
+	return bin, dir, p, signInAdmin(t, p, "beheer@stad.example", "een lang beheerderswachtwoord")
+}
+
+// The real binary is killed with SIGKILL at random moments while it takes
+// edits and imports; after every restart, every acknowledged write is
+// there, no supplier is half written, and the index answers what the store
+// holds.
+func TestSurvivesSIGKILL(t *testing.T) {
+	bin, dir, p, c := demoWithAdmin(t)
 	a := &acked{patches: map[string]uint64{}}
 	r := rand.New(rand.NewPCG(42, 7))
 	const kills = 20
@@ -256,14 +264,7 @@ func checkWhole(t *testing.T, store *directory.Store) {
 
 func openStore(t *testing.T, dir string) *directory.Store {
 	t.Helper()
-	g, err := data.LoadGazetteer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := data.LoadTaxonomy()
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, tx := testenv.Tables(t)
 	s, err := directory.Open(filepath.Join(dir, "verken.db"), directory.Validator{Places: g, Tasks: tx})
 	if err != nil {
 		t.Fatal(err)
@@ -369,18 +370,7 @@ func containsString(list []string, v string) bool {
 // Backups taken while writes run restore into whole directories; one taken
 // at rest restores into the same suppliers, accounts and history.
 func TestBackupWhileWriting(t *testing.T) {
-	bin := buildVerken(t)
-	dir := filepath.Join(t.TempDir(), "verken-data")
-	p := start(t, bin, dir)
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	p.cmd.Wait()
-	add := exec.Command(bin, "user", "--data", dir, "--email", "beheer@stad.example", "--name", "Beheer", "--role", "admin")
-	add.Env = append(os.Environ(), "VERKEN_PASSWORD=een lang beheerderswachtwoord")
-	if out, err := add.CombinedOutput(); err != nil {
-		t.Fatalf("add admin: %v\n%s", err, out)
-	}
-	p = start(t, bin, dir)
-	c := signInAdmin(t, p, "beheer@stad.example", "een lang beheerderswachtwoord")
+	bin, dir, p, c := demoWithAdmin(t)
 	a := &acked{patches: map[string]uint64{}}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
