@@ -106,15 +106,17 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // Backup writes a consistent copy of the whole store file — suppliers,
 // accounts, history and all — from one read transaction, while writers go
-// on. It returns the number of bytes written.
-func (s *Store) Backup(w io.Writer) (int64, error) {
-	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
+// on. dst is told the copy's size first (an archive header needs it) and
+// returns where to write it; the copy streams, whatever its size.
+func (s *Store) Backup(dst func(size int64) (io.Writer, error)) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		w, err := dst(tx.Size())
+		if err != nil {
+			return err
+		}
+		_, err = tx.WriteTo(w)
 		return err
 	})
-	return n, err
 }
 
 // Validator returns the validator the store applies to every write.

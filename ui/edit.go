@@ -83,9 +83,10 @@ func (s *server) capacityPost(c *fiber.Ctx) error {
 		case id == "":
 			continue // a row the form does not hold stays as it is
 		case id != edited.Offers[i].ID:
-			// The offers changed under the form: a conflict.
-			edited.Version = 0
-			continue
+			// The offers changed under the form: what changed since the
+			// form's version tells the person how.
+			return s.conflict(c, v, &directory.StaleVersionError{ID: sup.ID, Given: edited.Version, Current: sup.Version, Supplier: sup},
+				edited.Version, "capacity", "capacity.title")
 		}
 		edited.Offers[i].FreeFTE = r.float(p + "free_fte")
 		edited.Offers[i].AvailableFrom = r.date(p + "available_from")

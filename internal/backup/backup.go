@@ -5,7 +5,6 @@ package backup
 
 import (
 	"archive/tar"
-	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -25,15 +24,11 @@ const StoreFile = "verken.db"
 func Write(w io.Writer, store *directory.Store, dataDir string) error {
 	zw := gzip.NewWriter(w)
 	tw := tar.NewWriter(zw)
-	// The store is copied into memory first: a tar entry needs its size
-	// before its bytes, and a read transaction gives them only while it
-	// runs.
-	var db bytes.Buffer
-	if _, err := store.Backup(&db); err != nil {
+	err := store.Backup(func(size int64) (io.Writer, error) {
+		return tw, tw.WriteHeader(&tar.Header{Name: StoreFile, Mode: 0o600, Size: size, ModTime: time.Now()})
+	})
+	if err != nil {
 		return fmt.Errorf("copy the store: %w", err)
-	}
-	if err := add(tw, StoreFile, db.Bytes()); err != nil {
-		return err
 	}
 	if b, err := os.ReadFile(filepath.Join(dataDir, transit.FileName)); err == nil {
 		if err := add(tw, transit.FileName, b); err != nil {
