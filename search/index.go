@@ -44,9 +44,13 @@ type Index struct {
 	bleve   bleve.Index
 	cat     *catalogue
 	ords    *ordinals // document numbers to catalogue ordinals, per segment
-	applied atomic.Uint64
-	changed chan struct{} // closed and replaced whenever applied moves
-	chMu    sync.Mutex
+	results *resultCache
+	// catVersion counts catalogue replacements (a new transit network),
+	// which change answers without a change in the store.
+	catVersion atomic.Uint64
+	applied    atomic.Uint64
+	changed    chan struct{} // closed and replaced whenever applied moves
+	chMu       sync.Mutex
 }
 
 // Options are what Open needs besides the directory and the store.
@@ -78,7 +82,7 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 		return nil, err
 	}
 	f.transit = opt.Transit
-	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals()}
+	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache()}
 	var idx bleve.Index
 	var last uint64
 	reason := "asked for"
@@ -390,6 +394,7 @@ func (x *Index) SetTransit(t TransitClass) error {
 	_ = last
 	x.facts, x.cat = &f, cat
 	x.ords.forget()
+	x.catVersion.Add(1)
 	return nil
 }
 

@@ -32,9 +32,27 @@ const maxMunicipalityFacet = 50
 
 // Search runs a query: the free text through Bleve, every other filter, the
 // facets and the sort through the catalogue.
+//
+// The result is shared with later callers of the same search: treat it as
+// read-only.
 func (x *Index) Search(q Query) (*Result, error) {
 	x.rw.RLock()
 	defer x.rw.RUnlock()
+	gen, key := x.generation(), cacheKey(q)
+	if r := x.results.get(gen, key); r != nil {
+		return r, nil
+	}
+	res, err := x.search(q)
+	if err == nil {
+		x.results.put(gen, key, res)
+	}
+	return res, err
+}
+
+// generation changes whenever what a search sees may have changed.
+func (x *Index) generation() uint64 { return x.applied.Load()<<16 ^ x.catVersion.Load() }
+
+func (x *Index) search(q Query) (*Result, error) {
 	p, matches, c, err := x.run(q, true)
 	if err != nil {
 		return nil, err
