@@ -384,3 +384,53 @@ func TestDeleteOwnAccount(t *testing.T) {
 		t.Fatal("the supplier went with the account")
 	}
 }
+
+// A self-registered supplier user waits; the administrator approves one
+// and refuses another, and both are told.
+func TestRegistrationApprovedOrRefused(t *testing.T) {
+	s := startServer(t, 2)
+	account(t, s, "admin@verken.example", directory.RoleAdmin)
+	sup, _ := s.Store.Get("demo-0002")
+	for _, email := range []string{"ja@brug.example", "nee@brug.example"} {
+		b := newVisitor(t, s)
+		b.get("/registreren")
+		code, _, body := b.post("/registreren", url.Values{"name": {"Aanvrager"}, "email": {email}, "password": {testPassword}, "role": {"supplier"}, "kbo": {directory.FormatEnterpriseNumber(sup.EnterpriseNumber)}})
+		if code != 200 || !strings.Contains(body, "beheerder kijkt uw aanvraag na") {
+			t.Fatalf("register %s: %d", email, code)
+		}
+		b.get("/inloggen")
+		if code, _, _ := b.post("/inloggen", url.Values{"email": {email}, "password": {testPassword}}); code != 403 {
+			t.Fatalf("pending %s signs in: %d", email, code)
+		}
+	}
+	admin := newVisitor(t, s)
+	admin.signIn("admin@verken.example", testPassword)
+	yes, _ := s.Store.AccountByEmail("ja@brug.example")
+	no, _ := s.Store.AccountByEmail("nee@brug.example")
+	admin.get("/beheer")
+	if code, loc, _ := admin.post("/beheer/accounts/"+yes.ID+"/goedkeuren", nil); code != 303 || !strings.Contains(loc, "approved") {
+		t.Fatalf("approve: %d %s", code, loc)
+	}
+	if code, loc, _ := admin.post("/beheer/accounts/"+no.ID+"/weigeren", nil); code != 303 || !strings.Contains(loc, "refused") {
+		t.Fatalf("refuse: %d %s", code, loc)
+	}
+	if a, err := s.Store.AccountByEmail("ja@brug.example"); err != nil || a.Status != directory.StatusActive || a.SupplierIDs[0] != "demo-0002" {
+		t.Fatalf("approved account: %+v %v", a, err)
+	}
+	if _, err := s.Store.AccountByEmail("nee@brug.example"); err == nil {
+		t.Fatal("the refused account is still there")
+	}
+	box, _ := s.Store.Outbox()
+	told := map[string]bool{}
+	for _, m := range box {
+		told[m.To] = true
+	}
+	if !told["ja@brug.example"] || !told["nee@brug.example"] || !told["admin@verken.example"] {
+		t.Fatalf("mails went to %v", told)
+	}
+	c := newVisitor(t, s)
+	c.signIn("ja@brug.example", testPassword)
+	if code, _ := c.get("/mijn/leveranciers/demo-0002/capaciteit"); code != 200 {
+		t.Fatalf("the approved user cannot edit its supplier: %d", code)
+	}
+}

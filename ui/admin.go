@@ -90,6 +90,26 @@ func (s *server) approvePost(c *fiber.Ctx) error {
 	return c.Redirect("/beheer?notice=approved", fiber.StatusSeeOther)
 }
 
+// refusePost refuses a self-registration: the pending account is deleted
+// and the person told.
+func (s *server) refusePost(c *fiber.Ctx) error {
+	if _, err := s.requireAdmin(c); err != nil {
+		return err
+	}
+	a, err := s.Store.Account(c.Params("aid"))
+	if err != nil || a.Status != directory.StatusPending {
+		return fiber.ErrNotFound
+	}
+	if err := s.Store.DeleteAccount(a.ID); err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	if err := s.mail.send(a.Email, s.catalog.T(lang, "mail.refused_subject"), s.catalog.T(lang, "mail.refused_body", a.Name)); err != nil {
+		return err
+	}
+	return c.Redirect("/beheer?notice=refused", fiber.StatusSeeOther)
+}
+
 // invitePost invites a person by e-mail to keep a supplier's profile.
 func (s *server) inviteCreatePost(c *fiber.Ctx) error {
 	v, err := s.requireAdmin(c)

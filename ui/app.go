@@ -183,6 +183,7 @@ func New(d Deps) (*fiber.App, error) {
 
 	app.Get("/beheer", s.adminPage)
 	app.Post("/beheer/accounts/:aid/goedkeuren", s.approvePost)
+	app.Post("/beheer/accounts/:aid/weigeren", s.refusePost)
 	app.Post("/beheer/uitnodigen", s.inviteCreatePost)
 	app.Post("/beheer/leveranciers/:id/verifieren", s.verifyPost)
 	app.Post("/beheer/leveranciers/:id/schrappen", s.delistPost)
