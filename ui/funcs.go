@@ -68,6 +68,13 @@ func (s *server) funcs() template.FuncMap {
 		"has":              func(list []string, v string) bool { return slices.Contains(list, v) },
 		"join":             func(list []string) string { return strings.Join(list, ", ") },
 		"plusBlank":        plusBlank,
+		// isoDate shows a YYYY-MM-DD text as a date in the page's language.
+		"isoDate": func(lang, s string) string {
+			if d, err := directory.ParseDate(s); err == nil {
+				return formatDate(lang, d.Time())
+			}
+			return s
+		},
 		// blankZero shows a number in a form field, and an unset one as
 		// an empty field rather than a 0 nobody typed.
 		"blankZero": func(lang string, v float64) string {

@@ -43,7 +43,7 @@ func TestMarketCheckPageAndSavedReport(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("check page: %d", code)
 	}
-	for _, want := range []string{`id="fig-coverage">1,08<`, `id="fig-matching">4<`, "Behoud percelen voor.", "Maak 3 percelen van hoogstens 2 VTE", "Verdeel in percelen.", "Poetsploeg 3"} {
+	for _, want := range []string{`id="fig-coverage">1,08<`, `id="fig-matching">4<`, "Behoud percelen voor.", "Verdeel in percelen (3) van hoogstens 2 VTE", "Verdeel in percelen.", "Poetsploeg 3"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("the report lacks %q", want)
 		}
