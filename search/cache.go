@@ -45,7 +45,7 @@ func (c *resultCache) put(gen uint64, key string, r *Result) {
 	if gen != c.gen {
 		return
 	}
-	if _, ok := c.byKey[key]; ok {
+	if _, ok := c.byKey[key]; ok || c.max == 0 {
 		return
 	}
 	if len(c.order) >= c.max {

@@ -64,6 +64,9 @@ type Options struct {
 	// Transit tells the public-transport class of a place (1 = A … 6 = F,
 	// 0 not served); nil when no network is imported.
 	Transit TransitClass
+	// NoResultCache turns the cache of recent results off, for benchmarks
+	// that measure the work of a search rather than its memory.
+	NoResultCache bool
 }
 
 // TransitClass is the public-transport quality class at a place: 1 for A
@@ -83,6 +86,9 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 	}
 	f.transit = opt.Transit
 	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache()}
+	if opt.NoResultCache {
+		x.results.max = 0
+	}
 	var idx bleve.Index
 	var last uint64
 	reason := "asked for"

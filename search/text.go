@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Typo tolerance: one edit from 5 letters, two from 9.
@@ -117,8 +118,7 @@ func textQuery(terms []term) query.Query {
 // and pages, so Bleve's collector, which keeps every hit in a heap, would
 // only add work.
 func (x *Index) textCandidates(terms []term) (cands []candidate, ok bool, err error) {
-	tq := textQuery(terms)
-	if tq == nil {
+	if len(terms) == 0 {
 		return nil, false, nil
 	}
 	adv, err := x.bleve.Advanced()
@@ -131,6 +131,15 @@ func (x *Index) textCandidates(terms []term) (cands []candidate, ok bool, err er
 	}
 	defer r.Close()
 	ctx := context.Background()
+	// A word the index holds as typed is spelled right: looking for its
+	// typos too would only add noise, and cost most of the search. The
+	// terms are changed in place, so that highlighting follows.
+	for i := range terms {
+		if terms[i].fuzz > 0 && termExists(ctx, r, fieldWords, terms[i].plain) {
+			terms[i].fuzz = 0
+		}
+	}
+	tq := textQuery(terms)
 	s, err := tq.Searcher(ctx, r, x.bleve.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, true, fmt.Errorf("text search: %w", err)
@@ -159,6 +168,16 @@ func (x *Index) textCandidates(terms []term) (cands []candidate, ok bool, err er
 		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
+}
+
+// termExists reports whether a field holds a term in any document.
+func termExists(ctx context.Context, r index.IndexReader, field, term string) bool {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return false
+	}
+	defer tfr.Close()
+	return tfr.Count() > 0
 }
 
 // highlight marks the words of the hits' names and descriptions that match
