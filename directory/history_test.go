@@ -130,10 +130,14 @@ func TestConcurrentEditsLoseNothing(t *testing.T) {
 	const editors = 8
 	var wg sync.WaitGroup
 	results := make([]error, editors)
+	// Every editor reads version 1 for itself, as each request does.
+	copies := make([]directory.Supplier, editors)
+	for i := range copies {
+		copies[i], _ = s.Get(sup.ID)
+	}
 	for i := range editors {
 		wg.Go(func() {
-			mine := sup
-			mine.Offers = append([]directory.Offer(nil), sup.Offers...)
+			mine := copies[i]
 			mine.Offers[0].FreeFTE = float64(10 + i)
 			results[i] = s.Update(&mine, directory.Actor{Name: "editor"})
 		})
