@@ -55,5 +55,6 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'verken COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'verken COMMAND --help' for a command's flags; each flag can also be set by the environment")
+	fmt.Fprintln(w, "variable named beside it (VERKEN_DATA, VERKEN_ADDR, ...). docs/operations.md explains running it.")
 }
