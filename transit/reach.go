@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"sync/atomic"
+
+	"github.com/verken/verken/data"
 )
 
 // Walking distances (DESIGN.md §6): rail stops up to 960 m, others up to
@@ -410,11 +412,7 @@ func clock(t int32) string { return fmt.Sprintf("%02d:%02d", t/3600, t%3600/60) 
 
 // distanceM is the great-circle distance in metres.
 func distanceM(lat1, lon1, lat2, lon2 float64) float64 {
-	const r = 6371008.8
-	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
-	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
-	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
-	return 2 * r * math.Asin(math.Sqrt(a))
+	return data.DistanceKm(lat1, lon1, lat2, lon2) * 1000
 }
 
 // FileName is where a data directory keeps its imported network.
