@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/verken/verken/internal/backup"
@@ -26,27 +25,18 @@ func runBackup(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	file := fs.Arg(0)
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".verken-backup-*")
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	defer os.Remove(tmp.Name())
+	var err error
 	if *server != "" {
-		err = fetchBackup(strings.TrimRight(*server, "/"), os.Getenv("VERKEN_TOKEN"), tmp)
+		err = writeFile(file, func(w io.Writer) error {
+			return fetchBackup(strings.TrimRight(*server, "/"), os.Getenv("VERKEN_TOKEN"), w)
+		})
 	} else {
 		sys, _, code, ok := openParsed(cfg, false, stderr)
 		if !ok {
 			return code
 		}
-		err = backup.Write(tmp, sys.store, cfg.dataDir)
+		err = writeFile(file, func(w io.Writer) error { return backup.Write(w, sys.store, cfg.dataDir) })
 		sys.Close()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), file)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "verken backup: %v\n", err)

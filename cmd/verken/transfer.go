@@ -80,22 +80,12 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer sys.Close()
-	// Write beside the target and rename, so a failed export leaves no
-	// half file under the name asked for.
 	file := fs.Arg(0)
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".verken-export-*")
-	if err != nil {
-		log.Error("export failed", "err", err)
-		return 1
-	}
-	defer os.Remove(tmp.Name())
-	n, err := sys.store.Export(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), file)
-	}
+	var n int
+	err := writeFile(file, func(w io.Writer) (err error) {
+		n, err = sys.store.Export(w)
+		return err
+	})
 	if err != nil {
 		log.Error("export failed", "err", err)
 		return 1
