@@ -194,9 +194,6 @@ func (x *Index) MarketCheck(in CheckInput, today directory.Date) (*CheckReport, 
 	}
 	p, err := x.facts.resolve(q)
 	if err != nil {
-		if pe, ok := err.(*ParamError); ok && pe.Param == "serves" {
-			pe.Param = "place"
-		}
 		return nil, err
 	}
 	matches := x.facts.evaluate(p, x.cat, nil, true, nil)

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -333,7 +334,7 @@ func compareIndexWithStore(t *testing.T, p *process, c *client) {
 		}
 		var tasks []string
 		for _, o := range s.Offers {
-			if !containsString(tasks, o.Task) {
+			if !slices.Contains(tasks, o.Task) {
 				tasks = append(tasks, o.Task)
 			}
 		}
@@ -355,100 +356,5 @@ func compareIndexWithStore(t *testing.T, p *process, c *client) {
 	}
 	if res.Total != crash {
 		t.Errorf("free text finds %d imported suppliers, the store has %d", res.Total, crash)
-	}
-}
-
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-// Backups taken while writes run restore into whole directories; one taken
-// at rest restores into the same suppliers, accounts and history.
-func TestBackupWhileWriting(t *testing.T) {
-	bin, dir, p, c := demoWithAdmin(t)
-	a := &acked{patches: map[string]uint64{}}
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := range 2 {
-		r := rand.New(rand.NewPCG(9, uint64(w)))
-		wg.Go(func() { a.write(p, c, r, stop) })
-	}
-	backups := t.TempDir()
-	restore := func(name string) string {
-		t.Helper()
-		file := filepath.Join(backups, name+".tar.gz")
-		cmd := exec.Command(bin, "backup", "--server", "http://"+p.addr, file)
-		cmd.Env = append(os.Environ(), "VERKEN_TOKEN="+c.token)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("backup: %v\n%s", err, out)
-		}
-		target := filepath.Join(t.TempDir(), name)
-		if out, err := exec.Command(bin, "restore", "--data", target, file).CombinedOutput(); err != nil || !strings.Contains(string(out), "index rebuilt") {
-			t.Fatalf("restore: %v\n%s", err, out)
-		}
-		return target
-	}
-	var during []string
-	for i := range 3 {
-		time.Sleep(150 * time.Millisecond)
-		during = append(during, restore(fmt.Sprintf("during-%d", i)))
-	}
-	close(stop)
-	wg.Wait()
-	if len(a.patches)+len(a.created) == 0 {
-		t.Fatal("no write ran while the backups were taken")
-	}
-	atRest := restore("at-rest")
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	if err := p.cmd.Wait(); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range during {
-		s := openStore(t, d)
-		checkWhole(t, s)
-		if _, err := s.AccountByEmail("beheer@stad.example"); err != nil {
-			t.Errorf("%s: the administrator's account is missing", d)
-		}
-	}
-	live, restored := openStore(t, dir), openStore(t, atRest)
-	dump := func(s *directory.Store) string {
-		var b strings.Builder
-		s.List(func(x directory.Supplier) error {
-			j, _ := json.Marshal(x)
-			h, _ := s.History(x.ID)
-			hj, _ := json.Marshal(h)
-			b.Write(j)
-			b.Write(hj)
-			return nil
-		})
-		accounts, _ := s.Accounts()
-		aj, _ := json.Marshal(accounts)
-		b.Write(aj)
-		return b.String()
-	}
-	if dump(live) != dump(restored) {
-		t.Fatal("the backup at rest does not restore the same suppliers, history and accounts")
-	}
-	restored.Close() // the server below needs its lock
-	// The restored directory serves the same searches.
-	q := start(t, bin, atRest)
-	defer func() { q.cmd.Process.Signal(syscall.SIGTERM); q.cmd.Wait() }()
-	waitReady(t, q)
-	resp, err := http.Get(q.url("/api/v1/suppliers?q=crash&per_page=1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res struct {
-		Total int `json:"total"`
-	}
-	json.NewDecoder(resp.Body).Decode(&res)
-	resp.Body.Close()
-	if res.Total != len(a.created) {
-		t.Fatalf("restored search finds %d imported suppliers, %d were acknowledged", res.Total, len(a.created))
 	}
 }
