@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"path/filepath"
@@ -225,26 +224,20 @@ func (s *server) importTemplate(c *fiber.Ctx) error {
 		Sites:        []directory.Site{{Street: "Industrieweg 1", Postcode: "9000"}},
 		Offers: []directory.Offer{{Task: "office-cleaning", FreeFTE: 3.5, LeadTimeWeeks: 2, AtClientSite: true,
 			ServiceArea: directory.ServiceArea{Provinces: []string{"OVL"}}}}}
-	var buf bytes.Buffer
-	var err error
-	switch c.Params("format") {
+	switch format := c.Params("format"); format {
 	case "csv":
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		err = tabular.WriteCSV(&buf, [][]string{directory.TableColumns(), directory.TableRow(example)})
+		return sendCSV(c, "verken-import-sjabloon.csv", [][]string{directory.TableColumns(), directory.TableRow(example)})
 	case "xlsx":
-		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		err = tabular.WriteXLSX(&buf, "import", [][]any{toAny(directory.TableColumns()), toAny(directory.TableRow(example))})
+		return sendXLSX(c, "verken-import-sjabloon.xlsx", "import", [][]any{toAny(directory.TableColumns()), toAny(directory.TableRow(example))})
 	case "json":
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-		err = json.NewEncoder(&buf).Encode([]directory.Supplier{example})
+		body, err := json.Marshal([]directory.Supplier{example})
+		if err != nil {
+			return err
+		}
+		return sendAttachment(c, fiber.MIMEApplicationJSONCharsetUTF8, "verken-import-sjabloon.json", body)
 	default:
 		return fiber.ErrNotFound
 	}
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="verken-import-sjabloon.`+c.Params("format")+`"`)
-	return c.Send(buf.Bytes())
 }
 
 func toAny(ss []string) []any {

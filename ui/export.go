@@ -120,13 +120,7 @@ func (s *server) exportCSV(c *fiber.Ctx) error {
 		}
 		table = append(table, record)
 	}
-	var buf bytes.Buffer
-	if err := tabular.WriteCSV(&buf, table); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="verken-leveranciers.csv"`)
-	return c.Send(buf.Bytes())
+	return sendCSV(c, "verken-leveranciers.csv", table)
 }
 
 // exportXLSX writes the result set as an Excel workbook.
@@ -140,13 +134,31 @@ func (s *server) exportXLSX(c *fiber.Ctx) error {
 	for _, r := range rows {
 		table = append(table, []any(r))
 	}
+	return sendXLSX(c, "verken-leveranciers.xlsx", s.catalog.T(lang, "export.sheet"), table)
+}
+
+// sendCSV answers with table as a CSV download named filename.
+func sendCSV(c *fiber.Ctx, filename string, table [][]string) error {
 	var buf bytes.Buffer
-	if err := tabular.WriteXLSX(&buf, s.catalog.T(lang, "export.sheet"), table); err != nil {
+	if err := tabular.WriteCSV(&buf, table); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="verken-leveranciers.xlsx"`)
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, "text/csv; charset=utf-8", filename, buf.Bytes())
+}
+
+// sendXLSX answers with table as a one-sheet workbook download named filename.
+func sendXLSX(c *fiber.Ctx, filename, sheet string, table [][]any) error {
+	var buf bytes.Buffer
+	if err := tabular.WriteXLSX(&buf, sheet, table); err != nil {
+		return err
+	}
+	return sendAttachment(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename, buf.Bytes())
+}
+
+func sendAttachment(c *fiber.Ctx, contentType, filename string, body []byte) error {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	return c.Send(body)
 }
 
 // fmtPlain writes a number without exponent or trailing zeros.

@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/verken/verken/directory"
-	"github.com/verken/verken/internal/tabular"
 	"github.com/verken/verken/search"
 )
 
@@ -265,13 +264,7 @@ func (s *server) checkCSV(c *fiber.Ctx) error {
 			formatNumber(lang, cs.FreeFTE), yes(cs.CanStart), cs.EarliestStart, dep, strings.Join(cs.SiteClasses, " "),
 			cs.MunicipalityNL, cs.ConfirmedAt, c.BaseURL() + "/leveranciers/" + cs.ID})
 	}
-	var buf bytes.Buffer
-	if err := tabular.WriteCSV(&buf, table); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="verken-marktverkenning.csv"`)
-	return c.Send(buf.Bytes())
+	return sendCSV(c, "verken-marktverkenning.csv", table)
 }
 
 // apiMarketCheck runs a check from a JSON body.

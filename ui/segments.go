@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/verken/verken/internal/tabular"
 	"github.com/verken/verken/search"
 )
 
@@ -116,11 +114,5 @@ func (s *server) segmentsCSV(c *fiber.Ctx) error {
 			rows = append(rows, []string{grp.Name.In(lang), labels[ai], t.Areas[ai].Code, fmt.Sprint(cell.Suppliers), formatNumber(lang, cell.FreeFTE)})
 		}
 	}
-	var buf bytes.Buffer
-	if err := tabular.WriteCSV(&buf, rows); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="verken-segmenten.csv"`)
-	return c.Send(buf.Bytes())
+	return sendCSV(c, "verken-segmenten.csv", rows)
 }
