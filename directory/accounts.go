@@ -169,17 +169,7 @@ func (s *Store) AccountByEmail(email string) (Account, error) {
 
 // Accounts returns every account, oldest first.
 func (s *Store) Accounts() ([]Account, error) {
-	var out []Account
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAccounts).ForEach(func(_, v []byte) error {
-			var a Account
-			if err := json.Unmarshal(v, &a); err != nil {
-				return err
-			}
-			out = append(out, a)
-			return nil
-		})
-	})
+	out, err := listJSON(s.db, bucketAccounts, func(Account) bool { return true })
 	slices.SortFunc(out, func(a, b Account) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return out, err
 }
@@ -323,19 +313,7 @@ func (s *Store) TokenBySecret(secret string) (Token, Account, error) {
 
 // Tokens lists an account's tokens, revoked ones included.
 func (s *Store) Tokens(accountID string) ([]Token, error) {
-	var out []Token
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTokens).ForEach(func(_, v []byte) error {
-			var t Token
-			if err := json.Unmarshal(v, &t); err != nil {
-				return err
-			}
-			if t.AccountID == accountID {
-				out = append(out, t)
-			}
-			return nil
-		})
-	})
+	out, err := listJSON(s.db, bucketTokens, func(t Token) bool { return t.AccountID == accountID })
 	slices.SortFunc(out, func(a, b Token) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	return out, err
 }
@@ -495,6 +473,26 @@ func getJSON(tx *bolt.Tx, bucket []byte, key string, v any, notFound error) erro
 	return json.Unmarshal(b, v)
 }
 
+// listJSON decodes every value of a bucket and keeps those keep accepts.
+// The buckets it reads stay small (accounts, their tokens, saved reports), so
+// a scan needs no index per account.
+func listJSON[T any](db *bolt.DB, bucket []byte, keep func(T) bool) ([]T, error) {
+	var out []T
+	err := db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucket).ForEach(func(_, v []byte) error {
+			var x T
+			if err := json.Unmarshal(v, &x); err != nil {
+				return err
+			}
+			if keep(x) {
+				out = append(out, x)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
 // accountOf reads the account_id of a stored session or token.
 func accountOf(v []byte) string {
 	var x struct {
@@ -586,19 +584,7 @@ func (s *Store) Check(id string) (SavedCheck, error) {
 
 // Checks lists an account's saved reports, newest first.
 func (s *Store) Checks(accountID string) ([]SavedCheck, error) {
-	var out []SavedCheck
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketChecks).ForEach(func(_, v []byte) error {
-			var sc SavedCheck
-			if err := json.Unmarshal(v, &sc); err != nil {
-				return err
-			}
-			if sc.AccountID == accountID {
-				out = append(out, sc)
-			}
-			return nil
-		})
-	})
+	out, err := listJSON(s.db, bucketChecks, func(sc SavedCheck) bool { return sc.AccountID == accountID })
 	slices.SortFunc(out, func(a, b SavedCheck) int { return b.SavedAt.Compare(a.SavedAt) })
 	return out, err
 }
