@@ -147,4 +147,9 @@ func BenchmarkImportLarge(b *testing.B) {
 		net.Lookup(50.7+r.Float64()*0.8, 2.6+r.Float64()*3.3)
 	}
 	b.ReportMetric(float64(time.Since(start).Microseconds())/lookups/1000, "ms/lookup")
+	start = time.Now()
+	for range lookups {
+		net.Class(50.7+r.Float64()*0.8, 2.6+r.Float64()*3.3)
+	}
+	b.ReportMetric(float64(time.Since(start).Microseconds())/lookups/1000, "ms/class")
 }

@@ -212,7 +212,14 @@ func (r Reach) Best() (StopReach, bool) {
 }
 
 // Lookup tells how well a place is served.
-func (n *Network) Lookup(lat, lon float64) Reach {
+func (n *Network) Lookup(lat, lon float64) Reach { return n.lookup(lat, lon, true) }
+
+// Class is Lookup(lat, lon).Class without the stops, routes and PTAL that
+// explain it: the search catalogue asks it for every site it loads.
+func (n *Network) Class(lat, lon float64) Class { return n.lookup(lat, lon, false).Class }
+
+// lookup does Lookup; with full false it works out the class alone.
+func (n *Network) lookup(lat, lon float64, full bool) Reach {
 	r := Reach{ReferenceDay: n.snap.ReferenceDay, Feeds: n.snap.Feeds}
 	type member struct {
 		stop int32
@@ -248,13 +255,17 @@ func (n *Network) Lookup(lat, lon float64) Reach {
 		var counts [3]int // departures 06–20 per mode group
 		var peak int
 		first, last := int32(math.MaxInt32), int32(-1)
-		routes := map[int32]int{}
-		modes := map[Mode]bool{}
+		var routes map[int32]int
+		var modes map[Mode]bool
+		if full {
+			routes, modes = map[int32]int{}, map[Mode]bool{}
+		}
+		served := false
 		for _, m := range groups[key] {
 			st := &n.snap.Stops[m.stop]
 			if int(m.dist) < sr.DistanceM {
 				sr.DistanceM, sr.ID, sr.Feed, sr.Name = int(math.Round(m.dist)), st.ID, st.Feed, st.Name
-				if st.Parent != "" {
+				if full && st.Parent != "" {
 					sr.ID = st.Parent
 					if p := n.station(st.Feed, st.Parent); p != nil {
 						sr.Name = p.Name
@@ -266,10 +277,14 @@ func (n *Network) Lookup(lat, lon float64) Reach {
 				if m.dist > walkLimit(mode) {
 					continue
 				}
-				modes[mode] = true
+				served = true
 				if d.T >= dayStart && d.T < dayEnd {
 					counts[group(mode)]++
 				}
+				if !full {
+					continue
+				}
+				modes[mode] = true
 				if d.T >= peakStart && d.T < peakEnd {
 					peak++
 					routes[d.Route]++
@@ -279,7 +294,19 @@ func (n *Network) Lookup(lat, lon float64) Reach {
 				first, last = min(first, d.T), max(last, d.T)
 			}
 		}
-		if len(modes) == 0 {
+		if !served {
+			continue
+		}
+		if !full {
+			for g, c := range counts {
+				if c == 0 {
+					continue
+				}
+				cls := classOf(category(g, interval(c)), float64(sr.DistanceM))
+				if cls != NotServed && (r.Class == NotServed || cls < r.Class) {
+					r.Class = cls
+				}
+			}
 			continue
 		}
 		for m := range modes {
@@ -483,5 +510,5 @@ func (h *Holder) ClassAt(lat, lon float64) uint8 {
 	if n == nil {
 		return 0
 	}
-	return uint8(n.Lookup(lat, lon).Class)
+	return uint8(n.Class(lat, lon))
 }

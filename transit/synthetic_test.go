@@ -47,6 +47,16 @@ func TestSyntheticFeed(t *testing.T) {
 			t.Errorf("no municipality centre of class %s", c)
 		}
 	}
+	// Class, the catalogue's short way, agrees with the full lookup at the
+	// centres and at points around them, where stops are near the limits.
+	for _, m := range g.Municipalities() {
+		for _, d := range [][2]float64{{0, 0}, {0.004, 0}, {0, -0.006}, {-0.009, 0.011}} {
+			lat, lon := m.Lat+d[0], m.Lon+d[1]
+			if got, want := net.Class(lat, lon), net.Lookup(lat, lon).Class; got != want {
+				t.Fatalf("at %.4f,%.4f Class says %s, Lookup %s", lat, lon, got, want)
+			}
+		}
+	}
 	brussels, _ := g.ResolveMunicipality("Brussel")
 	if r := net.Lookup(brussels.Lat, brussels.Lon); r.Class != transit.ClassA {
 		t.Errorf("central Brussels: class %s", r.Class)

@@ -109,7 +109,7 @@ func (s *server) refusePost(c *fiber.Ctx) error {
 	return c.Redirect("/beheer?notice=refused", fiber.StatusSeeOther)
 }
 
-// invitePost invites a person by e-mail to keep a supplier's profile.
+// inviteCreatePost invites a person by e-mail to keep a supplier's profile.
 func (s *server) inviteCreatePost(c *fiber.Ctx) error {
 	v, err := s.requireAdmin(c)
 	if err != nil {
