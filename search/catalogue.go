@@ -138,9 +138,10 @@ type facts struct {
 	areas    map[string]*placeSet // "arr:11", "prov:ANT", "reg:VLG"
 	// placeOrd maps a municipality ordinal to the ordinal of its
 	// arrondissement, province and region in the gazetteer's lists.
-	placeOrd [3][]int
-	collator *collate.Collator
-	transit  TransitClass // nil: no network, every class 0
+	placeOrd   [3][]int
+	collator   *collate.Collator
+	transit    TransitClass // nil: no network, every class 0
+	facetLists [filterCount][]string
 	// facetBase[f] is where facet f's values start in the one list of all
 	// facet values; facetBase[filterCount] is the length of that list.
 	facetBase [filterCount + 1]int
@@ -158,8 +159,9 @@ func newFacts(places *data.Gazetteer, tasks *data.Taxonomy) (*facts, error) {
 	for i, t := range tasks.Tasks() {
 		f.taskOrd[t.ID] = i
 	}
-	for i, n := range facetSizes(f) {
-		f.facetBase[i+1] = f.facetBase[i] + n
+	f.facetLists = facetLists(places, tasks)
+	for i, values := range f.facetLists {
+		f.facetBase[i+1] = f.facetBase[i] + len(values)
 	}
 	if f.facetBase[filterCount] > 1<<16 {
 		return nil, fmt.Errorf("too many facet values for 16-bit ids")

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/verken/verken/data"
@@ -275,15 +276,36 @@ func newCounter(f *facts) *counter {
 }
 
 // facetSizes is how many values each facet has.
-func facetSizes(f *facts) [filterCount]int {
-	return [filterCount]int{
-		filterKind: len(directory.Kinds), filterSector: 2, filterMunicipality: len(f.places.Municipalities()), filterReserved: 1,
-		filterTargetGroup: len(directory.TargetGroups), filterCooperation: len(directory.CooperationModes),
-		filterArrondissement: len(f.places.Arrondissements()), filterProvince: len(f.places.Provinces()),
-		filterRegion: len(f.places.Regions()), filterFresh: 1, filterTask: len(f.tasks.Tasks()),
-		filterTaskGroup: len(f.tasks.Groups()), filterMinFTE: len(fteSteps), filterAvailableBy: len(availableDays),
-		filterMaxLead: len(leadSteps), filterMinContract: len(contractSteps), filterAtClientSite: 1,
-		filterTransit: len(transitClasses),
+// facetLists lists every facet's values in the order of the reference
+// lists, which is the order of their ids. available_by holds its offsets in
+// days; a search shows them as dates from its reference date.
+func facetLists(places *data.Gazetteer, tasks *data.Taxonomy) [filterCount][]string {
+	codes := func(n int, code func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = code(i)
+		}
+		return out
+	}
+	return [filterCount][]string{
+		filterKind:           codes(len(directory.Kinds), func(i int) string { return string(directory.Kinds[i]) }),
+		filterSector:         {"social", "regular"},
+		filterMunicipality:   codes(len(places.Municipalities()), func(i int) string { return places.Municipalities()[i].NIS }),
+		filterReserved:       {"true"},
+		filterTargetGroup:    directory.TargetGroups,
+		filterCooperation:    directory.CooperationModes,
+		filterArrondissement: codes(len(places.Arrondissements()), func(i int) string { return places.Arrondissements()[i].Code }),
+		filterProvince:       codes(len(places.Provinces()), func(i int) string { return places.Provinces()[i].Code }),
+		filterRegion:         codes(len(places.Regions()), func(i int) string { return places.Regions()[i].Code }),
+		filterFresh:          {"true"},
+		filterTask:           codes(len(tasks.Tasks()), func(i int) string { return tasks.Tasks()[i].ID }),
+		filterTaskGroup:      codes(len(tasks.Groups()), func(i int) string { return tasks.Groups()[i].ID }),
+		filterMinFTE:         codes(len(fteSteps), func(i int) string { return fmtFloat(fteSteps[i]) }),
+		filterAvailableBy:    codes(len(availableDays), func(i int) string { return strconv.Itoa(int(availableDays[i])) }),
+		filterMaxLead:        codes(len(leadSteps), func(i int) string { return strconv.Itoa(int(leadSteps[i])) }),
+		filterMinContract:    codes(len(contractSteps), func(i int) string { return fmtFloat(contractSteps[i]) }),
+		filterAtClientSite:   {"true"},
+		filterTransit:        transitClasses,
 	}
 }
 

@@ -5,9 +5,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strconv"
-
-	"github.com/verken/verken/directory"
 )
 
 // FacetValue is one value of a facet with the number of matching suppliers
@@ -275,57 +272,36 @@ func sortTop[T any](s []T, n int, cmpFn func(a, b *T) int) {
 // reference lists; values a buyer picked are kept even at zero.
 func (x *Index) facets(p *plan, c *counter) map[string][]FacetValue {
 	out := map[string][]FacetValue{}
-	list := func(f filter, values []string) {
+	for f, values := range x.facts.facetLists {
+		if filter(f) == filterMunicipality {
+			continue // the largest values only, below
+		}
+		if filter(f) == filterAvailableBy {
+			values = make([]string, len(availableDays))
+			for i, d := range availableDays {
+				values[i] = p.q.Today.AddDays(int(d)).String()
+			}
+		}
 		fv := make([]FacetValue, len(values))
 		for i, v := range values {
 			fv[i] = FacetValue{Value: v, Count: c.counts[f][i]}
 		}
 		out[facetNames[f]] = fv
 	}
-	kinds := make([]string, len(directory.Kinds))
-	for i, k := range directory.Kinds {
-		kinds[i] = string(k)
-	}
-	list(filterKind, kinds)
-	list(filterSector, []string{"social", "regular"})
-	list(filterReserved, []string{"true"})
-	list(filterTargetGroup, directory.TargetGroups)
-	list(filterCooperation, directory.CooperationModes)
-	list(filterFresh, []string{"true"})
-	list(filterAtClientSite, []string{"true"})
-	list(filterTransit, transitClasses)
-	codes := func(n int, code func(int) string) []string {
-		out := make([]string, n)
-		for i := range out {
-			out[i] = code(i)
-		}
-		return out
-	}
-	g := x.facts.places
-	list(filterArrondissement, codes(len(g.Arrondissements()), func(i int) string { return g.Arrondissements()[i].Code }))
-	list(filterProvince, codes(len(g.Provinces()), func(i int) string { return g.Provinces()[i].Code }))
-	list(filterRegion, codes(len(g.Regions()), func(i int) string { return g.Regions()[i].Code }))
-	t := x.facts.tasks
-	list(filterTask, codes(len(t.Tasks()), func(i int) string { return t.Tasks()[i].ID }))
-	list(filterTaskGroup, codes(len(t.Groups()), func(i int) string { return t.Groups()[i].ID }))
-	list(filterMinFTE, codes(len(fteSteps), func(i int) string { return fmtFloat(fteSteps[i]) }))
-	list(filterMaxLead, codes(len(leadSteps), func(i int) string { return strconv.Itoa(int(leadSteps[i])) }))
-	list(filterMinContract, codes(len(contractSteps), func(i int) string { return fmtFloat(contractSteps[i]) }))
-	list(filterAvailableBy, codes(len(availableDays), func(i int) string { return p.q.Today.AddDays(int(availableDays[i])).String() }))
-
+	nis := x.facts.facetLists[filterMunicipality]
 	var munis []FacetValue
 	for ord, n := range c.counts[filterMunicipality] {
 		if n > 0 {
-			munis = append(munis, FacetValue{Value: g.Municipalities()[ord].NIS, Count: n})
+			munis = append(munis, FacetValue{Value: nis[ord], Count: n})
 		}
 	}
 	slices.SortFunc(munis, func(a, b FacetValue) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value)) })
 	if len(munis) > maxMunicipalityFacet {
 		munis = munis[:maxMunicipalityFacet]
 	}
-	for ord, m := range g.Municipalities() {
-		if p.located[levelMunicipality].has(ord) && !slices.ContainsFunc(munis, func(v FacetValue) bool { return v.Value == m.NIS }) {
-			munis = append(munis, FacetValue{Value: m.NIS})
+	for ord, code := range nis {
+		if p.located[levelMunicipality].has(ord) && !slices.ContainsFunc(munis, func(v FacetValue) bool { return v.Value == code }) {
+			munis = append(munis, FacetValue{Value: code})
 		}
 	}
 	out[facetNames[filterMunicipality]] = munis
