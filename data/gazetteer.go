@@ -276,6 +276,18 @@ func (g *Gazetteer) ResolveMunicipality(text string) (Municipality, bool) {
 	return Municipality{}, false
 }
 
+// NearestMunicipality is the municipality whose centre lies nearest a
+// point, and how far that centre is in km.
+func (g *Gazetteer) NearestMunicipality(lat, lon float64) (Municipality, float64) {
+	best, bestKm := Municipality{}, math.Inf(1)
+	for _, m := range g.municipalities {
+		if d := DistanceKm(lat, lon, m.Lat, m.Lon); d < bestKm {
+			best, bestKm = m, d
+		}
+	}
+	return best, bestKm
+}
+
 // MunicipalityOrdinal returns the position of a municipality in
 // Municipalities, so that sets of municipalities can be bit sets.
 func (g *Gazetteer) MunicipalityOrdinal(nis string) (int, bool) {

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -49,6 +50,7 @@ func (s *placeSet) intersects(o *placeSet) bool {
 type site struct {
 	municipality int // ordinal
 	lat, lon     float64
+	class        uint8 // public transport, 1 for A to 6 for F, 0 for none
 }
 
 // offerFacts are the facts of one offer.
@@ -245,7 +247,7 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 		if !ok {
 			continue
 		}
-		e.sites = append(e.sites, site{municipality: ord, lat: st.Lat, lon: st.Lon})
+		e.sites = append(e.sites, site{municipality: ord, lat: st.Lat, lon: st.Lon, class: siteClass[st.ID]})
 		e.located.add(ord)
 		if i == 0 {
 			m := f.places.Municipalities()[ord]
@@ -492,6 +494,9 @@ func offerTransit(s *directory.Supplier, o directory.Offer, class map[string]uin
 	}
 	return best
 }
+
+// classOrDash writes a class as A–F, "-" for none: a report's cell.
+func classOrDash(c uint8) string { return cmp.Or(classLetter(c), "-") }
 
 // classLetter writes a class as A–F, "" for none.
 func classLetter(c uint8) string {

@@ -169,12 +169,19 @@ func (x *Index) MarketCheck(in CheckInput, today directory.Date) (*CheckReport, 
 	if !ok {
 		return nil, checkError("settings.poor_class", settings.PoorClass, "must be a class from A to F")
 	}
+	x.rw.RLock()
+	defer x.rw.RUnlock()
+	if x.bleve == nil {
+		return nil, ErrClosed
+	}
 	// The search's rule: one offer has the task, serves the place (or works
 	// at its own site in the region) and has free capacity.
 	q := Query{Tasks: in.Tasks, CPV: in.CPV, TargetGroups: in.TargetGroups, MinFTE: 1e-9, Today: today}
+	var place point
 	if in.Place != "" {
 		q.Serves, q.AtClientSite = in.Place, true
-		if _, _, err := ResolvePlace(x.facts.places, "place", in.Place); err != nil {
+		var err error
+		if _, place, err = x.facts.resolveServed("place", in.Place); err != nil {
 			return nil, err
 		}
 	} else if in.Region != "" {
@@ -187,11 +194,6 @@ func (x *Index) MarketCheck(in CheckInput, today directory.Date) (*CheckReport, 
 		}
 	}
 
-	x.rw.RLock()
-	defer x.rw.RUnlock()
-	if x.bleve == nil {
-		return nil, ErrClosed
-	}
 	p, err := x.facts.resolve(q)
 	if err != nil {
 		return nil, err
@@ -201,12 +203,8 @@ func (x *Index) MarketCheck(in CheckInput, today directory.Date) (*CheckReport, 
 	rep.Input.Settings = nil
 	f := &rep.Figures
 	f.VolumeFTE = round2(volume)
-	if in.Place != "" && x.facts.transit != nil {
-		lat, lon, _ := ResolvePlace(x.facts.places, "place", in.Place)
-		f.PlaceClass = classLetter(x.facts.transit(lat, lon))
-		if f.PlaceClass == "" {
-			f.PlaceClass = "-"
-		}
+	if place.ok && x.facts.transit != nil {
+		f.PlaceClass = classOrDash(x.facts.transit(place.lat, place.lon))
 	}
 	start := dateDay(in.Start)
 	active := p.active()
@@ -235,11 +233,7 @@ func (x *Index) MarketCheck(in CheckInput, today directory.Date) (*CheckReport, 
 		}
 		if in.Place == "" && x.facts.transit != nil {
 			for _, s := range e.sites {
-				c := classLetter(x.facts.transit(s.lat, s.lon))
-				if c == "" {
-					c = "-"
-				}
-				cs.SiteClasses = append(cs.SiteClasses, c)
+				cs.SiteClasses = append(cs.SiteClasses, classOrDash(s.class))
 			}
 		}
 		rep.Suppliers = append(rep.Suppliers, cs)

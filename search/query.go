@@ -209,12 +209,10 @@ func (f *facts) resolve(q Query) (*plan, error) {
 		return nil, err
 	}
 	if q.Serves != "" {
-		m, ok := f.places.ResolveMunicipality(q.Serves)
-		if !ok {
-			return nil, &ParamError{Param: "serves", Value: q.Serves, Code: "unknown_place", Reason: fmt.Sprintf("%q is not a Flemish or Brussels municipality or postcode", q.Serves)}
+		var err error
+		if p.serves, p.from, err = f.resolveServed("serves", q.Serves); err != nil {
+			return nil, err
 		}
-		p.serves, _ = f.places.MunicipalityOrdinal(m.NIS)
-		p.from = f.placePoint(q.Serves, m)
 	}
 	if q.Near != "" {
 		pt, err := f.resolvePoint(q.Near)
@@ -355,13 +353,28 @@ func ResolvePlace(places *data.Gazetteer, param, text string) (lat, lon float64,
 	return m.Lat, m.Lon, nil
 }
 
-// placePoint is the point of a postcode when text is one, else the
-// municipality's.
-func (f *facts) placePoint(text string, m data.Municipality) point {
-	if pc, ok := f.places.Postcode(text); ok {
-		return point{pc.Lat, pc.Lon, true}
+// maxServedKm bounds how far a "lat,lon" place of execution may lie from
+// the nearest municipality centre: farther, it is outside Flanders and
+// Brussels, where no service area reaches.
+const maxServedKm = 15
+
+// resolveServed reads a place of execution: the ordinal of the municipality
+// whose service areas count, and the point distances start from. A point
+// counts as in the municipality whose centre is nearest.
+func (f *facts) resolveServed(param, text string) (int, point, error) {
+	lat, lon, err := ResolvePlace(f.places, param, text)
+	if err != nil {
+		return -1, point{}, err
 	}
-	return point{m.Lat, m.Lon, true}
+	m, ok := f.places.ResolveMunicipality(text)
+	if !ok {
+		var km float64
+		if m, km = f.places.NearestMunicipality(lat, lon); km > maxServedKm {
+			return -1, point{}, &ParamError{Param: param, Value: text, Code: "unknown_place", Reason: fmt.Sprintf("%q lies outside Flanders and Brussels", text)}
+		}
+	}
+	ord, _ := f.places.MunicipalityOrdinal(m.NIS)
+	return ord, point{lat, lon, true}, nil
 }
 
 // kmPerLon is the length of a degree of longitude at a latitude, for the

@@ -36,6 +36,9 @@ type Segment struct {
 // arrondissement within one province.
 func (x *Index) Segments(province string) (*SegmentTable, error) {
 	start := time.Now()
+	// x.facts is swapped when the transit network changes: read it locked.
+	x.rw.RLock()
+	defer x.rw.RUnlock()
 	g := x.facts.places
 	t := &SegmentTable{Level: "province"}
 	// areaOf maps a municipality ordinal to a column.
@@ -96,8 +99,6 @@ func (x *Index) Segments(province string) (*SegmentTable, error) {
 	}
 	t.Totals = make([]Segment, len(t.Areas))
 
-	x.rw.RLock()
-	defer x.rw.RUnlock()
 	var groupFTE [32]float64
 	seen := make([]bool, len(t.Areas))
 	for _, e := range x.cat.entries {

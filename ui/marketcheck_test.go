@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/testenv"
 )
 
 // seedCleaners puts the worked example into an empty store: four eligible
@@ -119,6 +120,21 @@ func TestMarketCheckAPI(t *testing.T) {
 	code, _, resp = b.do("POST", "/api/v1/market-checks", strings.NewReader(`{"tasks": ["office-cleaning"], "place": "Atlantis", "volume_fte": 1, "start": "2030-01-07"}`), "application/json")
 	if code != 422 || !strings.Contains(resp, `"param":"place"`) {
 		t.Fatalf("bad place: %d %s", code, resp)
+	}
+
+	// A place given as lat,lon counts as in the municipality whose centre is
+	// nearest: Ghent's centre gives Ghent's report; Paris is outside.
+	g, _ := testenv.Tables(t)
+	ghent, _ := g.ResolveMunicipality("Gent")
+	atGhent := fmt.Sprintf(`{"tasks": ["office-cleaning"], "place": "%f,%f", "volume_fte": 6, "start": "2030-01-07"}`, ghent.Lat+0.01, ghent.Lon)
+	code, _, resp = b.do("POST", "/api/v1/market-checks", strings.NewReader(atGhent), "application/json")
+	rep.Figures.Coverage = 0
+	if code != 200 || json.Unmarshal([]byte(resp), &rep) != nil || rep.Figures.Coverage != 1.08 {
+		t.Fatalf("place as lat,lon: %d %s", code, resp)
+	}
+	code, _, resp = b.do("POST", "/api/v1/market-checks", strings.NewReader(`{"tasks": ["office-cleaning"], "place": "48.8566,2.3522", "volume_fte": 1, "start": "2030-01-07"}`), "application/json")
+	if code != 422 || !strings.Contains(resp, `"param":"place"`) || !strings.Contains(resp, "outside Flanders") {
+		t.Fatalf("place in Paris: %d %s", code, resp)
 	}
 }
 

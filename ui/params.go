@@ -78,7 +78,7 @@ var searchParams = []searchParam{
 			return codes(g.Regions(), func(x data.Region) string { return x.Code })
 		},
 		set: func(q *search.Query, v []string) error { q.Regions = v; return nil }},
-	{Name: "serves", Type: "string", Doc: "An offer's service area covers this postcode or municipality.",
+	{Name: "serves", Type: "string", Doc: "An offer's service area covers this postcode, municipality or \"lat,lon\" (a point counts as in the municipality whose centre is nearest).",
 		set: func(q *search.Query, v []string) error { q.Serves = v[0]; return nil }},
 	{Name: "near", Type: "string", Doc: "A site lies within radius_km of this postcode, municipality or \"lat,lon\".",
 		set: func(q *search.Query, v []string) error { q.Near = v[0]; return nil }},

@@ -1,9 +1,11 @@
 package ui_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +116,40 @@ func TestReachabilityAPIAndProfiles(t *testing.T) {
 	}
 	if code := s.get(t, "/api/v1/suppliers?min_transit_class=Z", nil); code != 400 {
 		t.Fatalf("bad class: %d", code)
+	}
+
+	// Market check: the class of each site where the work would be done,
+	// and the class of a named place.
+	b := newVisitor(t, s)
+	b.csrf = ""
+	for _, place := range []string{"", near} {
+		body := fmt.Sprintf(`{"tasks": [%q], "place": %q, "volume_fte": 1, "start": "2030-01-07"}`, sup.Offers[0].Task, place)
+		code, _, resp := b.do("POST", "/api/v1/market-checks", strings.NewReader(body), "application/json")
+		var rep struct {
+			Figures struct {
+				PlaceClass string `json:"place_class"`
+			} `json:"figures"`
+			Suppliers []struct {
+				ID          string   `json:"id"`
+				SiteClasses []string `json:"site_classes"`
+			} `json:"suppliers"`
+		}
+		if code != 200 || json.Unmarshal([]byte(resp), &rep) != nil {
+			t.Fatalf("market check at %q: %d %s", place, code, resp)
+		}
+		i := slices.IndexFunc(rep.Suppliers, func(c struct {
+			ID          string   `json:"id"`
+			SiteClasses []string `json:"site_classes"`
+		}) bool {
+			return c.ID == "demo-0001"
+		})
+		switch {
+		case i < 0:
+			t.Fatalf("market check at %q does not list demo-0001: %s", place, resp)
+		case place == "" && (len(rep.Suppliers[i].SiteClasses) == 0 || rep.Suppliers[i].SiteClasses[0] != "A"):
+			t.Fatalf("site classes of demo-0001: %v", rep.Suppliers[i].SiteClasses)
+		case place != "" && rep.Figures.PlaceClass != "A":
+			t.Fatalf("class of the place: %q", rep.Figures.PlaceClass)
+		}
 	}
 }
