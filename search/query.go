@@ -370,7 +370,7 @@ func (f *facts) resolveServed(param, text string) (int, point, error) {
 	if !ok {
 		var km float64
 		if m, km = f.places.NearestMunicipality(lat, lon); km > maxServedKm {
-			return -1, point{}, &ParamError{Param: param, Value: text, Code: "unknown_place", Reason: fmt.Sprintf("%q lies outside Flanders and Brussels", text)}
+			return -1, point{}, &ParamError{Param: param, Value: text, Code: "outside_area", Reason: fmt.Sprintf("%q lies outside Flanders and Brussels", text)}
 		}
 	}
 	ord, _ := f.places.MunicipalityOrdinal(m.NIS)

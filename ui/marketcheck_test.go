@@ -49,6 +49,11 @@ func TestMarketCheckPageAndSavedReport(t *testing.T) {
 			t.Fatalf("the report lacks %q", want)
 		}
 	}
+	// A point outside Flanders and Brussels is refused in the user's language.
+	code, page = b.get("/marktverkenning?task=office-cleaning&place=48.8566,2.3522&volume_fte=6&start=2030-01-07")
+	if code != 400 || !strings.Contains(page, "ligt buiten Vlaanderen en Brussel") {
+		t.Fatalf("point in Paris: %d", code)
+	}
 	// The suppliers behind the figures as CSV.
 	resp, csv := fetch(t, s.URL+"/marktverkenning/leveranciers.csv?"+workedExample)
 	if resp.StatusCode != 200 || strings.Count(string(csv), "\r\n") != 5 || !strings.Contains(string(csv), "Poetsploeg 1") {
