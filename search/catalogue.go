@@ -393,6 +393,7 @@ type catalogue struct {
 	byID    map[string]int32
 	free    []int32
 	grid    map[cell][]int32
+	*valueSets
 }
 
 // cell is a square of the grid, cellDeg degrees a side (about 11 by 7 km in
@@ -405,11 +406,14 @@ func cellOf(lat, lon float64) cell {
 	return cell{int16(math.Floor(lat / cellDeg)), int16(math.Floor(lon / cellDeg))}
 }
 
-func newCatalogue() *catalogue { return &catalogue{byID: map[string]int32{}, grid: map[cell][]int32{}} }
+func newCatalogue(f *facts) *catalogue {
+	return &catalogue{byID: map[string]int32{}, grid: map[cell][]int32{}, valueSets: newValueSets(f)}
+}
 
 func (c *catalogue) put(e *entry) {
 	if i, ok := c.byID[e.hit.ID]; ok {
 		c.unplace(i)
+		c.set(i, c.entries[i], e)
 		c.entries[i] = e
 		c.place(i)
 		return
@@ -423,6 +427,7 @@ func (c *catalogue) put(e *entry) {
 		c.entries = append(c.entries, e)
 	}
 	c.byID[e.hit.ID] = i
+	c.set(i, nil, e)
 	c.place(i)
 }
 
@@ -432,6 +437,7 @@ func (c *catalogue) remove(id string) {
 		return
 	}
 	c.unplace(i)
+	c.set(i, c.entries[i], nil)
 	c.entries[i] = nil
 	delete(c.byID, id)
 	c.free = append(c.free, i)

@@ -3,10 +3,7 @@ package search
 import (
 	"math"
 	"math/bits"
-	"runtime"
-	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
@@ -106,47 +103,6 @@ func (p *plan) active() uint32 {
 }
 
 const offerFilters = (uint32(1)<<filterCount - 1) &^ (uint32(1)<<firstOfferFilter - 1)
-
-// supplierFails returns the supplier filters e fails, as bits; it stops
-// early once two fail, since such a supplier counts nowhere.
-func (p *plan) supplierFails(e *entry, active uint32) (failed uint32, distance float64) {
-	distance = math.NaN()
-	fail := func(f filter) bool {
-		failed |= 1 << f
-		return bits.OnesCount32(failed) > 1
-	}
-	if active&(1<<filterKind) != 0 && p.kinds&(1<<e.kind) == 0 && fail(filterKind) {
-		return
-	}
-	if active&(1<<filterSector) != 0 && (p.sector == "social") != e.social && fail(filterSector) {
-		return
-	}
-	if active&(1<<filterReserved) != 0 && !e.reservedOn(p.today) && fail(filterReserved) {
-		return
-	}
-	if active&(1<<filterTargetGroup) != 0 && p.targets&e.targets == 0 && fail(filterTargetGroup) {
-		return
-	}
-	if active&(1<<filterCooperation) != 0 && p.cooperation&e.cooperation == 0 && fail(filterCooperation) {
-		return
-	}
-	for level := range p.located {
-		f := filterMunicipality + filter(level)
-		if active&(1<<f) != 0 && !p.located[level].intersects(&e.located) && fail(f) {
-			return
-		}
-	}
-	if active&(1<<filterFresh) != 0 && e.confirmed < p.staleBefore && fail(filterFresh) {
-		return
-	}
-	if active&(1<<filterNear) != 0 {
-		distance = nearestSite(e, p.near, p.kmPerLon, p.radiusKm)
-		if !(distance <= p.radiusKm) && fail(filterNear) {
-			return
-		}
-	}
-	return
-}
 
 // nearestSite returns the distance in km from pt to e's nearest site, or
 // +Inf when none lies within limit; a flat-earth bound skips the
@@ -309,48 +265,6 @@ func facetLists(places *data.Gazetteer, tasks *data.Taxonomy) [filterCount][]str
 	}
 }
 
-// countAll counts every facet value of a supplier that matches with all its
-// offers: the precomputed ids, then the values that depend on the date.
-func (c *counter) countAll(e *entry, p *plan, f *facts) {
-	for _, id := range e.values {
-		c.flat[id]++
-	}
-	c.countSupplier(filterReserved, e, p, f)
-	c.countSupplier(filterFresh, e, p, f)
-	if len(e.offers) > 0 {
-		n := c.counts[filterAvailableBy]
-		for i, d := range availableDays {
-			if e.minFrom <= p.today+d {
-				n[i]++
-			}
-		}
-	}
-}
-
-// countSupplier counts the values of supplier filter f for e.
-func (c *counter) countSupplier(f filter, e *entry, p *plan, x *facts) {
-	n := c.counts[f]
-	if f != filterReserved && f != filterFresh {
-		lo, hi := uint16(x.facetBase[f]), uint16(x.facetBase[f+1])
-		for _, id := range e.values {
-			if id >= lo && id < hi {
-				c.flat[id]++
-			}
-		}
-		return
-	}
-	switch f {
-	case filterReserved:
-		if e.reservedOn(p.today) {
-			n[0]++
-		}
-	case filterFresh:
-		if e.confirmed >= p.staleBefore {
-			n[0]++
-		}
-	}
-}
-
 // countOffers counts the values of offer filter f over the offers in v.
 func (c *counter) countOffers(f filter, v *offerValues, p *plan) {
 	if !v.any {
@@ -421,146 +335,4 @@ func (f *facts) placeValue(level filter, municipality int) int {
 		return municipality
 	}
 	return f.placeOrd[level-filterArrondissement][municipality]
-}
-
-// evaluate runs a plan over the candidates (every supplier when all is
-// true) and returns the matches; with counting, it also counts every facet
-// the disjunctive way: a filter's own facet is counted as if that filter
-// were not set, every other facet over the matches.
-func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c *counter) []match {
-	n := len(cands)
-	if all {
-		n = len(cat.entries)
-	}
-	// Large sets are split over the cores, each part with its own counter.
-	parts := max(1, min(runtime.GOMAXPROCS(0), n/minPart))
-	if parts == 1 {
-		return f.evaluatePart(p, cat, cands, all, 0, n, c)
-	}
-	outs := make([][]match, parts)
-	counters := make([]*counter, parts)
-	var wg sync.WaitGroup
-	for i := range parts {
-		if c != nil {
-			counters[i] = c
-			if i > 0 {
-				counters[i] = newCounter(f)
-			}
-		}
-		wg.Go(func() { outs[i] = f.evaluatePart(p, cat, cands, all, i*n/parts, (i+1)*n/parts, counters[i]) })
-	}
-	wg.Wait()
-	if c != nil {
-		for _, o := range counters[1:] {
-			for j, v := range o.flat {
-				c.flat[j] += v
-			}
-		}
-	}
-	return slices.Concat(outs...)
-}
-
-// minPart is the least number of suppliers worth a goroutine.
-const minPart = 4096
-
-// evaluatePart evaluates the candidates (or entries) from lo to hi.
-func (f *facts) evaluatePart(p *plan, cat *catalogue, cands []candidate, all bool, lo, hi int, c *counter) []match {
-	active := p.active()
-	offerActive := active&offerFilters != 0
-	var out []match
-	visit := func(e *entry, score float64) {
-		failed, distance := p.supplierFails(e, active)
-		if bits.OnesCount32(failed) > 1 {
-			return
-		}
-		var full offerValues
-		// only[g] gathers the offers that fail offer filter g alone; only
-		// the entries whose bit is in onlySet hold anything (zeroing them
-		// all for every supplier would cost more than the rest).
-		var only [filterCount - firstOfferFilter]offerValues
-		var onlySet uint32
-		matched := !offerActive
-		if !offerActive {
-			if c != nil {
-				if failed == 0 {
-					c.countAll(e, p, f)
-				} else {
-					c.countSupplier(filter(bits.TrailingZeros32(failed)), e, p, f)
-				}
-			}
-			if failed == 0 {
-				out = append(out, match{e: e, score: score, distance: distance, fte: e.hit.FreeFTE,
-					stale: e.confirmed < p.staleBefore, reserved: e.reservedOn(p.today)})
-			}
-			return
-		}
-		for i := range e.offers {
-			o := &e.offers[i]
-			of := uint32(0)
-			if offerActive {
-				of = p.offerFails(o, active)
-			}
-			switch {
-			case of == 0:
-				matched = true
-				full.add(o)
-			case c != nil && failed == 0 && bits.OnesCount32(of) == 1:
-				g := bits.TrailingZeros32(of) - int(firstOfferFilter)
-				if onlySet&(1<<g) == 0 {
-					only[g], onlySet = offerValues{}, onlySet|1<<g
-				}
-				only[g].add(o)
-			}
-		}
-		if c != nil {
-			switch {
-			case failed != 0 && matched:
-				c.countSupplier(filter(bits.TrailingZeros32(failed)), e, p, f)
-			case failed == 0:
-				for g := firstOfferFilter; g < filterCount; g++ {
-					k := g - firstOfferFilter
-					switch {
-					case onlySet&(1<<k) != 0:
-						v := full.merge(&only[k])
-						c.countOffers(g, &v, p)
-					case matched:
-						c.countOffers(g, &full, p)
-					}
-				}
-				if matched {
-					for g := filterKind; g < firstOfferFilter; g++ {
-						c.countSupplier(g, e, p, f)
-					}
-				}
-			}
-		}
-		if failed != 0 || !matched {
-			return
-		}
-		fte := full.fte
-		if !offerActive {
-			fte = e.hit.FreeFTE
-		}
-		out = append(out, match{e: e, score: score, distance: distance, fte: fte, stale: e.confirmed < p.staleBefore, reserved: e.reservedOn(p.today)})
-	}
-	if all {
-		for _, e := range cat.entries[lo:hi] {
-			if e != nil {
-				visit(e, 0)
-			}
-		}
-	} else {
-		for _, cd := range cands[lo:hi] {
-			if e := cat.entries[cd.ord]; e != nil {
-				visit(e, cd.score)
-			}
-		}
-	}
-	return out
-}
-
-// candidate is a supplier that matched the free text, with its score.
-type candidate struct {
-	ord   int32
-	score float64
 }

@@ -106,7 +106,7 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 		// The catalogue starts from the store as it is now; catching up
 		// replays the changes since the index's last one onto both, which
 		// ends with both at the store's state.
-		cat := newCatalogue()
+		cat := newCatalogue(x.facts)
 		if _, err := store.Snapshot(func(s directory.Supplier) error {
 			if searchable(&s) {
 				cat.put(x.facts.entry(&s))
@@ -200,7 +200,7 @@ func (x *Index) rebuild() error {
 	}
 	batch := idx.NewBatch()
 	var n int
-	cat := newCatalogue()
+	cat := newCatalogue(x.facts)
 	last, err := x.store.Snapshot(func(s directory.Supplier) error {
 		if !searchable(&s) {
 			return nil
@@ -383,7 +383,7 @@ func (x *Index) SetTransit(t TransitClass) error {
 	f := *x.facts
 	f.transit = t
 	x.rw.Unlock()
-	cat := newCatalogue()
+	cat := newCatalogue(&f)
 	last, err := x.store.Snapshot(func(s directory.Supplier) error {
 		if searchable(&s) {
 			cat.put(f.entry(&s))

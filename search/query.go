@@ -109,6 +109,9 @@ type plan struct {
 	cooperation uint32
 	located     [4]placeSet // by level: municipality, arrondissement, province, region
 	hasLocated  [4]bool
+	// locatedOrds are the places asked for, by level: ordinals in the
+	// gazetteer's lists, which are the facets' value ids.
+	locatedOrds [4][]int
 	serves      int // municipality ordinal, -1 when not asked
 	near        point
 	kmPerLon    float64 // at the near point's latitude
@@ -295,6 +298,7 @@ func (f *facts) resolveLocated(p *plan, q Query) error {
 		}
 		i, _ := f.places.MunicipalityOrdinal(mm.NIS)
 		p.located[levelMunicipality].add(i)
+		p.locatedOrds[levelMunicipality] = append(p.locatedOrds[levelMunicipality], i)
 	}
 	for _, a := range q.Arrondissements {
 		aa, ok := f.places.ResolveArrondissement(a)
@@ -302,6 +306,7 @@ func (f *facts) resolveLocated(p *plan, q Query) error {
 			return &ParamError{Param: "arrondissement", Value: a, Code: "unknown_arrondissement", Reason: fmt.Sprintf("%q is not an arrondissement", a)}
 		}
 		p.located[levelArrondissement].union(f.area("arr", aa.Code))
+		p.locatedOrds[levelArrondissement] = append(p.locatedOrds[levelArrondissement], slices.Index(f.facetLists[filterArrondissement], aa.Code))
 	}
 	for _, pr := range q.Provinces {
 		pp, ok := f.places.ResolveProvince(pr)
@@ -309,6 +314,7 @@ func (f *facts) resolveLocated(p *plan, q Query) error {
 			return &ParamError{Param: "province", Value: pr, Code: "unknown_province", Reason: fmt.Sprintf("%q is not a province", pr)}
 		}
 		p.located[levelProvince].union(f.area("prov", pp.Code))
+		p.locatedOrds[levelProvince] = append(p.locatedOrds[levelProvince], slices.Index(f.facetLists[filterProvince], pp.Code))
 	}
 	for _, r := range q.Regions {
 		rr, ok := f.places.ResolveRegion(r)
@@ -316,6 +322,7 @@ func (f *facts) resolveLocated(p *plan, q Query) error {
 			return &ParamError{Param: "region", Value: r, Code: "unknown_region", Reason: fmt.Sprintf("%q is not a region", r)}
 		}
 		p.located[levelRegion].union(f.area("reg", rr.Code))
+		p.locatedOrds[levelRegion] = append(p.locatedOrds[levelRegion], slices.Index(f.facetLists[filterRegion], rr.Code))
 	}
 	for level, values := range [][]string{q.Municipalities, q.Arrondissements, q.Provinces, q.Regions} {
 		p.hasLocated[level] = len(values) > 0

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -27,11 +29,15 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&mail.From, "smtp-from", envOr("VERKEN_SMTP_FROM", "verken@localhost"), "sender address (env VERKEN_SMTP_FROM)")
 	mail.Password = os.Getenv("VERKEN_SMTP_PASSWORD") // only from the environment: flags show in process lists
 	tileCredit := fs.String("tile-attribution", envOr("VERKEN_TILE_ATTRIBUTION", ui.DefaultTileAttribution), "credit line the tile provider asks for (env VERKEN_TILE_ATTRIBUTION)")
+	pprofAddr := fs.String("pprof-addr", envOr("VERKEN_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces (env VERKEN_PPROF_ADDR)")
 	sys, log, code, ok := parseAndOpen(fs, args, &cfg, false, stderr)
 	if !ok {
 		return code
 	}
 	defer sys.Close()
+	if *pprofAddr != "" {
+		go serveProfiler(*pprofAddr, log)
+	}
 	metrics := ui.NewMetrics()
 	app, err := ui.New(ui.Deps{Metrics: metrics, APIRatePerMinute: *apiRate, DataDir: cfg.dataDir, Store: sys.store, Index: sys.index, Places: sys.places, Tasks: sys.tasks, Log: log,
 		TileURL: *tiles, TileAttribution: *tileCredit, SMTP: mail, Transit: sys.transit})
@@ -67,6 +73,22 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		log.Error("final index catch-up", "err", err)
 	}
 	return 0
+}
+
+// serveProfiler serves the profiler on its own listener, so that it is
+// never reachable through the public address.
+func serveProfiler(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	log.Info("profiler is listening", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("profiler stopped", "err", err)
+	}
 }
 
 // watchTransit swaps in a network that "verken transit import" wrote while

@@ -1,0 +1,138 @@
+package search
+
+import (
+	"math/bits"
+	"sync"
+)
+
+// bitset is a dense set of catalogue ordinals, a bit each: 12.5 kB per
+// 100,000 suppliers. Filters and facet counts work on whole words of them,
+// 64 suppliers at a time, instead of visiting each supplier.
+type bitset []uint64
+
+func wordsFor(n int) int { return (n + 63) / 64 }
+
+func (b bitset) add(i int32)      { b[i>>6] |= 1 << (uint32(i) & 63) }
+func (b bitset) remove(i int32)   { b[i>>6] &^= 1 << (uint32(i) & 63) }
+func (b bitset) has(i int32) bool { return b[i>>6]&(1<<(uint32(i)&63)) != 0 }
+
+func (b bitset) put(i int32, on bool) {
+	if on {
+		b.add(i)
+	} else {
+		b.remove(i)
+	}
+}
+
+func (b bitset) and(o bitset) {
+	for w := range b {
+		b[w] &= o[w]
+	}
+}
+
+func (b bitset) or(o bitset) {
+	for w := range b {
+		b[w] |= o[w]
+	}
+}
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// each calls fn for every member, in ascending order.
+func (b bitset) each(fn func(i int32)) {
+	for w, word := range b {
+		for word != 0 {
+			fn(int32(w<<6 + bits.TrailingZeros64(word)))
+			word &= word - 1
+		}
+	}
+}
+
+// nonZero lists the indexes of the words that hold a member, so that
+// counting over a sparse set skips the empty stretches.
+func (b bitset) nonZero(dst []int32) []int32 {
+	dst = dst[:0]
+	for w, word := range b {
+		if word != 0 {
+			dst = append(dst, int32(w))
+		}
+	}
+	return dst
+}
+
+// countIn counts the members of b that are also in o; words, when not nil,
+// are the only words of b that hold members.
+func (b bitset) countIn(o bitset, words []int32) int {
+	n := 0
+	if words == nil {
+		for w, word := range b {
+			n += bits.OnesCount64(word & o[w])
+		}
+		return n
+	}
+	for _, w := range words {
+		n += bits.OnesCount64(b[w] & o[w])
+	}
+	return n
+}
+
+// grow returns b with room for n words, the new words empty.
+func (b bitset) grow(n int) bitset {
+	if n <= len(b) {
+		return b
+	}
+	if n <= cap(b) {
+		old := len(b)
+		b = b[:n]
+		clear(b[old:])
+		return b
+	}
+	out := make(bitset, n, max(n, 2*cap(b)))
+	copy(out, b)
+	return out
+}
+
+// scratch lends a query the bitsets it works in and takes them back, so
+// that a search does not leave a few hundred kilobytes of garbage.
+type scratch struct {
+	words int
+	pool  *sync.Pool
+	lent  []*bitset
+}
+
+func newScratch(pool *sync.Pool, words int) *scratch {
+	return &scratch{words: words, pool: pool}
+}
+
+// get returns an empty bitset.
+func (s *scratch) get() bitset {
+	p, _ := s.pool.Get().(*bitset)
+	if p == nil || cap(*p) < s.words {
+		b := make(bitset, s.words)
+		p = &b
+	}
+	*p = (*p)[:s.words]
+	clear(*p)
+	s.lent = append(s.lent, p)
+	return *p
+}
+
+// copyOf returns a copy of b.
+func (s *scratch) copyOf(b bitset) bitset {
+	out := s.get()
+	copy(out, b)
+	return out
+}
+
+func (s *scratch) release() {
+	for _, p := range s.lent {
+		s.pool.Put(p)
+	}
+	s.lent = nil
+}
