@@ -36,14 +36,6 @@ func (b bitset) or(o bitset) {
 	}
 }
 
-func (b bitset) count() int {
-	n := 0
-	for _, w := range b {
-		n += bits.OnesCount64(w)
-	}
-	return n
-}
-
 // each calls fn for every member, in ascending order.
 func (b bitset) each(fn func(i int32)) {
 	for w, word := range b {

@@ -55,3 +55,54 @@ func (c *resultCache) put(gen uint64, key string, r *Result) {
 	c.byKey[key] = r
 	c.order = append(c.order, key)
 }
+
+// textCache keeps the suppliers that recent free texts matched, while the
+// index does not change: a buyer who ticks facets, sorts or pages asks for
+// the same words again, and walking the postings of a common word is most
+// of a search's work. It is bounded by the hits it holds, not by texts.
+type textCache struct {
+	mu    sync.Mutex
+	gen   uint64
+	max   int // hits held at most; 0 turns the cache off
+	held  int
+	byKey map[string]textMatch
+}
+
+// textMatch is what a text matched: the hits, in ordinal order, and the
+// words' typo tolerance after the index was asked whether each is spelled
+// as it holds it (highlighting follows that).
+type textMatch struct {
+	hits []textHit
+	fuzz []int
+}
+
+// textCacheHits bounds the text cache: 16 bytes a hit, 32 MB in all.
+const textCacheHits = 2 << 20
+
+func newTextCache() *textCache { return &textCache{max: textCacheHits, byKey: map[string]textMatch{}} }
+
+func (c *textCache) get(gen uint64, key string) (textMatch, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		c.gen, c.held = gen, 0
+		clear(c.byKey)
+		return textMatch{}, false
+	}
+	m, ok := c.byKey[key]
+	return m, ok
+}
+
+func (c *textCache) put(gen uint64, key string, m textMatch) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen || len(m.hits) > c.max {
+		return
+	}
+	if c.held+len(m.hits) > c.max {
+		c.held = 0
+		clear(c.byKey) // simpler than tracking age, and rare: texts repeat
+	}
+	c.byKey[key] = m
+	c.held += len(m.hits)
+}

@@ -37,14 +37,6 @@ func (s *placeSet) union(o *placeSet) {
 		s[i] |= o[i]
 	}
 }
-func (s *placeSet) intersects(o *placeSet) bool {
-	for i := range s {
-		if s[i]&o[i] != 0 {
-			return true
-		}
-	}
-	return false
-}
 
 // site is where a supplier works, as the filters need it.
 type site struct {

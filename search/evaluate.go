@@ -1,14 +1,13 @@
 package search
 
 import (
-	"cmp"
 	"math"
 	"math/bits"
-	"slices"
 )
 
-// evaluate runs a plan over the candidates (every supplier when all is
-// true) and returns the matches, in ordinal order; with a counter, it also
+// evaluate runs a plan and returns the matches, in ordinal order; text
+// holds what the free text matched (when hasText: the text may hold only
+// stop words, which filter nothing); with a counter, it also
 // counts every facet the disjunctive way: a filter's own facet is counted
 // as if that filter were not set, every other facet over the matches.
 //
@@ -19,19 +18,29 @@ import (
 // of suppliers can tell. With one offer filter, "has an offer that passes
 // it" is a set again, and only the matches are visited, for the other offer
 // facets; with more, the suppliers that fail at most one filter are.
-func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c *counter) []match {
+func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, c *counter) []match {
 	s := cat.scratch()
 	defer s.release()
 	active := p.active()
 
-	// Every match is among the suppliers that match the text, or that lie
-	// near the place; their scores and distances are kept by ordinal.
-	req := s.get()
-	if all {
-		copy(req, cat.live)
-		cands = nil
-	} else {
-		cands = f.required(p, cat, cands, req)
+	// Every match is among the suppliers that match the text and lie near
+	// the place; their scores and distances are looked up by ordinal.
+	req := s.copyOf(cat.live)
+	if hasText {
+		words := s.get()
+		for _, h := range text {
+			words.add(h.ord)
+		}
+		req.and(words)
+	}
+	var near []nearHit
+	if p.near.ok {
+		near = f.nearby(p, cat)
+		nearSet := s.get()
+		for _, h := range near {
+			nearSet.add(h.ord)
+		}
+		req.and(nearSet)
 	}
 
 	// The set each active filter passes; nil when the filter is not set.
@@ -77,14 +86,20 @@ func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c
 
 	var out []match
 	reserved := cat.reservedOn(p.today, cat.entries)
-	next := 0 // cands are in ordinal order, and so are the sets
+	nextText, nextNear := 0, 0 // the hits are in ordinal order, as the sets are walked
 	add := func(ord int32, e *entry, fte float64) {
 		m := match{e: e, distance: math.NaN(), fte: fte, stale: e.confirmed < p.staleBefore, reserved: reserved.has(ord)}
-		for next < len(cands) && cands[next].ord < ord {
-			next++
+		for nextText < len(text) && text[nextText].ord < ord {
+			nextText++
 		}
-		if next < len(cands) && cands[next].ord == ord {
-			m.score, m.distance = cands[next].score, cands[next].distance
+		if nextText < len(text) && text[nextText].ord == ord {
+			m.score = text[nextText].score
+		}
+		for nextNear < len(near) && near[nextNear].ord < ord {
+			nextNear++
+		}
+		if nextNear < len(near) && near[nextNear].ord == ord {
+			m.distance = near[nextNear].distance
 		}
 		out = append(out, m)
 	}
@@ -133,39 +148,22 @@ func (f *facts) evaluate(p *plan, cat *catalogue, cands []candidate, all bool, c
 	return out
 }
 
-// candidate is a supplier that matched the free text, with its score, or
-// one near the place, with its distance.
-type candidate struct {
+// nearHit is a supplier with a site near the place, and how near.
+type nearHit struct {
 	ord      int32
-	score    float64
-	distance float64 // NaN without a place
+	distance float64
 }
 
-// required sorts the candidates by ordinal, keeps those that exist and, with
-// a place, lie within the radius (with their distance), and adds them to req.
-func (f *facts) required(p *plan, cat *catalogue, cands []candidate, req bitset) []candidate {
-	slices.SortFunc(cands, func(a, b candidate) int { return cmp.Compare(a.ord, b.ord) })
-	kept := cands[:0]
-	for i, cd := range cands {
-		if i > 0 && cd.ord == cands[i-1].ord {
-			continue
+// nearby returns the suppliers with a site within the radius of the place,
+// in ordinal order. The grid gives those in the cells the circle touches.
+func (f *facts) nearby(p *plan, cat *catalogue) []nearHit {
+	var out []nearHit
+	for _, ord := range cat.near(p.near, p.radiusKm, p.kmPerLon) {
+		if d := nearestSite(cat.entries[ord], p.near, p.kmPerLon, p.radiusKm); d <= p.radiusKm {
+			out = append(out, nearHit{ord, d})
 		}
-		e := cat.entries[cd.ord]
-		if e == nil {
-			continue
-		}
-		cd.distance = math.NaN()
-		if p.near.ok {
-			d := nearestSite(e, p.near, p.kmPerLon, p.radiusKm)
-			if !(d <= p.radiusKm) {
-				continue
-			}
-			cd.distance = d
-		}
-		req.add(cd.ord)
-		kept = append(kept, cd)
 	}
-	return kept
+	return out
 }
 
 // offerValues gathers e's offers that pass every offer filter into full

@@ -102,8 +102,6 @@ func (p *plan) active() uint32 {
 	return m
 }
 
-const offerFilters = (uint32(1)<<filterCount - 1) &^ (uint32(1)<<firstOfferFilter - 1)
-
 // nearestSite returns the distance in km from pt to e's nearest site, or
 // +Inf when none lies within limit; a flat-earth bound skips the
 // great-circle formula for sites that are clearly too far.

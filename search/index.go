@@ -45,6 +45,7 @@ type Index struct {
 	cat     *catalogue
 	ords    *ordinals // document numbers to catalogue ordinals, per segment
 	results *resultCache
+	texts   *textCache
 	// catVersion counts catalogue replacements (a new transit network),
 	// which change answers without a change in the store.
 	catVersion atomic.Uint64
@@ -64,8 +65,9 @@ type Options struct {
 	// Transit tells the public-transport class of a place (1 = A … 6 = F,
 	// 0 not served); nil when no network is imported.
 	Transit TransitClass
-	// NoResultCache turns the cache of recent results off, for benchmarks
-	// that measure the work of a search rather than its memory.
+	// NoResultCache turns the caches of recent results and of what recent
+	// texts matched off, for benchmarks that measure the work of a search
+	// rather than its memory.
 	NoResultCache bool
 }
 
@@ -85,9 +87,9 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 		return nil, err
 	}
 	f.transit = opt.Transit
-	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache()}
+	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(), texts: newTextCache()}
 	if opt.NoResultCache {
-		x.results.max = 0
+		x.results.max, x.texts.max = 0, 0
 	}
 	var idx bleve.Index
 	var last uint64

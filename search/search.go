@@ -131,32 +131,21 @@ func (x *Index) run(q Query, count bool) (*plan, []match, *counter, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	all := true
-	var cands []candidate
+	var text []textHit
+	hasText := false
 	if p.q.Text != "" {
 		if p.terms, err = x.terms(p.q.Text); err != nil {
 			return nil, nil, nil, err
 		}
-		var filters bool
-		cands, filters, err = x.textCandidates(p.terms)
-		if err != nil {
+		if text, hasText, err = x.textHits(p.terms); err != nil {
 			return nil, nil, nil, err
 		}
-		all = !filters
-	}
-	if all && p.near.ok {
-		// Only suppliers with a site near the place can match, and the near
-		// filter has no facet of its own: the others need not be visited.
-		for _, ord := range x.cat.near(p.near, p.radiusKm, p.kmPerLon) {
-			cands = append(cands, candidate{ord: ord})
-		}
-		all = false
 	}
 	var c *counter
 	if count {
 		c = newCounter(x.facts)
 	}
-	matches := x.facts.evaluate(p, x.cat, cands, all, c)
+	matches := x.facts.evaluate(p, x.cat, text, hasText, c)
 	if p.from.ok {
 		for i := range matches {
 			if math.IsNaN(matches[i].distance) || p.from != p.near {

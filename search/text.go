@@ -1,9 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"html"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -112,22 +114,54 @@ func textQuery(terms []term) query.Query {
 	return bleve.NewConjunctionQuery(conj...)
 }
 
-// textCandidates returns the suppliers that match the free text, with
-// their scores. ok is false when the text holds only stop words, so that it
-// filters nothing. It walks Bleve's searcher directly: the catalogue sorts
-// and pages, so Bleve's collector, which keeps every hit in a heap, would
-// only add work.
-func (x *Index) textCandidates(terms []term) (cands []candidate, ok bool, err error) {
+// textHit is a supplier that matched the free text, with its score.
+type textHit struct {
+	ord   int32
+	score float64
+}
+
+// textHits returns the suppliers that match the free text, in ordinal
+// order, with their scores. ok is false when the text holds only stop
+// words, so that it filters nothing. The hits are shared: do not change
+// them.
+func (x *Index) textHits(terms []term) (hits []textHit, ok bool, err error) {
 	if len(terms) == 0 {
 		return nil, false, nil
 	}
-	adv, err := x.bleve.Advanced()
+	var key strings.Builder
+	for _, t := range terms {
+		fmt.Fprintf(&key, "%s|%d|%t ", t.plain, t.fuzz, t.prefix)
+	}
+	gen := x.generation()
+	if m, ok := x.texts.get(gen, key.String()); ok {
+		for i := range terms {
+			terms[i].fuzz = m.fuzz[i]
+		}
+		return m.hits, true, nil
+	}
+	hits, err = x.walkText(terms)
 	if err != nil {
 		return nil, true, err
 	}
+	m := textMatch{hits: hits}
+	for _, t := range terms {
+		m.fuzz = append(m.fuzz, t.fuzz)
+	}
+	x.texts.put(gen, key.String(), m)
+	return hits, true, nil
+}
+
+// walkText asks Bleve for the suppliers that match the words. It walks
+// Bleve's searcher directly: the catalogue sorts and pages, so Bleve's
+// collector, which keeps every hit in a heap, would only add work.
+func (x *Index) walkText(terms []term) ([]textHit, error) {
+	adv, err := x.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
 	defer r.Close()
 	ctx := context.Background()
@@ -142,18 +176,19 @@ func (x *Index) textCandidates(terms []term) (cands []candidate, ok bool, err er
 	tq := textQuery(terms)
 	s, err := tq.Searcher(ctx, r, x.bleve.Mapping(), search.SearcherOptions{})
 	if err != nil {
-		return nil, true, fmt.Errorf("text search: %w", err)
+		return nil, fmt.Errorf("text search: %w", err)
 	}
 	defer s.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
 	res, fast := x.ords.resolverFor(r, x.cat)
+	var hits []textHit
 	for {
 		dm, err := s.Next(sctx)
 		if err != nil {
-			return nil, true, fmt.Errorf("text search: %w", err)
+			return nil, fmt.Errorf("text search: %w", err)
 		}
 		if dm == nil {
-			return cands, true, nil
+			break
 		}
 		ord := int32(-1)
 		if fast {
@@ -164,10 +199,12 @@ func (x *Index) textCandidates(terms []term) (cands []candidate, ok bool, err er
 			}
 		}
 		if ord >= 0 {
-			cands = append(cands, candidate{ord: ord, score: dm.Score})
+			hits = append(hits, textHit{ord: ord, score: dm.Score})
 		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
+	slices.SortFunc(hits, func(a, b textHit) int { return cmp.Compare(a.ord, b.ord) })
+	return slices.CompactFunc(hits, func(a, b textHit) bool { return a.ord == b.ord }), nil
 }
 
 // termExists reports whether a field holds a term in any document.
