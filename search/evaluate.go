@@ -85,7 +85,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 	}
 
 	var out []match
-	reserved := cat.reservedOn(p.today, cat.entries)
+	reserved := cat.datedSet(reservedOn, p.today)
 	nextText, nextNear := 0, 0 // the hits are in ordinal order, as the sets are walked
 	add := func(ord int32, e *entry, fte float64) {
 		m := match{e: e, distance: math.NaN(), fte: fte, stale: e.confirmed < p.staleBefore, reserved: reserved.has(ord)}
@@ -231,15 +231,10 @@ func (f *facts) countSets(p *plan, cat *catalogue, s *scratch, c *counter, req, 
 		case filterReserved:
 			n[0] = over.countIn(reserved, sparse)
 		case filterFresh:
-			fresh := s.get()
-			atLeast(fresh, cat.confirmed, p.staleBefore)
-			n[0] = over.countIn(fresh, sparse)
+			n[0] = over.countIn(cat.datedSet(confirmedSince, p.staleBefore), sparse)
 		case filterAvailableBy:
-			avail := s.get()
 			for i, d := range availableDays {
-				clear(avail)
-				atMost(avail, cat.minFrom, p.today+d)
-				n[i] = over.countIn(avail, sparse)
+				n[i] = over.countIn(cat.datedSet(availableBy, p.today+d), sparse)
 			}
 		default:
 			at := f.facetBase[fl]
@@ -303,7 +298,7 @@ func (f *facts) passing(fl filter, p *plan, cat *catalogue, s *scratch) bitset {
 		}
 		return value(fl, 1)
 	case filterReserved:
-		return cat.reservedOn(p.today, cat.entries)
+		return cat.datedSet(reservedOn, p.today)
 	case filterTargetGroup:
 		return anyOf(fl, uint64(p.targets))
 	case filterCooperation:
@@ -315,9 +310,7 @@ func (f *facts) passing(fl filter, p *plan, cat *catalogue, s *scratch) bitset {
 		}
 		return out
 	case filterFresh:
-		out := s.get()
-		atLeast(out, cat.confirmed, p.staleBefore)
-		return out
+		return cat.datedSet(confirmedSince, p.staleBefore)
 	case filterTask, filterTaskGroup, filterCPV:
 		return anyOf(filterTask, p.tasks[fl-filterTask])
 	case filterServes:

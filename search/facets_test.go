@@ -291,9 +291,67 @@ func TestFacetsEqualBruteForce(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(7, 11))
-	checked, nonEmpty := 0, 0
-	for i := range 80 {
-		q := randomQuery(r, o.sups, g, tx)
+	checked, nonEmpty := checkRandomQueries(t, x, &o, r, 80)
+	if nonEmpty < 40 {
+		t.Fatalf("only %d of 80 random queries matched anything; the test proves too little", nonEmpty)
+	}
+	t.Logf("80 random queries, %d with matches, %d facet counts checked", nonEmpty, checked)
+
+	// The catalogue's sets and the sets it caches by day follow changes:
+	// change a third of the suppliers (kind, confirmation, capacity,
+	// recognitions, sites), delist some, and ask again.
+	for i, k := range r.Perm(len(o.sups))[:len(o.sups)/3] {
+		s := o.sups[k]
+		switch i % 6 {
+		case 0:
+			s.Kind = directory.Kinds[r.IntN(len(directory.Kinds))]
+		case 1:
+			s.ConfirmedAt = today.Time().AddDate(0, -r.IntN(24), 0)
+		case 2:
+			for k := range s.Offers {
+				s.Offers[k].FreeFTE = float64(r.IntN(12))
+			}
+		case 3:
+			s.Recognitions = nil
+		case 4:
+			// Everything happens at the first site, which moves to Ghent.
+			s.Sites = s.Sites[:1]
+			s.Sites[0].Municipality, s.Sites[0].Postcode, s.Sites[0].Lat, s.Sites[0].Lon = "44021", "9000", 51.05, 3.72
+			for k := range s.Offers {
+				s.Offers[k].SiteID = s.Sites[0].ID
+			}
+		case 5:
+			if err := store.Delist(s.ID, s.Version, "test", directory.System); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := store.Update(&s, directory.System); err != nil {
+			t.Fatalf("update %s: %v", s.ID, err)
+		}
+	}
+	if _, err := x.CatchUp(); err != nil {
+		t.Fatal(err)
+	}
+	o.sups = nil
+	if err := store.List(func(s directory.Supplier) error {
+		if s.Delisted == nil {
+			o.sups = append(o.sups, s)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	checked, nonEmpty = checkRandomQueries(t, x, &o, r, 40)
+	t.Logf("after changes: 40 random queries, %d with matches, %d facet counts checked", nonEmpty, checked)
+}
+
+// checkRandomQueries compares n random queries' totals, hits and facet
+// counts with the oracle's.
+func checkRandomQueries(t *testing.T, x *search.Index, o *oracle, r *rand.Rand, n int) (checked, nonEmpty int) {
+	t.Helper()
+	for i := range n {
+		q := randomQuery(r, o.sups, o.places, o.tasks)
 		q.PerPage = search.MaxPerPage
 		res, err := x.Search(q)
 		if err != nil {
@@ -323,10 +381,7 @@ func TestFacetsEqualBruteForce(t *testing.T) {
 			}
 		}
 	}
-	if nonEmpty < 40 {
-		t.Fatalf("only %d of 80 random queries matched anything; the test proves too little", nonEmpty)
-	}
-	t.Logf("80 random queries, %d with matches, %d facet counts checked", nonEmpty, checked)
+	return checked, nonEmpty
 }
 
 func describe(q search.Query) string {

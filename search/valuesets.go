@@ -20,24 +20,24 @@ type valueSets struct {
 	// that serves it (an offer without a service area serves everywhere).
 	serves []bitset
 
-	confirmed   []int32   // day of the last confirmation
 	minFrom     []int32   // earliest availability of an offer; none: MaxInt32
 	minLead     []int32   // shortest lead time; none: MaxInt32
 	maxFTE      []float64 // most free FTE of one offer; none: -1
 	maxContract []float64 // largest contract of one offer; none: -1
 
-	// reserved caches, per reference day, the suppliers eligible for a
-	// reserved contract; recognitions have their own spans, so this is the
-	// one set that needs the entries to work out.
-	mu       sync.Mutex
-	reserved map[int32]bitset
+	// dated caches the sets that depend on a day: eligible for a reserved
+	// contract, confirmed since, available by. Searches ask for the same
+	// few days (today, a year ago, the facets' dates), and updates keep
+	// the cached sets current.
+	mu    sync.Mutex
+	dated map[datedKey]bitset
 
 	pool sync.Pool // scratch sets of the current length
 }
 
 func newValueSets(f *facts) *valueSets {
 	return &valueSets{values: make([]bitset, f.facetBase[filterCount]),
-		serves: make([]bitset, len(f.places.Municipalities())), reserved: map[int32]bitset{}}
+		serves: make([]bitset, len(f.places.Municipalities())), dated: map[datedKey]bitset{}}
 }
 
 // fit makes room for ordinal i in every set and column.
@@ -52,12 +52,11 @@ func (v *valueSets) fit(i int32) {
 		for k := range v.serves {
 			v.serves[k] = v.serves[k].grow(n)
 		}
-		for day, b := range v.reserved {
-			v.reserved[day] = b.grow(n)
+		for k, b := range v.dated {
+			v.dated[k] = b.grow(n)
 		}
 	}
-	for int(i) >= len(v.confirmed) {
-		v.confirmed = append(v.confirmed, 0)
+	for int(i) >= len(v.minFrom) {
 		v.minFrom = append(v.minFrom, math.MaxInt32)
 		v.minLead = append(v.minLead, math.MaxInt32)
 		v.maxFTE = append(v.maxFTE, -1)
@@ -77,17 +76,16 @@ func (v *valueSets) set(i int32, old, e *entry) {
 		}
 	}
 	v.live.put(i, e != nil)
-	for day, b := range v.reserved {
-		b.put(i, e != nil && e.reservedOn(day))
+	for k, b := range v.dated {
+		b.put(i, e != nil && k.holds(e))
 	}
-	v.confirmed[i], v.minFrom[i], v.minLead[i], v.maxFTE[i], v.maxContract[i] = 0, math.MaxInt32, math.MaxInt32, -1, -1
+	v.minFrom[i], v.minLead[i], v.maxFTE[i], v.maxContract[i] = math.MaxInt32, math.MaxInt32, -1, -1
 	if e == nil {
 		return
 	}
 	for _, id := range e.values {
 		v.values[id].add(i)
 	}
-	v.confirmed[i] = e.confirmed
 	var served placeSet
 	for k := range e.offers {
 		o := &e.offers[k]
@@ -109,24 +107,49 @@ func (v *valueSets) set(i int32, old, e *entry) {
 	}
 }
 
-// reservedOn returns the suppliers eligible for a reserved contract on day
-// d. The set is shared: do not change it.
-func (v *valueSets) reservedOn(d int32, entries []*entry) bitset {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if b, ok := v.reserved[d]; ok {
+// datedKey names a set that depends on a day.
+type datedKey struct {
+	kind datedKind
+	day  int32
+}
+
+type datedKind uint8
+
+const (
+	reservedOn     datedKind = iota // eligible for a reserved contract on the day
+	confirmedSince                  // confirmed on the day or later
+	availableBy                     // an offer is available by the day
+)
+
+func (k datedKey) holds(e *entry) bool {
+	switch k.kind {
+	case reservedOn:
+		return e.reservedOn(k.day)
+	case confirmedSince:
+		return e.confirmed >= k.day
+	}
+	return len(e.offers) > 0 && e.minFrom <= k.day
+}
+
+// datedSet returns the suppliers of which the dated fact holds on day. The
+// set is shared: do not change it.
+func (c *catalogue) datedSet(kind datedKind, day int32) bitset {
+	k := datedKey{kind, day}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if b, ok := c.dated[k]; ok {
 		return b
 	}
-	if len(v.reserved) >= 8 {
-		clear(v.reserved) // days go by; keep the few in use
+	if len(c.dated) >= 32 {
+		clear(c.dated) // days go by; keep the few in use
 	}
-	b := make(bitset, v.words)
-	for i, e := range entries {
-		if e != nil && e.reservedOn(d) {
+	b := make(bitset, c.words)
+	for i, e := range c.entries {
+		if e != nil && k.holds(e) {
 			b.add(int32(i))
 		}
 	}
-	v.reserved[d] = b
+	c.dated[k] = b
 	return b
 }
 
