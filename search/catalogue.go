@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -61,6 +62,9 @@ type offerFacts struct {
 	// there).
 	transit uint8
 	serves  placeSet
+	// values are the offer's facet values, but for available_by, which
+	// depends on the reference date.
+	values offerMask
 }
 
 // recognitionSpan is when a recognition is valid, in days since the epoch.
@@ -159,6 +163,9 @@ func newFacts(places *data.Gazetteer, tasks *data.Taxonomy) (*facts, error) {
 	}
 	if f.facetBase[filterCount] > 1<<16 {
 		return nil, fmt.Errorf("too many facet values for 16-bit ids")
+	}
+	if f.facetBase[filterCount]-f.facetBase[firstOfferFilter] > maxOfferValues {
+		return nil, fmt.Errorf("too many offer facet values for the offer masks")
 	}
 	for i, g := range tasks.Groups() {
 		f.groupOrd[g.ID] = i
@@ -259,6 +266,7 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 		}
 		f.serviceArea(&of.serves, s, o)
 		of.transit = offerTransit(s, o, siteClass)
+		of.values = f.offerValues(&of)
 		e.offers = append(e.offers, of)
 		if !slices.Contains(e.hit.Tasks, t.ID) {
 			e.hit.Tasks = append(e.hit.Tasks, t.ID)
@@ -304,42 +312,48 @@ func (f *facts) facetValues(e *entry) {
 		all.add(&e.offers[i])
 	}
 	e.minFrom = all.minFrom
-	if !all.any {
-		return
-	}
-	for i := range f.tasks.Tasks() {
-		if all.tasks&(1<<i) != 0 {
-			add(filterTask, i)
+	first := f.facetBase[firstOfferFilter]
+	for w, word := range all.values {
+		for word != 0 {
+			e.values = append(e.values, uint16(first+w*64+bits.TrailingZeros64(word)))
+			word &= word - 1
 		}
 	}
-	for i := range f.tasks.Groups() {
-		if all.groups&(1<<i) != 0 {
-			add(filterTaskGroup, i)
-		}
-	}
+}
+
+// offerValues works out the ids of an offer's facet values, as bits from
+// the first offer facet's first value: its task and group, the thresholds
+// it reaches, at the client's site, and the transit classes it meets.
+func (f *facts) offerValues(o *offerFacts) offerMask {
+	var m offerMask
+	first := f.facetBase[firstOfferFilter]
+	add := func(fl filter, i int) { m.add(f.facetBase[fl] + i - first) }
+	add(filterTask, int(o.task))
+	add(filterTaskGroup, int(o.group))
 	for i, s := range fteSteps {
-		if all.maxFTE >= s {
+		if o.freeFTE >= s {
 			add(filterMinFTE, i)
 		}
 	}
 	for i, w := range leadSteps {
-		if all.minLead <= w {
+		if o.leadWeeks <= w {
 			add(filterMaxLead, i)
 		}
 	}
 	for i, s := range contractSteps {
-		if all.maxContract >= s {
+		if o.maxContract >= s {
 			add(filterMinContract, i)
 		}
 	}
-	if all.atClient {
+	if o.atClientSite {
 		add(filterAtClientSite, 0)
 	}
-	if all.transit != 0 {
-		for i := int(all.transit) - 1; i < len(transitClasses); i++ {
+	if o.transit != 0 {
+		for i := int(o.transit) - 1; i < len(transitClasses); i++ {
 			add(filterTransit, i)
 		}
 	}
+	return m
 }
 
 // serviceArea collects the municipalities an offer serves: those named, those
@@ -384,7 +398,7 @@ type catalogue struct {
 	entries []*entry
 	byID    map[string]int32
 	free    []int32
-	grid    map[cell][]int32
+	grid    map[cell][]gridSite
 	*valueSets
 }
 
@@ -399,7 +413,7 @@ func cellOf(lat, lon float64) cell {
 }
 
 func newCatalogue(f *facts) *catalogue {
-	return &catalogue{byID: map[string]int32{}, grid: map[cell][]int32{}, valueSets: newValueSets(f)}
+	return &catalogue{byID: map[string]int32{}, grid: map[cell][]gridSite{}, valueSets: newValueSets(f)}
 }
 
 func (c *catalogue) put(e *entry) {
@@ -435,37 +449,54 @@ func (c *catalogue) remove(id string) {
 	c.free = append(c.free, i)
 }
 
-// place puts entry i in the cells of its sites.
+// gridSite is a site in the grid: its supplier's ordinal and where it is,
+// so that "near" reads the cells and touches no entry.
+type gridSite struct {
+	ord      int32
+	lat, lon float64
+}
+
+// place puts entry i's sites in their cells.
 func (c *catalogue) place(i int32) {
 	for _, s := range c.entries[i].sites {
 		k := cellOf(s.lat, s.lon)
-		if cl := c.grid[k]; len(cl) == 0 || cl[len(cl)-1] != i {
-			c.grid[k] = append(cl, i)
-		}
+		c.grid[k] = append(c.grid[k], gridSite{i, s.lat, s.lon})
 	}
 }
 
 func (c *catalogue) unplace(i int32) {
 	for _, s := range c.entries[i].sites {
 		k := cellOf(s.lat, s.lon)
-		c.grid[k] = slices.DeleteFunc(c.grid[k], func(j int32) bool { return j == i })
+		c.grid[k] = slices.DeleteFunc(c.grid[k], func(g gridSite) bool { return g.ord == i })
 	}
 }
 
-// near returns the ordinals of the entries with a site in the cells that
-// the circle around pt touches, each once.
-func (c *catalogue) near(pt point, radiusKm, kmPerLon float64) []int32 {
+// nearby returns the suppliers with a site within radiusKm of pt, in
+// ordinal order, each with its nearest site's distance. Only the cells the
+// circle touches are read, and a flat-earth bound spares the great-circle
+// formula for the sites in their corners.
+func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64) []nearHit {
 	dLat := radiusKm / 110.57
 	dLon := radiusKm / math.Max(kmPerLon, 1)
 	lo, hi := cellOf(pt.lat-dLat, pt.lon-dLon), cellOf(pt.lat+dLat, pt.lon+dLon)
-	var out []int32
+	bound := (radiusKm*1.05 + 1) * (radiusKm*1.05 + 1)
+	var out []nearHit
 	for la := lo.lat; la <= hi.lat; la++ {
 		for lo := lo.lon; lo <= hi.lon; lo++ {
-			out = append(out, c.grid[cell{la, lo}]...)
+			for _, s := range c.grid[cell{la, lo}] {
+				dy, dx := (s.lat-pt.lat)*110.57, (s.lon-pt.lon)*kmPerLon
+				if dx*dx+dy*dy > bound {
+					continue
+				}
+				if d := data.DistanceKm(pt.lat, pt.lon, s.lat, s.lon); d <= radiusKm {
+					out = append(out, nearHit{s.ord, d})
+				}
+			}
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	// A supplier with several sites nearby keeps the nearest.
+	slices.SortFunc(out, func(a, b nearHit) int { return cmp.Or(cmp.Compare(a.ord, b.ord), cmp.Compare(a.distance, b.distance)) })
+	return slices.CompactFunc(out, func(a, b nearHit) bool { return a.ord == b.ord })
 }
 
 // offerTransit is the best class among the sites where an offer's work

@@ -35,7 +35,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 	}
 	var near []nearHit
 	if p.near.ok {
-		near = f.nearby(p, cat)
+		near = cat.nearby(p.near, p.radiusKm, p.kmPerLon)
 		nearSet := s.get()
 		for _, h := range near {
 			nearSet.add(h.ord)
@@ -117,7 +117,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		visit.each(func(ord int32) {
 			e := cat.entries[ord]
 			counting := c != nil && passAll.has(ord)
-			full, only, onlySet := p.offerValues(e, active, counting && len(offerSet) > 1)
+			full, only, onlySet := p.passingOffers(e, active, counting && len(offerSet) > 1)
 			if full.any && len(offerSet) > 1 {
 				withOffer.add(ord)
 				if passAll.has(ord) {
@@ -154,22 +154,10 @@ type nearHit struct {
 	distance float64
 }
 
-// nearby returns the suppliers with a site within the radius of the place,
-// in ordinal order. The grid gives those in the cells the circle touches.
-func (f *facts) nearby(p *plan, cat *catalogue) []nearHit {
-	var out []nearHit
-	for _, ord := range cat.near(p.near, p.radiusKm, p.kmPerLon) {
-		if d := nearestSite(cat.entries[ord], p.near, p.kmPerLon, p.radiusKm); d <= p.radiusKm {
-			out = append(out, nearHit{ord, d})
-		}
-	}
-	return out
-}
-
-// offerValues gathers e's offers that pass every offer filter into full
+// passingOffers gathers e's offers that pass every offer filter into full
 // and, when only is asked for, those that fail exactly one, g, into
 // only[g] (marked in onlySet).
-func (p *plan) offerValues(e *entry, active uint32, wantOnly bool) (full offerValues, only [filterCount - firstOfferFilter]offerValues, onlySet uint32) {
+func (p *plan) passingOffers(e *entry, active uint32, wantOnly bool) (full offerValues, only [filterCount - firstOfferFilter]offerValues, onlySet uint32) {
 	for i := range e.offers {
 		o := &e.offers[i]
 		switch of := p.offerFails(o, active); {

@@ -155,39 +155,29 @@ func (p *plan) offerFails(o *offerFacts, active uint32) (failed uint32) {
 // offerValues gathers, over some offers of one supplier, the values the
 // offer facets count.
 type offerValues struct {
-	any         bool
-	tasks       uint64
-	groups      uint32
-	maxFTE      float64
-	minLead     int32
-	maxContract float64
-	minFrom     int32
-	atClient    bool
-	transit     uint8   // best class, 0 none
-	fte         float64 // free FTE summed
+	any     bool
+	values  offerMask // the offers' facet values
+	minFrom int32     // the earliest availability: available_by counts from a date
+	fte     float64   // free FTE summed
 }
+
+// offerMask holds an offer's facet values, a bit each, counted from the
+// first offer facet's first value id (facts.facetBase[firstOfferFilter]).
+type offerMask [2]uint64
+
+// maxOfferValues is how many offer facet values a mask holds.
+const maxOfferValues = 128
+
+func (m *offerMask) add(bit int) { m[bit/64] |= 1 << (bit % 64) }
 
 func (v *offerValues) add(o *offerFacts) {
 	if !v.any {
-		v.any, v.minLead, v.minFrom = true, math.MaxInt32, math.MaxInt32
+		v.any, v.minFrom = true, math.MaxInt32
 	}
-	v.tasks |= 1 << o.task
-	v.groups |= 1 << o.group
-	v.maxFTE = max(v.maxFTE, o.freeFTE)
-	v.minLead = min(v.minLead, o.leadWeeks)
-	v.maxContract = max(v.maxContract, o.maxContract)
+	v.values[0] |= o.values[0]
+	v.values[1] |= o.values[1]
 	v.minFrom = min(v.minFrom, o.availableFrom)
-	v.atClient = v.atClient || o.atClientSite
-	v.transit = bestClass(v.transit, o.transit)
 	v.fte += o.freeFTE
-}
-
-// bestClass is the better of two transit classes, 0 meaning none.
-func bestClass(a, b uint8) uint8 {
-	if a == 0 || b != 0 && b < a {
-		return b
-	}
-	return a
 }
 
 func (v *offerValues) merge(o *offerValues) offerValues {
@@ -197,10 +187,8 @@ func (v *offerValues) merge(o *offerValues) offerValues {
 	if !o.any {
 		return *v
 	}
-	return offerValues{any: true, tasks: v.tasks | o.tasks, groups: v.groups | o.groups,
-		maxFTE: max(v.maxFTE, o.maxFTE), minLead: min(v.minLead, o.minLead),
-		maxContract: max(v.maxContract, o.maxContract), minFrom: min(v.minFrom, o.minFrom),
-		atClient: v.atClient || o.atClient, transit: bestClass(v.transit, o.transit), fte: v.fte + o.fte}
+	return offerValues{any: true, values: offerMask{v.values[0] | o.values[0], v.values[1] | o.values[1]},
+		minFrom: min(v.minFrom, o.minFrom), fte: v.fte + o.fte}
 }
 
 // match is a supplier that passes every filter of a query.
@@ -219,10 +207,11 @@ type match struct {
 type counter struct {
 	flat   []int
 	counts [filterCount][]int
+	base   *[filterCount + 1]int // facts.facetBase
 }
 
 func newCounter(f *facts) *counter {
-	c := &counter{flat: make([]int, f.facetBase[filterCount])}
+	c := &counter{flat: make([]int, f.facetBase[filterCount]), base: &f.facetBase}
 	for i := range c.counts {
 		c.counts[i] = c.flat[f.facetBase[i]:f.facetBase[i+1]]
 	}
@@ -268,61 +257,27 @@ func (c *counter) countOffers(f filter, v *offerValues, p *plan) {
 	if !v.any {
 		return
 	}
-	n := c.counts[f]
-	switch f {
-	case filterTask:
-		countBits(n, v.tasks)
-	case filterTaskGroup:
-		countBits(n, uint64(v.groups))
-	case filterMinFTE:
-		for i, s := range fteSteps {
-			if v.maxFTE >= s {
-				n[i]++
-			}
-		}
-	case filterAvailableBy:
+	if f == filterAvailableBy {
+		n := c.counts[f]
 		for i, d := range availableDays {
 			if v.minFrom <= p.today+d {
 				n[i]++
 			}
 		}
-	case filterMaxLead:
-		for i, w := range leadSteps {
-			if v.minLead <= w {
-				n[i]++
-			}
-		}
-	case filterMinContract:
-		for i, s := range contractSteps {
-			if v.maxContract >= s {
-				n[i]++
-			}
-		}
-	case filterAtClientSite:
-		if v.atClient {
-			n[0]++
-		}
-	case filterTransit:
-		countClasses(n, v.transit)
-	}
-}
-
-// countClasses counts a supplier for every class at least as good as c's
-// value is worse: A counts class A, F counts A to F.
-func countClasses(n []int, c uint8) {
-	if c == 0 {
 		return
 	}
-	for i := int(c) - 1; i < len(n); i++ {
-		n[i]++
-	}
-}
-
-func countBits(n []int, set uint64) {
-	for set != 0 {
-		i := bits.TrailingZeros64(set)
-		n[i]++
-		set &= set - 1
+	// The facet's values are a run of bits in the mask.
+	first := c.base[firstOfferFilter]
+	lo, hi := c.base[f]-first, c.base[f+1]-first
+	for w := lo / 64; w < len(v.values) && w*64 < hi; w++ {
+		word := v.values[w]
+		for word != 0 {
+			bit := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			if bit >= lo && bit < hi {
+				c.flat[first+bit]++
+			}
+		}
 	}
 }
 
