@@ -139,6 +139,7 @@ type facts struct {
 	placeOrd   [3][]int
 	collator   *collate.Collator
 	transit    TransitClass // nil: no network, every class 0
+	offerSlots int          // see valueSets.slots
 	facetLists [filterCount][]string
 	// facetBase[f] is where facet f's values start in the one list of all
 	// facet values; facetBase[filterCount] is the length of that list.
@@ -153,7 +154,8 @@ func newFacts(places *data.Gazetteer, tasks *data.Taxonomy) (*facts, error) {
 		return nil, fmt.Errorf("taxonomy or code lists too long for the catalogue")
 	}
 	f := &facts{places: places, tasks: tasks, taskOrd: map[string]int{}, groupOrd: map[string]int{},
-		areas: map[string]*placeSet{}, collator: collate.New(language.Dutch, collate.IgnoreCase, collate.Loose)}
+		areas: map[string]*placeSet{}, collator: collate.New(language.Dutch, collate.IgnoreCase, collate.Loose),
+		offerSlots: DefaultOfferSlots}
 	for i, t := range tasks.Tasks() {
 		f.taskOrd[t.ID] = i
 	}
@@ -469,6 +471,12 @@ func (c *catalogue) unplace(i int32) {
 		k := cellOf(s.lat, s.lon)
 		c.grid[k] = slices.DeleteFunc(c.grid[k], func(g gridSite) bool { return g.ord == i })
 	}
+}
+
+// nearHit is a supplier with a site near a place, and how near.
+type nearHit struct {
+	ord      int32
+	distance float64
 }
 
 // nearby returns the suppliers with a site within radiusKm of pt, in

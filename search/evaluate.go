@@ -7,17 +7,16 @@ import (
 
 // evaluate runs a plan and returns the matches, in ordinal order; text
 // holds what the free text matched (when hasText: the text may hold only
-// stop words, which filter nothing); with a counter, it also
-// counts every facet the disjunctive way: a filter's own facet is counted
-// as if that filter were not set, every other facet over the matches.
+// stop words, which filter nothing); with a counter, it also counts every
+// facet the disjunctive way: a filter's own facet is counted as if that
+// filter were not set, every other facet over the matches.
 //
-// It works on sets of suppliers (see valueSets). Each filter passes a set,
-// the matches are their intersection, and a count is the size of one more
-// intersection. Offers need a visit only when offer filters are set: those
-// must hold for one and the same offer (the correlation rule), which no set
-// of suppliers can tell. With one offer filter, "has an offer that passes
-// it" is a set again, and only the matches are visited, for the other offer
-// facets; with more, the suppliers that fail at most one filter are.
+// It works on sets of suppliers (see valueSets). Each supplier filter
+// passes a set, and so does each offer filter in each offer slot. An offer
+// passes the offer filters when it is in all their sets for its slot: that
+// is the correlation rule, one and the same offer, tested 64 suppliers at a
+// time. A count is the size of one more intersection. Only the suppliers
+// with more offers than the slots hold are visited one by one.
 func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, c *counter) []match {
 	s := cat.scratch()
 	defer s.release()
@@ -43,45 +42,23 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		req.and(nearSet)
 	}
 
-	// The set each active filter passes; nil when the filter is not set.
-	var passes [filterCount]bitset
+	// The set each supplier filter passes; nil when the filter is not set.
+	var passes [firstOfferFilter]bitset
 	var offerSet []filter
 	for fl := range filter(filterCount) {
-		if fl != filterNear && active&(1<<fl) != 0 {
+		switch {
+		case fl == filterNear || active&(1<<fl) == 0:
+		case fl < firstOfferFilter:
 			passes[fl] = f.passing(fl, p, cat, s)
-			if fl >= firstOfferFilter {
-				offerSet = append(offerSet, fl)
-			}
+		default:
+			offerSet = append(offerSet, fl)
 		}
 	}
 	passAll := s.copyOf(req) // every supplier filter holds
-	for fl := range firstOfferFilter {
-		if passes[fl] != nil {
-			passAll.and(passes[fl])
+	for _, b := range passes {
+		if b != nil {
+			passAll.and(b)
 		}
-	}
-
-	// withOffer: the suppliers with an offer that passes every offer
-	// filter (nil: no offer filter, so every one); matched: the matches.
-	var withOffer, matched, visit bitset
-	switch {
-	case len(offerSet) == 0:
-		matched = passAll
-	case len(offerSet) == 1:
-		withOffer = passes[offerSet[0]]
-		matched = s.copyOf(passAll)
-		matched.and(withOffer)
-		visit = matched
-	case c == nil:
-		// Nothing to count: only the matches need their offers visited.
-		withOffer, matched = s.get(), s.get()
-		visit = s.copyOf(passAll)
-		for _, g := range offerSet {
-			visit.and(passes[g])
-		}
-	default:
-		withOffer, matched = s.get(), s.get()
-		visit = f.mayCount(req, passAll, &passes, s)
 	}
 
 	var out []match
@@ -103,61 +80,137 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		}
 		out = append(out, m)
 	}
-	if visit == nil {
-		matched.each(func(ord int32) {
+
+	if len(offerSet) == 0 {
+		// Every supplier with the supplier filters matches, with all its
+		// offers: the offer facets count what any of its offers has.
+		out = make([]match, 0, passAll.countIn(passAll, nil))
+		passAll.each(func(ord int32) {
 			e := cat.entries[ord]
 			add(ord, e, e.hit.FreeFTE)
 		})
-	} else {
-		// With one offer filter, its facet is counted from the sets below.
-		var skip filter = filterCount
-		if len(offerSet) == 1 {
-			skip = offerSet[0]
+		if c != nil {
+			f.countSuppliers(p, cat, s, c, req, nil, passAll, &passes, reserved)
+			for g := firstOfferFilter; g < filterCount; g++ {
+				f.countValues(g, passAll, nil, p, cat, s, c)
+			}
 		}
-		visit.each(func(ord int32) {
-			e := cat.entries[ord]
-			counting := c != nil && passAll.has(ord)
-			full, only, onlySet := p.passingOffers(e, active, counting && len(offerSet) > 1)
-			if full.any && len(offerSet) > 1 {
-				withOffer.add(ord)
-				if passAll.has(ord) {
-					matched.add(ord)
-				}
-			}
-			if counting {
-				for g := firstOfferFilter; g < filterCount; g++ {
-					k := g - firstOfferFilter
-					switch {
-					case g == skip:
-					case onlySet&(1<<k) != 0:
-						v := full.merge(&only[k])
-						c.countOffers(g, &v, p)
-					case full.any:
-						c.countOffers(g, &full, p)
-					}
-				}
-			}
-			if full.any && passAll.has(ord) {
-				add(ord, e, full.fte)
-			}
-		})
+		return out
 	}
-	if c != nil {
-		f.countSets(p, cat, s, c, req, withOffer, matched, passAll, &passes, offerSet, reserved)
+
+	// The offers in the slots: in each slot, the suppliers whose offer
+	// passes every offer filter.
+	slotPass := make([][]bitset, len(offerSet)) // by offer filter, by slot
+	for k, g := range offerSet {
+		slotPass[k] = make([]bitset, len(cat.slots))
+		for j := range cat.slots {
+			slotPass[k][j] = f.slotPassing(g, j, p, cat, s, req)
+		}
+	}
+	passing := f.intersectSlots(cat, s, slotPass, -1)
+	withOffer := s.get() // has an offer that passes every offer filter
+	for _, b := range passing {
+		withOffer.or(b)
+	}
+	matched := s.copyOf(passAll)
+	matched.and(withOffer)
+
+	// Walk the matches and the suppliers with too many offers for the
+	// slots together, in ordinal order; the latter are visited offer by
+	// offer.
+	walk := s.copyOf(req)
+	walk.and(cat.overflow)
+	walk.or(matched)
+	var only [filterCount - firstOfferFilter]offerValues
+	walk.each(func(ord int32) {
+		e := cat.entries[ord]
+		if !cat.overflow.has(ord) {
+			fte := 0.0
+			for j, b := range passing {
+				if b.has(ord) {
+					fte += cat.slots[j].freeFTE[ord]
+				}
+			}
+			add(ord, e, fte)
+			return
+		}
+		counting := c != nil && passAll.has(ord)
+		full, onlySet := p.passingOffers(e, active, counting, &only)
+		if full.any {
+			withOffer.add(ord)
+		}
+		if counting {
+			for g := firstOfferFilter; g < filterCount; g++ {
+				switch k := g - firstOfferFilter; {
+				case onlySet&(1<<k) != 0:
+					v := full.merge(&only[k])
+					c.countOffers(g, &v, p)
+				case full.any:
+					c.countOffers(g, &full, p)
+				}
+			}
+		}
+		if full.any && passAll.has(ord) {
+			matched.add(ord)
+			add(ord, e, full.fte)
+		}
+	})
+	if c == nil {
+		return out
+	}
+	f.countSuppliers(p, cat, s, c, req, withOffer, matched, &passes, reserved)
+	// The offer facets over the slots: a supplier counts for a value when
+	// one of its offers has it and passes every other offer filter.
+	inSlots := s.copyOf(passAll)
+	for w := range inSlots {
+		inSlots[w] &^= cat.overflow[w]
+	}
+	for g := firstOfferFilter; g < filterCount; g++ {
+		if len(c.counts[g]) == 0 {
+			continue
+		}
+		k := indexOf(offerSet, g)
+		switch {
+		case k < 0:
+			f.countValues(g, inSlots, passing, p, cat, s, c)
+		case len(offerSet) == 1:
+			// No other offer filter: any offer of the supplier will do.
+			f.countValues(g, inSlots, nil, p, cat, s, c)
+		default:
+			f.countValues(g, inSlots, f.intersectSlots(cat, s, slotPass, k), p, cat, s, c)
+		}
 	}
 	return out
 }
 
-// nearHit is a supplier with a site near the place, and how near.
-type nearHit struct {
-	ord      int32
-	distance float64
+func indexOf(fs []filter, g filter) int {
+	for k, f := range fs {
+		if f == g {
+			return k
+		}
+	}
+	return -1
+}
+
+// intersectSlots returns, per slot, the suppliers whose offer passes every
+// offer filter but the one at index except (-1: every one).
+func (f *facts) intersectSlots(cat *catalogue, s *scratch, slotPass [][]bitset, except int) []bitset {
+	out := make([]bitset, len(cat.slots))
+	for j := range out {
+		out[j] = s.copyOf(cat.slots[j].has)
+		for k := range slotPass {
+			if k != except {
+				out[j].and(slotPass[k][j])
+			}
+		}
+	}
+	return out
 }
 
 // passingOffers gathers e's offers that pass every offer filter into full
 // and, when only is asked for, those that fail exactly one, g, into
-// only[g] (marked in onlySet).
-func (p *plan) passingOffers(e *entry, active uint32, wantOnly bool) (full offerValues, only [filterCount - firstOfferFilter]offerValues, onlySet uint32) {
+// only[g] (marked in onlySet; the others hold what they held).
+func (p *plan) passingOffers(e *entry, active uint32, wantOnly bool, only *[filterCount - firstOfferFilter]offerValues) (full offerValues, onlySet uint32) {
 	for i := range e.offers {
 		o := &e.offers[i]
 		switch of := p.offerFails(o, active); {
@@ -165,72 +218,21 @@ func (p *plan) passingOffers(e *entry, active uint32, wantOnly bool) (full offer
 			full.add(o)
 		case wantOnly && bits.OnesCount32(of) == 1:
 			g := bits.TrailingZeros32(of) - int(firstOfferFilter)
-			onlySet |= 1 << g
+			if onlySet&(1<<g) == 0 {
+				only[g], onlySet = offerValues{}, onlySet|1<<g
+			}
 			only[g].add(o)
 		}
 	}
-	return full, only, onlySet
+	return full, onlySet
 }
 
-// mayCount returns, with two or more offer filters, the suppliers that can
-// count anywhere: those that fail at most one supplier filter and pass
-// every offer filter's set (they count in that supplier filter's facet if
-// an offer passes them all), and those that pass every supplier filter and
-// fail at most one offer filter's set.
-func (f *facts) mayCount(req, passAll bitset, passes *[filterCount]bitset, s *scratch) bitset {
-	out := s.get()
-	for w := range out {
-		// Bit by bit: fails at least one test, fails at least two.
-		var sup1, sup2, off1, off2 uint64
-		for fl, b := range passes {
-			if b == nil || filter(fl) == filterNear {
-				continue
-			}
-			miss := ^b[w]
-			if filter(fl) < firstOfferFilter {
-				sup2 |= sup1 & miss
-				sup1 |= miss
-			} else {
-				off2 |= off1 & miss
-				off1 |= miss
-			}
-		}
-		out[w] = req[w]&^sup2&^off1 | passAll[w]&^off2
-	}
-	return out
-}
-
-// countSets counts the facets that sets can count: every supplier facet,
-// over the suppliers that pass every other filter and have an offer that
-// passes the offer filters; and, with at most one offer filter, the offer
-// facets that no visit counted.
-func (f *facts) countSets(p *plan, cat *catalogue, s *scratch, c *counter, req, withOffer, matched, passAll bitset,
-	passes *[filterCount]bitset, offerSet []filter, reserved bitset) {
+// countSuppliers counts the supplier facets: each over the suppliers that
+// pass every other filter and have an offer that passes the offer filters
+// (withOffer; nil when no offer filter is set).
+func (f *facts) countSuppliers(p *plan, cat *catalogue, s *scratch, c *counter, req, withOffer, matched bitset,
+	passes *[firstOfferFilter]bitset, reserved bitset) {
 	base := s.get()
-	var words []int32
-	countValues := func(fl filter, over bitset) {
-		words = over.nonZero(words)
-		sparse := words
-		if len(words) > len(over)/2 {
-			sparse = nil
-		}
-		n := c.counts[fl]
-		switch fl {
-		case filterReserved:
-			n[0] = over.countIn(reserved, sparse)
-		case filterFresh:
-			n[0] = over.countIn(cat.datedSet(confirmedSince, p.staleBefore), sparse)
-		case filterAvailableBy:
-			for i, d := range availableDays {
-				n[i] = over.countIn(cat.datedSet(availableBy, p.today+d), sparse)
-			}
-		default:
-			at := f.facetBase[fl]
-			for i := range n {
-				n[i] = over.countIn(cat.values[at+i], sparse)
-			}
-		}
-	}
 	for fl := range firstOfferFilter {
 		if len(c.counts[fl]) == 0 {
 			continue
@@ -241,88 +243,171 @@ func (f *facts) countSets(p *plan, cat *catalogue, s *scratch, c *counter, req, 
 			if withOffer != nil {
 				base.and(withOffer)
 			}
-			for other := range firstOfferFilter {
-				if other != fl && passes[other] != nil {
-					base.and(passes[other])
+			for other, b := range passes {
+				if filter(other) != fl && b != nil {
+					base.and(b)
 				}
 			}
 			over = base
 		}
-		countValues(fl, over)
-	}
-	for g := firstOfferFilter; g < filterCount; g++ {
-		switch {
-		case len(c.counts[g]) == 0:
-		case len(offerSet) == 0:
-			countValues(g, matched)
-		case len(offerSet) == 1 && offerSet[0] == g:
-			countValues(g, passAll)
-		}
+		f.countValues(fl, over, nil, p, cat, s, c)
 	}
 }
 
-// passing returns the suppliers that pass filter fl of the plan: for an
-// offer filter, those with an offer that passes it. The set may be shared:
-// do not change it.
+// countValues adds to the counts of facet fl's values the suppliers in over
+// that have each value. For an offer facet with slots given, a supplier
+// counts when the offer in one of those slots has the value; otherwise when
+// any of its offers has it.
+func (f *facts) countValues(fl filter, over bitset, slots []bitset, p *plan, cat *catalogue, s *scratch, c *counter) {
+	n := c.counts[fl]
+	if len(n) == 0 {
+		return
+	}
+	words := over.nonZero(nil)
+	if len(words) > len(over)/2 {
+		words = nil
+	}
+	first := f.facetBase[firstOfferFilter]
+	for i := range n {
+		if slots == nil {
+			var set bitset
+			switch fl {
+			case filterReserved:
+				set = cat.datedSet(reservedOn, p.today)
+			case filterFresh:
+				set = cat.datedSet(confirmedSince, p.staleBefore)
+			case filterAvailableBy:
+				set = cat.datedSet(availableBy, p.today+availableDays[i])
+			default:
+				set = cat.values[f.facetBase[fl]+i]
+			}
+			n[i] += over.countIn(set, words)
+			continue
+		}
+		values := make([]bitset, len(slots))
+		for j := range slots {
+			if fl == filterAvailableBy {
+				values[j] = s.get()
+				atMost(values[j], cat.slots[j].from, p.today+availableDays[i])
+			} else {
+				values[j] = cat.slots[j].values[f.facetBase[fl]+i-first]
+			}
+		}
+		n[i] += countAnySlot(over, slots, values, words)
+	}
+}
+
+// countAnySlot counts the members of over that are, in some slot j, in both
+// slots[j] and values[j].
+func countAnySlot(over bitset, slots, values []bitset, words []int32) int {
+	n := 0
+	count := func(w int) {
+		var hit uint64
+		for j := range slots {
+			hit |= slots[j][w] & values[j][w]
+		}
+		n += bits.OnesCount64(hit & over[w])
+	}
+	if words == nil {
+		for w := range over {
+			count(w)
+		}
+		return n
+	}
+	for _, w := range words {
+		count(int(w))
+	}
+	return n
+}
+
+// passing returns the suppliers that pass supplier filter fl of the plan.
+// The set may be shared: do not change it.
 func (f *facts) passing(fl filter, p *plan, cat *catalogue, s *scratch) bitset {
-	value := func(fl filter, i int) bitset { return cat.values[f.facetBase[fl]+i] }
-	anyOf := func(fl filter, set uint64) bitset {
-		if bits.OnesCount64(set) == 1 {
-			return value(fl, bits.TrailingZeros64(set))
+	value := func(i int) bitset { return cat.values[f.facetBase[fl]+i] }
+	anyOf := func(set uint32) bitset {
+		if bits.OnesCount32(set) == 1 {
+			return value(bits.TrailingZeros32(set))
 		}
 		out := s.get()
 		for set != 0 {
-			out.or(value(fl, bits.TrailingZeros64(set)))
+			out.or(value(bits.TrailingZeros32(set)))
 			set &= set - 1
 		}
 		return out
 	}
 	switch fl {
 	case filterKind:
-		return anyOf(fl, uint64(p.kinds))
+		return anyOf(p.kinds)
 	case filterSector:
 		if p.sector == "social" {
-			return value(fl, 0)
+			return value(0)
 		}
-		return value(fl, 1)
+		return value(1)
 	case filterReserved:
 		return cat.datedSet(reservedOn, p.today)
 	case filterTargetGroup:
-		return anyOf(fl, uint64(p.targets))
+		return anyOf(p.targets)
 	case filterCooperation:
-		return anyOf(fl, uint64(p.cooperation))
+		return anyOf(p.cooperation)
 	case filterMunicipality, filterArrondissement, filterProvince, filterRegion:
 		out := s.get()
 		for _, ord := range p.locatedOrds[fl-filterMunicipality] {
-			out.or(value(fl, ord))
+			out.or(value(ord))
 		}
 		return out
 	case filterFresh:
 		return cat.datedSet(confirmedSince, p.staleBefore)
+	}
+	panic("search: no set for filter " + facetNames[fl])
+}
+
+// slotPassing returns the suppliers whose offer in slot j passes offer
+// filter g of the plan. The set may be shared: do not change it.
+func (f *facts) slotPassing(g filter, j int, p *plan, cat *catalogue, s *scratch, req bitset) bitset {
+	sl := &cat.slots[j]
+	first := f.facetBase[firstOfferFilter]
+	value := func(fl filter, i int) bitset { return sl.values[f.facetBase[fl]+i-first] }
+	switch g {
 	case filterTask, filterTaskGroup, filterCPV:
-		return anyOf(filterTask, p.tasks[fl-filterTask])
+		set := p.tasks[g-filterTask]
+		out := s.get()
+		for set != 0 {
+			out.or(value(filterTask, bits.TrailingZeros64(set)))
+			set &= set - 1
+		}
+		return out
 	case filterServes:
-		return cat.serves[p.serves]
+		// Service areas are too many to keep as sets per slot: the offers
+		// of the suppliers that serve the place at all are asked.
+		out := s.copyOf(cat.serves[p.serves])
+		out.and(req)
+		out.and(sl.has)
+		out.each(func(ord int32) {
+			if o := &cat.entries[ord].offers[j]; !o.anywhere && !o.serves.has(p.serves) {
+				out.remove(ord)
+			}
+		})
+		return out
 	case filterMinFTE:
 		out := s.get()
-		atLeast(out, cat.maxFTE, p.minFTE)
+		atLeast(out, sl.freeFTE, p.minFTE)
 		return out
 	case filterAvailableBy:
 		out := s.get()
-		atMost(out, cat.minFrom, p.availableBy)
+		atMost(out, sl.from, p.availableBy)
 		return out
 	case filterMaxLead:
 		out := s.get()
-		atMost(out, cat.minLead, p.maxLead)
+		atMost(out, sl.lead, p.maxLead)
 		return out
 	case filterMinContract:
 		out := s.get()
-		atLeast(out, cat.maxContract, p.minContract)
+		atLeast(out, sl.contract, p.minContract)
 		return out
 	case filterAtClientSite:
-		return value(fl, 0)
+		return value(filterAtClientSite, 0)
 	case filterTransit:
-		return value(fl, int(p.minTransit)-1)
+		return value(filterTransit, int(p.minTransit)-1)
 	}
-	panic("search: no set for filter " + facetNames[fl])
+	panic("search: no slot set for filter " + facetNames[g])
 }

@@ -249,7 +249,8 @@ func randomQuery(r *rand.Rand, sups []directory.Supplier, g *data.Gazetteer, tx 
 		case 10:
 			q.TaskGroups = append(q.TaskGroups, tx.Groups()[pick(len(tx.Groups()))].ID)
 		case 11:
-			q.Serves = some(s).Municipality
+			// Another supplier's place: some offers reach it, some do not.
+			q.Serves = some(&sups[pick(len(sups))]).Municipality
 		case 12:
 			q.MinFTE = []float64{0.5, 1, 2, 3.5, 5, 10}[pick(6)]
 		case 13:
@@ -276,12 +277,20 @@ func randomQuery(r *rand.Rand, sups []directory.Supplier, g *data.Gazetteer, tx 
 }
 
 // Facet counts and results equal a brute-force count over the store for
-// many random filter combinations.
+// many random filter combinations. With two offer slots, a third of the
+// generated suppliers have more offers than the slots hold, and are
+// visited offer by offer; with the default, nearly none.
 func TestFacetsEqualBruteForce(t *testing.T) {
+	for _, slots := range []int{0, 2} {
+		t.Run(fmt.Sprintf("slots=%d", slots), func(t *testing.T) { testFacetsEqualBruteForce(t, slots) })
+	}
+}
+
+func testFacetsEqualBruteForce(t *testing.T, slots int) {
 	dir := t.TempDir()
 	store := testenv.Store(t, dir, 300)
 	g, tx := testenv.Tables(t)
-	x, err := search.Open(filepath.Join(dir, "index"), store, search.Options{Places: g, Tasks: tx, Transit: transitAt})
+	x, err := search.Open(filepath.Join(dir, "index"), store, search.Options{Places: g, Tasks: tx, Transit: transitAt, OfferSlots: slots})
 	if err != nil {
 		t.Fatal(err)
 	}

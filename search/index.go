@@ -69,6 +69,11 @@ type Options struct {
 	// texts matched off, for benchmarks that measure the work of a search
 	// rather than its memory.
 	NoResultCache bool
+	// OfferSlots is how many offers of a supplier the catalogue's sets hold
+	// (0: DefaultOfferSlots); a supplier with more has its offers visited
+	// one by one in every search with offer filters. Tests set it low to
+	// cover both ways.
+	OfferSlots int
 }
 
 // TransitClass is the public-transport quality class at a place: 1 for A
@@ -87,6 +92,9 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 		return nil, err
 	}
 	f.transit = opt.Transit
+	if opt.OfferSlots > 0 {
+		f.offerSlots = opt.OfferSlots
+	}
 	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(), texts: newTextCache()}
 	if opt.NoResultCache {
 		x.results.max, x.texts.max = 0, 0

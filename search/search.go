@@ -290,7 +290,7 @@ func (x *Index) facets(p *plan, c *counter) map[string][]FacetValue {
 	}
 	for ord, code := range nis {
 		if p.located[levelMunicipality].has(ord) && !slices.ContainsFunc(munis, func(v FacetValue) bool { return v.Value == code }) {
-			munis = append(munis, FacetValue{Value: code})
+			munis = append(munis, FacetValue{Value: code, Count: c.counts[filterMunicipality][ord]})
 		}
 	}
 	out[facetNames[filterMunicipality]] = munis

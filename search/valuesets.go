@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 )
 
@@ -20,10 +21,12 @@ type valueSets struct {
 	// that serves it (an offer without a service area serves everywhere).
 	serves []bitset
 
-	minFrom     []int32   // earliest availability of an offer; none: MaxInt32
-	minLead     []int32   // shortest lead time; none: MaxInt32
-	maxFTE      []float64 // most free FTE of one offer; none: -1
-	maxContract []float64 // largest contract of one offer; none: -1
+	// slots hold the offers one by one, for the correlation rule: slot j
+	// holds the j-th offer of every supplier with at most len(slots)
+	// offers. A supplier with more is in overflow, and a search visits
+	// its offers instead.
+	slots    []offerSlot
+	overflow bitset
 
 	// dated caches the sets that depend on a day: eligible for a reserved
 	// contract, confirmed since, available by. Searches ask for the same
@@ -35,9 +38,30 @@ type valueSets struct {
 	pool sync.Pool // scratch sets of the current length
 }
 
+// offerSlot holds one offer of each supplier: the sets of its facet values
+// (by offerMask bit) and the facts the range filters compare, with values
+// that fail every filter where a supplier has no such offer.
+type offerSlot struct {
+	has      bitset
+	values   []bitset
+	freeFTE  []float64 // none: -1
+	from     []int32   // available from; none: MaxInt32
+	lead     []int32   // lead time in weeks; none: MaxInt32
+	contract []float64 // largest contract; none: -1
+}
+
+// DefaultOfferSlots is how many offers per supplier the sets hold unless
+// Options say otherwise: most suppliers offer a few tasks.
+const DefaultOfferSlots = 4
+
 func newValueSets(f *facts) *valueSets {
-	return &valueSets{values: make([]bitset, f.facetBase[filterCount]),
-		serves: make([]bitset, len(f.places.Municipalities())), dated: map[datedKey]bitset{}}
+	v := &valueSets{values: make([]bitset, f.facetBase[filterCount]),
+		serves: make([]bitset, len(f.places.Municipalities())), dated: map[datedKey]bitset{},
+		slots: make([]offerSlot, f.offerSlots)}
+	for j := range v.slots {
+		v.slots[j].values = make([]bitset, f.facetBase[filterCount]-f.facetBase[firstOfferFilter])
+	}
+	return v
 }
 
 // fit makes room for ordinal i in every set and column.
@@ -45,22 +69,29 @@ func (v *valueSets) fit(i int32) {
 	n := wordsFor(int(i) + 1)
 	if n > v.words {
 		v.words = n
-		v.live = v.live.grow(n)
-		for k := range v.values {
-			v.values[k] = v.values[k].grow(n)
+		grow := func(sets []bitset) {
+			for k := range sets {
+				sets[k] = sets[k].grow(n)
+			}
 		}
-		for k := range v.serves {
-			v.serves[k] = v.serves[k].grow(n)
-		}
+		v.live, v.overflow = v.live.grow(n), v.overflow.grow(n)
+		grow(v.values)
+		grow(v.serves)
 		for k, b := range v.dated {
 			v.dated[k] = b.grow(n)
 		}
+		for j := range v.slots {
+			sl := &v.slots[j]
+			sl.has = sl.has.grow(n)
+			grow(sl.values)
+		}
 	}
-	for int(i) >= len(v.minFrom) {
-		v.minFrom = append(v.minFrom, math.MaxInt32)
-		v.minLead = append(v.minLead, math.MaxInt32)
-		v.maxFTE = append(v.maxFTE, -1)
-		v.maxContract = append(v.maxContract, -1)
+	for j := range v.slots {
+		sl := &v.slots[j]
+		for int(i) >= len(sl.freeFTE) {
+			sl.freeFTE, sl.from = append(sl.freeFTE, -1), append(sl.from, math.MaxInt32)
+			sl.lead, sl.contract = append(sl.lead, math.MaxInt32), append(sl.contract, -1)
+		}
 	}
 }
 
@@ -74,25 +105,22 @@ func (v *valueSets) set(i int32, old, e *entry) {
 		for _, b := range v.serves {
 			b.remove(i)
 		}
+		v.setOffers(i, old, false)
 	}
 	v.live.put(i, e != nil)
 	for k, b := range v.dated {
 		b.put(i, e != nil && k.holds(e))
 	}
-	v.minFrom[i], v.minLead[i], v.maxFTE[i], v.maxContract[i] = math.MaxInt32, math.MaxInt32, -1, -1
 	if e == nil {
 		return
 	}
 	for _, id := range e.values {
 		v.values[id].add(i)
 	}
+	v.setOffers(i, e, true)
 	var served placeSet
 	for k := range e.offers {
 		o := &e.offers[k]
-		v.minFrom[i] = min(v.minFrom[i], o.availableFrom)
-		v.minLead[i] = min(v.minLead[i], o.leadWeeks)
-		v.maxFTE[i] = max(v.maxFTE[i], o.freeFTE)
-		v.maxContract[i] = max(v.maxContract[i], o.maxContract)
 		if o.anywhere {
 			for m := range v.serves {
 				served.add(m)
@@ -103,6 +131,29 @@ func (v *valueSets) set(i int32, old, e *entry) {
 	for m := range v.serves {
 		if served.has(m) {
 			v.serves[m].add(i)
+		}
+	}
+}
+
+// setOffers puts e's offers in the slots at ordinal i, or takes them out.
+func (v *valueSets) setOffers(i int32, e *entry, on bool) {
+	if len(e.offers) > len(v.slots) {
+		v.overflow.put(i, on)
+		return
+	}
+	for j := range e.offers {
+		o, sl := &e.offers[j], &v.slots[j]
+		sl.has.put(i, on)
+		for w, word := range o.values {
+			for word != 0 {
+				sl.values[w*64+bits.TrailingZeros64(word)].put(i, on)
+				word &= word - 1
+			}
+		}
+		if on {
+			sl.freeFTE[i], sl.from[i], sl.lead[i], sl.contract[i] = o.freeFTE, o.availableFrom, o.leadWeeks, o.maxContract
+		} else {
+			sl.freeFTE[i], sl.from[i], sl.lead[i], sl.contract[i] = -1, math.MaxInt32, math.MaxInt32, -1
 		}
 	}
 }
