@@ -46,18 +46,6 @@ func (b bitset) each(fn func(i int32)) {
 	}
 }
 
-// nonZero lists the indexes of the words that hold a member, so that
-// counting over a sparse set skips the empty stretches.
-func (b bitset) nonZero(dst []int32) []int32 {
-	dst = dst[:0]
-	for w, word := range b {
-		if word != 0 {
-			dst = append(dst, int32(w))
-		}
-	}
-	return dst
-}
-
 // countIn counts the members of b that are also in o; words, when not nil,
 // are the only words of b that hold members.
 func (b bitset) countIn(o bitset, words []int32) int {
@@ -96,6 +84,38 @@ type scratch struct {
 	words int
 	pool  *sync.Pool
 	lent  []*bitset
+	// nonZero remembers the words that hold members of the last few sets
+	// asked about: a search counts many facets over the same set.
+	nonZeroOf []nonZeroWords
+}
+
+type nonZeroWords struct {
+	set     *uint64 // the set's first word, as its identity
+	words   []int32
+	members int
+}
+
+// nonZero lists the indexes of the words of b that hold a member, so that
+// counting over a sparse set skips the empty stretches, and counts the
+// members. Do not change b after asking.
+func (s *scratch) nonZero(b bitset) ([]int32, int) {
+	if len(b) == 0 {
+		return nil, 0
+	}
+	for _, nz := range s.nonZeroOf {
+		if nz.set == &b[0] {
+			return nz.words, nz.members
+		}
+	}
+	nz := nonZeroWords{set: &b[0]}
+	for w, word := range b {
+		if word != 0 {
+			nz.words = append(nz.words, int32(w))
+			nz.members += bits.OnesCount64(word)
+		}
+	}
+	s.nonZeroOf = append(s.nonZeroOf, nz)
+	return nz.words, nz.members
 }
 
 func newScratch(pool *sync.Pool, words int) *scratch {

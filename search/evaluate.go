@@ -5,7 +5,8 @@ import (
 	"math/bits"
 )
 
-// evaluate runs a plan and returns the matches, in ordinal order; text
+// evaluate runs a plan and returns the matches, in ordinal order, in out's
+// memory when it is large enough; text
 // holds what the free text matched (when hasText: the text may hold only
 // stop words, which filter nothing); with a counter, it also counts every
 // facet the disjunctive way: a filter's own facet is counted as if that
@@ -17,7 +18,7 @@ import (
 // is the correlation rule, one and the same offer, tested 64 suppliers at a
 // time. A count is the size of one more intersection. Only the suppliers
 // with more offers than the slots hold are visited one by one.
-func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, c *counter) []match {
+func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, c *counter, out []match) []match {
 	s := cat.scratch()
 	defer s.release()
 	active := p.active()
@@ -34,7 +35,12 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 	}
 	var near []nearHit
 	if p.near.ok {
-		near = cat.nearby(p.near, p.radiusKm, p.kmPerLon)
+		buf, _ := cat.nearBuf.Get().(*nearBuffer)
+		if buf == nil {
+			buf = new(nearBuffer)
+		}
+		defer cat.nearBuf.Put(buf)
+		near = cat.nearby(p.near, p.radiusKm, p.kmPerLon, buf)
 		nearSet := s.get()
 		for _, h := range near {
 			nearSet.add(h.ord)
@@ -61,8 +67,13 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		}
 	}
 
-	var out []match
-	reserved := cat.datedSet(reservedOn, p.today)
+	out = out[:0]
+	reserve := func(set bitset) {
+		if _, n := s.nonZero(set); cap(out) < n {
+			out = make([]match, 0, n)
+		}
+	}
+	reserved := cat.derived(reservedOn, 0, float64(p.today))
 	nextText, nextNear := 0, 0 // the hits are in ordinal order, as the sets are walked
 	add := func(ord int32, e *entry, fte float64) {
 		m := match{e: e, distance: math.NaN(), fte: fte, stale: e.confirmed < p.staleBefore, reserved: reserved.has(ord)}
@@ -84,7 +95,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 	if len(offerSet) == 0 {
 		// Every supplier with the supplier filters matches, with all its
 		// offers: the offer facets count what any of its offers has.
-		out = make([]match, 0, passAll.countIn(passAll, nil))
+		reserve(passAll)
 		passAll.each(func(ord int32) {
 			e := cat.entries[ord]
 			add(ord, e, e.hit.FreeFTE)
@@ -121,6 +132,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 	walk := s.copyOf(req)
 	walk.and(cat.overflow)
 	walk.or(matched)
+	reserve(walk)
 	var only [filterCount - firstOfferFilter]offerValues
 	walk.each(func(ord int32) {
 		e := cat.entries[ord]
@@ -232,14 +244,13 @@ func (p *plan) passingOffers(e *entry, active uint32, wantOnly bool, only *[filt
 // (withOffer; nil when no offer filter is set).
 func (f *facts) countSuppliers(p *plan, cat *catalogue, s *scratch, c *counter, req, withOffer, matched bitset,
 	passes *[firstOfferFilter]bitset, reserved bitset) {
-	base := s.get()
 	for fl := range firstOfferFilter {
 		if len(c.counts[fl]) == 0 {
 			continue
 		}
 		over := matched
 		if passes[fl] != nil {
-			copy(base, req)
+			base := s.copyOf(req)
 			if withOffer != nil {
 				base.and(withOffer)
 			}
@@ -263,34 +274,48 @@ func (f *facts) countValues(fl filter, over bitset, slots []bitset, p *plan, cat
 	if len(n) == 0 {
 		return
 	}
-	words := over.nonZero(nil)
+	words, members := s.nonZero(over)
+	if slots == nil && len(n) >= 32 && fl < firstOfferFilter && members*100 < len(n)*len(words) {
+		// Many values over few suppliers (the municipalities of a narrow
+		// search): reading the suppliers' own values is cheaper than a
+		// pass over the words per value.
+		lo, hi := uint16(f.facetBase[fl]), uint16(f.facetBase[fl+1])
+		over.each(func(ord int32) {
+			for _, id := range cat.entries[ord].values {
+				if id >= lo && id < hi {
+					n[id-lo]++
+				}
+			}
+		})
+		return
+	}
 	if len(words) > len(over)/2 {
 		words = nil
 	}
 	first := f.facetBase[firstOfferFilter]
+	var values []bitset
 	for i := range n {
 		if slots == nil {
 			var set bitset
 			switch fl {
 			case filterReserved:
-				set = cat.datedSet(reservedOn, p.today)
+				set = cat.derived(reservedOn, 0, float64(p.today))
 			case filterFresh:
-				set = cat.datedSet(confirmedSince, p.staleBefore)
+				set = cat.derived(confirmedSince, 0, float64(p.staleBefore))
 			case filterAvailableBy:
-				set = cat.datedSet(availableBy, p.today+availableDays[i])
+				set = cat.derived(availableBy, 0, float64(p.today+availableDays[i]))
 			default:
 				set = cat.values[f.facetBase[fl]+i]
 			}
 			n[i] += over.countIn(set, words)
 			continue
 		}
-		values := make([]bitset, len(slots))
+		values = values[:0]
 		for j := range slots {
 			if fl == filterAvailableBy {
-				values[j] = s.get()
-				atMost(values[j], cat.slots[j].from, p.today+availableDays[i])
+				values = append(values, cat.derived(slotAvailableBy, j, float64(p.today+availableDays[i])))
 			} else {
-				values[j] = cat.slots[j].values[f.facetBase[fl]+i-first]
+				values = append(values, cat.slots[j].values[f.facetBase[fl]+i-first])
 			}
 		}
 		n[i] += countAnySlot(over, slots, values, words)
@@ -344,7 +369,7 @@ func (f *facts) passing(fl filter, p *plan, cat *catalogue, s *scratch) bitset {
 		}
 		return value(1)
 	case filterReserved:
-		return cat.datedSet(reservedOn, p.today)
+		return cat.derived(reservedOn, 0, float64(p.today))
 	case filterTargetGroup:
 		return anyOf(p.targets)
 	case filterCooperation:
@@ -356,7 +381,7 @@ func (f *facts) passing(fl filter, p *plan, cat *catalogue, s *scratch) bitset {
 		}
 		return out
 	case filterFresh:
-		return cat.datedSet(confirmedSince, p.staleBefore)
+		return cat.derived(confirmedSince, 0, float64(p.staleBefore))
 	}
 	panic("search: no set for filter " + facetNames[fl])
 }
@@ -389,21 +414,13 @@ func (f *facts) slotPassing(g filter, j int, p *plan, cat *catalogue, s *scratch
 		})
 		return out
 	case filterMinFTE:
-		out := s.get()
-		atLeast(out, sl.freeFTE, p.minFTE)
-		return out
+		return cat.derived(slotMinFTE, j, p.minFTE)
 	case filterAvailableBy:
-		out := s.get()
-		atMost(out, sl.from, p.availableBy)
-		return out
+		return cat.derived(slotAvailableBy, j, float64(p.availableBy))
 	case filterMaxLead:
-		out := s.get()
-		atMost(out, sl.lead, p.maxLead)
-		return out
+		return cat.derived(slotMaxLead, j, float64(p.maxLead))
 	case filterMinContract:
-		out := s.get()
-		atLeast(out, sl.contract, p.minContract)
-		return out
+		return cat.derived(slotMinContract, j, p.minContract)
 	case filterAtClientSite:
 		return value(filterAtClientSite, 0)
 	case filterTransit:

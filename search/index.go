@@ -46,6 +46,7 @@ type Index struct {
 	ords    *ordinals // document numbers to catalogue ordinals, per segment
 	results *resultCache
 	texts   *textCache
+	matches sync.Pool // []match buffers, see matchBuffer
 	// catVersion counts catalogue replacements (a new transit network),
 	// which change answers without a change in the store.
 	catVersion atomic.Uint64

@@ -54,6 +54,7 @@ func (x *Index) search(q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer x.reuseMatches(matches)
 	res := &Result{Total: len(matches), Page: p.q.Page, PerPage: p.q.PerPage, Sort: p.sort, Facets: x.facets(p, c)}
 	from := min(len(matches), (p.q.Page-1)*p.q.PerPage)
 	to := min(len(matches), from+p.q.PerPage)
@@ -80,6 +81,7 @@ func (x *Index) All(q Query, limit int) ([]Hit, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	defer x.reuseMatches(matches)
 	n := min(len(matches), limit)
 	sortMatches(p, matches, n)
 	out := make([]Hit, n)
@@ -108,6 +110,7 @@ func (x *Index) Sites(q Query, limit int) ([]Site, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	defer x.reuseMatches(matches)
 	sortMatches(p, matches, len(matches))
 	var out []Site
 	for _, m := range matches {
@@ -145,7 +148,7 @@ func (x *Index) run(q Query, count bool) (*plan, []match, *counter, error) {
 	if count {
 		c = newCounter(x.facts)
 	}
-	matches := x.facts.evaluate(p, x.cat, text, hasText, c)
+	matches := x.facts.evaluate(p, x.cat, text, hasText, c, x.matchBuffer())
 	if p.from.ok {
 		for i := range matches {
 			if math.IsNaN(matches[i].distance) || p.from != p.near {
@@ -154,6 +157,22 @@ func (x *Index) run(q Query, count bool) (*plan, []match, *counter, error) {
 		}
 	}
 	return p, matches, c, nil
+}
+
+// matchBuffer lends a search memory for its matches: a search without
+// words or filters matches every supplier, 4.8 MB at 100,000.
+func (x *Index) matchBuffer() []match {
+	if b, ok := x.matches.Get().(*[]match); ok {
+		return *b
+	}
+	return nil
+}
+
+// reuseMatches takes the memory back once nothing refers to the matches.
+func (x *Index) reuseMatches(ms []match) {
+	if cap(ms) > 0 {
+		x.matches.Put(&ms)
+	}
 }
 
 // hit is the result row of a match.

@@ -363,6 +363,10 @@ func foldedOffsets(text string) []int {
 	out := make([]int, 0, len(text)+1)
 	var buf [utf8.UTFMax]byte
 	for i, r := range text {
+		if r < utf8.RuneSelf { // ASCII folds to itself
+			out = append(out, i)
+			continue
+		}
 		n := utf8.EncodeRune(buf[:], r)
 		for range len(fold.Filter(buf[:n])) {
 			out = append(out, i)

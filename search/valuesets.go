@@ -1,7 +1,6 @@
 package search
 
 import (
-	"math"
 	"math/bits"
 	"sync"
 )
@@ -28,26 +27,20 @@ type valueSets struct {
 	slots    []offerSlot
 	overflow bitset
 
-	// dated caches the sets that depend on a day: eligible for a reserved
-	// contract, confirmed since, available by. Searches ask for the same
-	// few days (today, a year ago, the facets' dates), and updates keep
-	// the cached sets current.
-	mu    sync.Mutex
-	dated map[datedKey]bitset
+	// cached holds the derived sets asked for lately (see derivedKey).
+	mu     sync.Mutex
+	cached map[derivedKey]bitset
 
 	pool sync.Pool // scratch sets of the current length
 }
 
 // offerSlot holds one offer of each supplier: the sets of its facet values
-// (by offerMask bit) and the facts the range filters compare, with values
-// that fail every filter where a supplier has no such offer.
+// (by offerMask bit), and its free FTE, which a match adds up. The range
+// filters' sets are derived (see derivedKey).
 type offerSlot struct {
-	has      bitset
-	values   []bitset
-	freeFTE  []float64 // none: -1
-	from     []int32   // available from; none: MaxInt32
-	lead     []int32   // lead time in weeks; none: MaxInt32
-	contract []float64 // largest contract; none: -1
+	has     bitset
+	values  []bitset
+	freeFTE []float64
 }
 
 // DefaultOfferSlots is how many offers per supplier the sets hold unless
@@ -56,7 +49,7 @@ const DefaultOfferSlots = 4
 
 func newValueSets(f *facts) *valueSets {
 	v := &valueSets{values: make([]bitset, f.facetBase[filterCount]),
-		serves: make([]bitset, len(f.places.Municipalities())), dated: map[datedKey]bitset{},
+		serves: make([]bitset, len(f.places.Municipalities())), cached: map[derivedKey]bitset{},
 		slots: make([]offerSlot, f.offerSlots)}
 	for j := range v.slots {
 		v.slots[j].values = make([]bitset, f.facetBase[filterCount]-f.facetBase[firstOfferFilter])
@@ -77,8 +70,8 @@ func (v *valueSets) fit(i int32) {
 		v.live, v.overflow = v.live.grow(n), v.overflow.grow(n)
 		grow(v.values)
 		grow(v.serves)
-		for k, b := range v.dated {
-			v.dated[k] = b.grow(n)
+		for k, b := range v.cached {
+			v.cached[k] = b.grow(n)
 		}
 		for j := range v.slots {
 			sl := &v.slots[j]
@@ -89,8 +82,7 @@ func (v *valueSets) fit(i int32) {
 	for j := range v.slots {
 		sl := &v.slots[j]
 		for int(i) >= len(sl.freeFTE) {
-			sl.freeFTE, sl.from = append(sl.freeFTE, -1), append(sl.from, math.MaxInt32)
-			sl.lead, sl.contract = append(sl.lead, math.MaxInt32), append(sl.contract, -1)
+			sl.freeFTE = append(sl.freeFTE, 0)
 		}
 	}
 }
@@ -108,8 +100,8 @@ func (v *valueSets) set(i int32, old, e *entry) {
 		v.setOffers(i, old, false)
 	}
 	v.live.put(i, e != nil)
-	for k, b := range v.dated {
-		b.put(i, e != nil && k.holds(e))
+	for k, b := range v.cached {
+		b.put(i, e != nil && v.holds(k, e))
 	}
 	if e == nil {
 		return
@@ -150,77 +142,84 @@ func (v *valueSets) setOffers(i int32, e *entry, on bool) {
 				word &= word - 1
 			}
 		}
+		sl.freeFTE[i] = 0
 		if on {
-			sl.freeFTE[i], sl.from[i], sl.lead[i], sl.contract[i] = o.freeFTE, o.availableFrom, o.leadWeeks, o.maxContract
-		} else {
-			sl.freeFTE[i], sl.from[i], sl.lead[i], sl.contract[i] = -1, math.MaxInt32, math.MaxInt32, -1
+			sl.freeFTE[i] = o.freeFTE
 		}
 	}
 }
 
-// datedKey names a set that depends on a day.
-type datedKey struct {
-	kind datedKind
-	day  int32
+// derivedKey names a set worked out from the entries for a parameter: a
+// day, or an amount a range filter asks for. Searches ask for the same few
+// (today, a year ago, the facets' dates, the usual amounts of FTE), and
+// updates keep the cached sets current.
+type derivedKey struct {
+	kind derivedKind
+	slot int     // for the kinds about one offer slot
+	at   float64 // the day or the amount
 }
 
-type datedKind uint8
+type derivedKind uint8
 
 const (
-	reservedOn     datedKind = iota // eligible for a reserved contract on the day
-	confirmedSince                  // confirmed on the day or later
-	availableBy                     // an offer is available by the day
+	reservedOn      derivedKind = iota // eligible for a reserved contract on the day
+	confirmedSince                     // confirmed on the day or later
+	availableBy                        // an offer is available by the day
+	slotAvailableBy                    // the offer in the slot is available by the day
+	slotMinFTE                         // the offer in the slot has at least the free FTE
+	slotMaxLead                        // the offer in the slot starts within the weeks
+	slotMinContract                    // the offer in the slot takes a contract of the amount
 )
 
-func (k datedKey) holds(e *entry) bool {
+func (v *valueSets) holds(k derivedKey, e *entry) bool {
 	switch k.kind {
 	case reservedOn:
-		return e.reservedOn(k.day)
+		return e.reservedOn(int32(k.at))
 	case confirmedSince:
-		return e.confirmed >= k.day
+		return e.confirmed >= int32(k.at)
+	case availableBy:
+		return len(e.offers) > 0 && e.minFrom <= int32(k.at)
 	}
-	return len(e.offers) > 0 && e.minFrom <= k.day
+	if len(e.offers) > len(v.slots) || k.slot >= len(e.offers) {
+		return false
+	}
+	o := &e.offers[k.slot]
+	switch k.kind {
+	case slotAvailableBy:
+		return o.availableFrom <= int32(k.at)
+	case slotMinFTE:
+		return o.freeFTE >= k.at
+	case slotMaxLead:
+		return o.leadWeeks <= int32(k.at)
+	}
+	return o.maxContract >= k.at
 }
 
-// datedSet returns the suppliers of which the dated fact holds on day. The
-// set is shared: do not change it.
-func (c *catalogue) datedSet(kind datedKind, day int32) bitset {
-	k := datedKey{kind, day}
+// derived returns the suppliers of which the fact named by kind holds for
+// the parameter (and slot). The set is shared: do not change it.
+func (c *catalogue) derived(kind derivedKind, slot int, at float64) bitset {
+	k := derivedKey{kind, slot, at}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if b, ok := c.dated[k]; ok {
+	if b, ok := c.cached[k]; ok {
 		return b
 	}
-	if len(c.dated) >= 32 {
-		clear(c.dated) // days go by; keep the few in use
+	if len(c.cached) >= maxDerived {
+		clear(c.cached) // days go by; keep the ones in use
 	}
 	b := make(bitset, c.words)
 	for i, e := range c.entries {
-		if e != nil && k.holds(e) {
+		if e != nil && c.holds(k, e) {
 			b.add(int32(i))
 		}
 	}
-	c.dated[k] = b
+	c.cached[k] = b
 	return b
 }
 
+// maxDerived bounds the derived sets kept: 12.5 kB each per 100,000
+// suppliers.
+const maxDerived = 128
+
 // scratch lends a query empty sets of the current length.
 func (v *valueSets) scratch() *scratch { return newScratch(&v.pool, v.words) }
-
-// atLeast adds to dst the ordinals whose value in col is at least x.
-func atLeast[T int32 | float64](dst bitset, col []T, x T) {
-	for i, c := range col {
-		if c >= x {
-			dst[i>>6] |= 1 << (uint(i) & 63)
-		}
-	}
-}
-
-// atMost adds to dst the ordinals whose value in col is at most x.
-func atMost[T int32 | float64](dst bitset, col []T, x T) {
-	for i, c := range col {
-		if c <= x {
-			dst[i>>6] |= 1 << (uint(i) & 63)
-		}
-	}
-}
