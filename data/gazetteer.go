@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -192,10 +193,13 @@ func (g *Gazetteer) indexNames() {
 // apostrophes and runs of spaces alike, so "Sint-Genesius-Rode",
 // "sint genesius rode" and "Rhode-St-Genèse" compare on letters only.
 func FoldName(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	folded, _, err := transform.String(t, s)
-	if err != nil {
-		folded = s
+	folded := s
+	if !isASCII(s) { // ASCII has no accents to take off
+		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		var err error
+		if folded, _, err = transform.String(t, s); err != nil {
+			folded = s
+		}
 	}
 	var b strings.Builder
 	space := false
@@ -211,6 +215,15 @@ func FoldName(s string) string {
 		space = true
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Regions returns the regions.
@@ -321,7 +334,12 @@ func (g *Gazetteer) ResolveArrondissement(text string) (Arrondissement, bool) {
 func (g *Gazetteer) ResolveProvince(text string) (Province, bool) {
 	k := FoldName(text)
 	for _, p := range g.provinces {
-		if strings.EqualFold(p.Code, text) || FoldName(p.Name.NL) == k || FoldName(p.Name.FR) == k || FoldName(p.Name.EN) == k {
+		if strings.EqualFold(p.Code, text) {
+			return p, true
+		}
+	}
+	for _, p := range g.provinces {
+		if FoldName(p.Name.NL) == k || FoldName(p.Name.FR) == k || FoldName(p.Name.EN) == k {
 			return p, true
 		}
 	}

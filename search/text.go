@@ -221,12 +221,22 @@ func termExists(ctx context.Context, r index.IndexReader, field, term string) bo
 // the text, by the same rules as the search, without asking Bleve again.
 func (x *Index) highlight(terms []term, hits []Hit, descriptions []string) {
 	m := x.bleve.Mapping()
+	// The three analyzers fold and split text alike and differ only in
+	// their token filters: split once, then filter copies of the tokens.
+	// The copies share their bytes: the filters that write in place only
+	// lower-case, and these are lower-case already.
+	filtersOf := func(name string) []analysis.TokenFilter {
+		if a, ok := m.AnalyzerNamed(name).(*analysis.DefaultAnalyzer); ok {
+			return a.TokenFilters
+		}
+		return nil
+	}
 	analyzers := []struct {
-		a    analysis.Analyzer
-		form func(term) string
+		filters []analysis.TokenFilter
+		form    func(term) string
 	}{
-		{m.AnalyzerNamed(DutchFolded), func(t term) string { return t.nl }},
-		{m.AnalyzerNamed(FrenchFolded), func(t term) string { return t.fr }},
+		{filtersOf(DutchFolded), func(t term) string { return t.nl }},
+		{filtersOf(FrenchFolded), func(t term) string { return t.fr }},
 	}
 	plain := m.AnalyzerNamed(plainFolded)
 	marks := func(text string) []span {
@@ -240,8 +250,18 @@ func (x *Index) highlight(terms []term, hits []Hit, descriptions []string) {
 				out = append(out, span{offsets[tok.Start], offsets[tok.End]})
 			}
 		}
+		words := plain.Analyze([]byte(text))
 		for _, an := range analyzers {
-			for _, tok := range an.a.Analyze([]byte(text)) {
+			ts := make(analysis.TokenStream, len(words))
+			copies := make([]analysis.Token, len(words))
+			for i, tok := range words {
+				copies[i] = *tok
+				ts[i] = &copies[i]
+			}
+			for _, f := range an.filters {
+				ts = f.Filter(ts)
+			}
+			for _, tok := range ts {
 				for _, t := range terms {
 					if f := an.form(t); f != "" && f == string(tok.Term) {
 						add(tok)
@@ -250,7 +270,7 @@ func (x *Index) highlight(terms []term, hits []Hit, descriptions []string) {
 				}
 			}
 		}
-		for _, tok := range plain.Analyze([]byte(text)) {
+		for _, tok := range words {
 			w := string(tok.Term)
 			for _, t := range terms {
 				if w == t.plain || t.prefix && strings.HasPrefix(w, t.plain) || t.fuzz > 0 && withinEdits(w, t.plain, t.fuzz) {

@@ -109,6 +109,10 @@ func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
 		store.Close()
 		return nil, err
 	}
+	// Building the catalogue read every page of the store once.
+	if err := store.ReleasePages(); err != nil {
+		log.Warn("cannot release the store's pages", "err", err)
+	}
 	return &system{store: store, index: index, places: places, tasks: tasks, transit: holder}, nil
 }
 

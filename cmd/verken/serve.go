@@ -127,6 +127,9 @@ func watchTransit(ctx context.Context, dir string, sys *system, log *slog.Logger
 			log.Error("recompute transit classes", "err", err)
 			continue
 		}
+		if err := sys.store.ReleasePages(); err != nil {
+			log.Warn("cannot release the store's pages", "err", err)
+		}
 		log.Info("public-transport network replaced; transit classes recomputed", "reference_day", network.Snapshot().ReferenceDay)
 	}
 }
