@@ -62,7 +62,9 @@ type offerFacts struct {
 	// supplier when the work is at the client's (the workers set out from
 	// there).
 	transit uint8
-	serves  placeSet
+	// serves is the service area, shared between offers with the same one
+	// (most name a province or an arrondissement); nil when anywhere.
+	serves *placeSet
 	// values are the offer's facet values, but for available_by, which
 	// depends on the reference date.
 	values offerMask
@@ -71,14 +73,21 @@ type offerFacts struct {
 // recognitionSpan is when a recognition is valid, in days since the epoch.
 type recognitionSpan struct{ from, to int32 } // to 0: open-ended
 
-// entry is one supplier in the catalogue.
+// entry is one supplier in the catalogue. It is kept small, as there is
+// one per supplier: the result row is put together from it (facts.hit).
 type entry struct {
-	hit          Hit // the result row, without the per-query fields
+	id, name     string
+	postcode     string   // of the main site
+	tasks        []string // task ids, in the order of the offers
 	description  string
-	kind         uint8 // ordinal in directory.Kinds
+	freeFTE      float64 // of all offers
+	kind         uint8   // ordinal in directory.Kinds
 	social       bool
+	main         int16 // the main site's municipality ordinal; -1 none
+	mainClass    uint8 // public transport at the main site
+	verified     uint8 // bits: shareVerified, recognitionVerified
+	demo         bool
 	sites        []site
-	located      placeSet
 	targets      uint32 // bit per directory.TargetGroups
 	cooperation  uint32 // bit per directory.CooperationModes
 	share        float64
@@ -86,7 +95,8 @@ type entry struct {
 	turnoverYear int
 	recognised   []recognitionSpan
 	confirmed    int32 // day
-	updated      int64 // unix seconds
+	confirmedAt  int64 // unix nanoseconds
+	updated      int64 // unix nanoseconds
 	nameKey      []byte
 	namePrefix   uint64 // the first eight bytes of nameKey, to compare fast
 	offers       []offerFacts
@@ -96,6 +106,11 @@ type entry struct {
 	values  []uint16
 	minFrom int32
 }
+
+const (
+	shareVerified uint8 = 1 << iota
+	recognitionVerified
+)
 
 // recognisedOn reports whether a recognition is valid on day d.
 func (e *entry) recognisedOn(d int32) bool {
@@ -139,6 +154,7 @@ type facts struct {
 	// arrondissement, province and region in the gazetteer's lists.
 	placeOrd   [3][]int
 	collator   *collate.Collator
+	areaSets   *areaSets
 	transit    TransitClass // nil: no network, every class 0
 	offerSlots int          // see valueSets.slots
 	facetLists [filterCount][]string
@@ -156,7 +172,7 @@ func newFacts(places *data.Gazetteer, tasks *data.Taxonomy) (*facts, error) {
 	}
 	f := &facts{places: places, tasks: tasks, taskOrd: map[string]int{}, groupOrd: map[string]int{},
 		areas: map[string]*placeSet{}, collator: collate.New(language.Dutch, collate.IgnoreCase, collate.Loose),
-		offerSlots: DefaultOfferSlots}
+		offerSlots: DefaultOfferSlots, areaSets: &areaSets{}}
 	for i, t := range tasks.Tasks() {
 		f.taskOrd[t.ID] = i
 	}
@@ -203,17 +219,15 @@ func (f *facts) area(level, code string) *placeSet {
 
 func (f *facts) entry(s *directory.Supplier) *entry {
 	e := &entry{
-		hit: Hit{ID: s.ID, Name: s.Name, Kind: string(s.Kind), Sector: sector(s.Kind), FreeFTE: s.FreeFTE(),
-			UpdatedAt: s.UpdatedAt, ConfirmedAt: s.ConfirmedAt, Demo: s.Demo,
-			TargetGroupShare: s.TargetGroupShare},
-		description:  s.Description,
-		kind:         uint8(slices.Index(directory.Kinds, s.Kind)),
+		id: s.ID, name: s.Name, description: s.Description, freeFTE: s.FreeFTE(), demo: s.Demo, main: -1,
+		kind:         uint8(max(0, slices.Index(directory.Kinds, s.Kind))),
 		social:       s.Kind.SocialEconomy(),
 		share:        s.TargetGroupShare,
 		turnover:     s.TurnoverEUR,
 		turnoverYear: s.TurnoverYear,
 		confirmed:    dayOf(s.ConfirmedAt),
-		updated:      s.UpdatedAt.Unix(),
+		confirmedAt:  s.ConfirmedAt.UnixNano(),
+		updated:      s.UpdatedAt.UnixNano(),
 		nameKey:      f.collator.KeyFromString(new(collate.Buffer), s.Name),
 	}
 	e.nameKey = slices.Clone(e.nameKey)
@@ -232,9 +246,13 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 	}
 	for _, r := range s.Recognitions {
 		e.recognised = append(e.recognised, recognitionSpan{from: dateDay(r.ValidFrom), to: dateDay(r.ValidTo)})
-		e.hit.RecognitionVerified = e.hit.RecognitionVerified || r.Verified != nil
+		if r.Verified != nil {
+			e.verified |= recognitionVerified
+		}
 	}
-	e.hit.ShareVerified = s.ShareVerified != nil
+	if s.ShareVerified != nil {
+		e.verified |= shareVerified
+	}
 	siteClass := map[string]uint8{}
 	for _, st := range s.Sites {
 		if f.transit != nil {
@@ -242,20 +260,20 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 		}
 	}
 	if len(s.Sites) > 0 {
-		e.hit.TransitClass = classLetter(siteClass[s.Sites[0].ID])
+		e.mainClass = siteClass[s.Sites[0].ID]
 	}
+	e.sites = make([]site, 0, len(s.Sites))
 	for i, st := range s.Sites {
 		ord, ok := f.places.MunicipalityOrdinal(st.Municipality)
 		if !ok {
 			continue
 		}
 		e.sites = append(e.sites, site{municipality: ord, lat: st.Lat, lon: st.Lon, class: siteClass[st.ID]})
-		e.located.add(ord)
 		if i == 0 {
-			m := f.places.Municipalities()[ord]
-			e.hit.Postcode, e.hit.Municipality, e.hit.MunicipalityNIS, e.hit.Province = st.Postcode, m.Name.NL, m.NIS, m.Province
+			e.postcode, e.main = st.Postcode, int16(ord)
 		}
 	}
+	e.offers = make([]offerFacts, 0, len(s.Offers))
 	for _, o := range s.Offers {
 		t, ok := f.tasks.Task(o.Task)
 		if !ok {
@@ -267,16 +285,58 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 			freeFTE: o.FreeFTE, availableFrom: dateDay(o.AvailableFrom), leadWeeks: int32(o.LeadTimeWeeks),
 			maxContract: o.MaxContractEUR,
 		}
-		f.serviceArea(&of.serves, s, o)
+		if !of.anywhere {
+			var area placeSet
+			f.serviceArea(&area, s, o)
+			of.serves = f.areaSets.intern(area)
+		}
 		of.transit = offerTransit(s, o, siteClass)
 		of.values = f.offerValues(&of)
 		e.offers = append(e.offers, of)
-		if !slices.Contains(e.hit.Tasks, t.ID) {
-			e.hit.Tasks = append(e.hit.Tasks, t.ID)
+		if !slices.Contains(e.tasks, t.ID) {
+			e.tasks = append(e.tasks, t.ID)
 		}
 	}
 	f.facetValues(e)
 	return e
+}
+
+// hit puts together the result row of a supplier.
+func (f *facts) hit(e *entry) Hit {
+	h := Hit{ID: e.id, Name: e.name, Kind: string(directory.Kinds[e.kind]), Sector: "regular", Postcode: e.postcode,
+		Tasks: slices.Clip(e.tasks), FreeFTE: e.freeFTE, TargetGroupShare: e.share,
+		ShareVerified: e.verified&shareVerified != 0, RecognitionVerified: e.verified&recognitionVerified != 0,
+		TransitClass: classLetter(e.mainClass), Demo: e.demo,
+		UpdatedAt: time.Unix(0, e.updated).UTC(), ConfirmedAt: time.Unix(0, e.confirmedAt).UTC()}
+	if e.social {
+		h.Sector = "social"
+	}
+	if e.main >= 0 {
+		m := f.places.Municipalities()[e.main]
+		h.Municipality, h.MunicipalityNIS, h.Province = m.Name.NL, m.NIS, m.Province
+	}
+	return h
+}
+
+// areaSets shares equal service areas between offers: a province's
+// municipalities are one set for every offer that names the province.
+type areaSets struct {
+	mu  sync.Mutex
+	set map[placeSet]*placeSet
+}
+
+func (a *areaSets) intern(s placeSet) *placeSet {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if p, ok := a.set[s]; ok {
+		return p
+	}
+	if a.set == nil {
+		a.set = map[placeSet]*placeSet{}
+	}
+	p := &s
+	a.set[s] = p
+	return p
 }
 
 // facetValues precomputes the entry's facet value ids.
@@ -421,7 +481,7 @@ func newCatalogue(f *facts) *catalogue {
 }
 
 func (c *catalogue) put(e *entry) {
-	if i, ok := c.byID[e.hit.ID]; ok {
+	if i, ok := c.byID[e.id]; ok {
 		c.unplace(i)
 		c.set(i, c.entries[i], e)
 		c.entries[i] = e
@@ -436,7 +496,7 @@ func (c *catalogue) put(e *entry) {
 		i = int32(len(c.entries))
 		c.entries = append(c.entries, e)
 	}
-	c.byID[e.hit.ID] = i
+	c.byID[e.id] = i
 	c.set(i, nil, e)
 	c.place(i)
 }

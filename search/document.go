@@ -104,10 +104,3 @@ func (d documenter) document(s *directory.Supplier) map[string]interface{} {
 		fieldWords:  all,
 	}
 }
-
-func sector(k directory.Kind) string {
-	if k.SocialEconomy() {
-		return "social"
-	}
-	return "regular"
-}

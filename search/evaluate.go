@@ -98,7 +98,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		reserve(passAll)
 		passAll.each(func(ord int32) {
 			e := cat.entries[ord]
-			add(ord, e, e.hit.FreeFTE)
+			add(ord, e, e.freeFTE)
 		})
 		if c != nil {
 			f.countSuppliers(p, cat, s, c, req, nil, passAll, &passes, reserved)

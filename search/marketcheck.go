@@ -211,9 +211,10 @@ func (x *Index) MarketCheck(in CheckInput, today directory.Date) (*CheckReport, 
 	var stalest int32
 	for _, m := range matches {
 		e := m.e
-		cs := CheckSupplier{ID: e.hit.ID, Name: e.hit.Name, Kind: e.hit.Kind, Social: e.social, Eligible: e.reservedOn(p.today),
-			FreeFTE: round2(m.fte), TurnoverEUR: e.turnover, TurnoverYear: e.turnoverYear, MunicipalityNL: e.hit.Municipality,
-			ConfirmedAt: e.hit.ConfirmedAt.Format(time.DateOnly), Cooperation: cooperationOf(e)}
+		h := x.facts.hit(e)
+		cs := CheckSupplier{ID: h.ID, Name: h.Name, Kind: h.Kind, Social: e.social, Eligible: e.reservedOn(p.today),
+			FreeFTE: round2(m.fte), TurnoverEUR: e.turnover, TurnoverYear: e.turnoverYear, MunicipalityNL: h.Municipality,
+			ConfirmedAt: h.ConfirmedAt.Format(time.DateOnly), Cooperation: cooperationOf(e)}
 		// The earliest day one of its matching offers can start: free by
 		// then, and its lead time counted from today.
 		earliest := int32(math.MaxInt32)

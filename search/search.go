@@ -5,6 +5,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/verken/verken/directory"
 )
 
 // FacetValue is one value of a facet with the number of matching suppliers
@@ -63,7 +65,7 @@ func (x *Index) search(q Query) (*Result, error) {
 	res.Hits = make([]Hit, len(page))
 	descriptions := make([]string, len(page))
 	for i := range page {
-		res.Hits[i] = page[i].hit()
+		res.Hits[i] = page[i].hit(x.facts)
 		descriptions[i] = page[i].e.description
 	}
 	if len(p.terms) > 0 {
@@ -86,7 +88,7 @@ func (x *Index) All(q Query, limit int) ([]Hit, int, error) {
 	sortMatches(p, matches, n)
 	out := make([]Hit, n)
 	for i := range out {
-		out[i] = matches[i].hit()
+		out[i] = matches[i].hit(x.facts)
 	}
 	return out, len(matches), nil
 }
@@ -118,7 +120,7 @@ func (x *Index) Sites(q Query, limit int) ([]Site, int, error) {
 			if len(out) == limit {
 				return out, len(matches), nil
 			}
-			out = append(out, Site{SupplierID: m.e.hit.ID, Name: m.e.hit.Name, Kind: m.e.hit.Kind,
+			out = append(out, Site{SupplierID: m.e.id, Name: m.e.name, Kind: string(directory.Kinds[m.e.kind]),
 				Municipality: x.facts.places.Municipalities()[s.municipality].Name.NL, Lat: s.lat, Lon: s.lon})
 		}
 	}
@@ -176,9 +178,8 @@ func (x *Index) reuseMatches(ms []match) {
 }
 
 // hit is the result row of a match.
-func (m *match) hit() Hit {
-	h := m.e.hit
-	h.Tasks = slices.Clip(h.Tasks)
+func (m *match) hit(f *facts) Hit {
+	h := f.hit(m.e)
 	h.Score = m.score
 	h.MatchingFTE = m.fte
 	h.Stale = m.stale
@@ -203,7 +204,7 @@ func sortMatches(p *plan, ms []match, n int) {
 		if c := bytes.Compare(a.e.nameKey, b.e.nameKey); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.e.hit.ID, b.e.hit.ID)
+		return cmp.Compare(a.e.id, b.e.id)
 	}
 	var less func(a, b *match) int
 	switch p.sort {

@@ -117,8 +117,9 @@ func (v *valueSets) set(i int32, old, e *entry) {
 			for m := range v.serves {
 				served.add(m)
 			}
+		} else {
+			served.union(o.serves)
 		}
-		served.union(&o.serves)
 	}
 	for m := range v.serves {
 		if served.has(m) {
