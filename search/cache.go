@@ -56,16 +56,51 @@ func (c *resultCache) put(gen uint64, key string, r *Result) {
 	c.order = append(c.order, key)
 }
 
-// textCache keeps the suppliers that recent free texts matched, while the
-// index does not change: a buyer who ticks facets, sorts or pages asks for
-// the same words again, and walking the postings of a common word is most
-// of a search's work. It is bounded by the hits it holds, not by texts.
-type textCache struct {
+// hitCache keeps, while the index does not change, lists of suppliers
+// that took work to find: what a free text matched (walking the postings
+// of a common word is most of a search's work), and who lies near a place.
+// A buyer who ticks facets, sorts or pages asks for the same words and
+// place again. It is bounded by the hits it holds, not by keys.
+type hitCache[V any] struct {
 	mu    sync.Mutex
 	gen   uint64
 	max   int // hits held at most; 0 turns the cache off
 	held  int
-	byKey map[string]textMatch
+	size  func(V) int
+	byKey map[string]V
+}
+
+// hitCacheSize bounds each cache: 16 bytes a hit, 32 MB.
+const hitCacheSize = 2 << 20
+
+func newHitCache[V any](size func(V) int) *hitCache[V] {
+	return &hitCache[V]{max: hitCacheSize, size: size, byKey: map[string]V{}}
+}
+
+func (c *hitCache[V]) get(gen uint64, key string) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		c.gen, c.held = gen, 0
+		clear(c.byKey)
+	}
+	v, ok := c.byKey[key]
+	return v, ok
+}
+
+func (c *hitCache[V]) put(gen uint64, key string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.size(v)
+	if gen != c.gen || n > c.max {
+		return
+	}
+	if c.held+n > c.max {
+		c.held = 0
+		clear(c.byKey) // simpler than tracking age, and rare: searches repeat
+	}
+	c.byKey[key] = v
+	c.held += n
 }
 
 // textMatch is what a text matched: the hits, in ordinal order, and the
@@ -74,35 +109,4 @@ type textCache struct {
 type textMatch struct {
 	hits []textHit
 	fuzz []int
-}
-
-// textCacheHits bounds the text cache: 16 bytes a hit, 32 MB in all.
-const textCacheHits = 2 << 20
-
-func newTextCache() *textCache { return &textCache{max: textCacheHits, byKey: map[string]textMatch{}} }
-
-func (c *textCache) get(gen uint64, key string) (textMatch, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen {
-		c.gen, c.held = gen, 0
-		clear(c.byKey)
-		return textMatch{}, false
-	}
-	m, ok := c.byKey[key]
-	return m, ok
-}
-
-func (c *textCache) put(gen uint64, key string, m textMatch) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen || len(m.hits) > c.max {
-		return
-	}
-	if c.held+len(m.hits) > c.max {
-		c.held = 0
-		clear(c.byKey) // simpler than tracking age, and rare: texts repeat
-	}
-	c.byKey[key] = m
-	c.held += len(m.hits)
 }

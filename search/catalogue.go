@@ -462,7 +462,6 @@ type catalogue struct {
 	byID    map[string]int32
 	free    []int32
 	grid    map[cell][]gridSite
-	nearBuf sync.Pool // *nearBuffer
 	*valueSets
 }
 
@@ -545,12 +544,12 @@ type nearHit struct {
 // ordinal order, each with its nearest site's distance. Only the cells the
 // circle touches are read, and a flat-earth bound spares the great-circle
 // formula for the sites in their corners.
-func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64, buf *nearBuffer) []nearHit {
+func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64) []nearHit {
 	dLat := radiusKm / 110.57
 	dLon := radiusKm / math.Max(kmPerLon, 1)
 	lo, hi := cellOf(pt.lat-dLat, pt.lon-dLon), cellOf(pt.lat+dLat, pt.lon+dLon)
 	bound := (radiusKm*1.05 + 1) * (radiusKm*1.05 + 1)
-	out := buf.sites[:0]
+	var out []nearHit
 	for la := lo.lat; la <= hi.lat; la++ {
 		for lo := lo.lon; lo <= hi.lon; lo++ {
 			for _, s := range c.grid[cell{la, lo}] {
@@ -567,12 +566,12 @@ func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64, buf *nearBuffer
 	// A supplier with several sites nearby keeps the nearest. Sorting keys
 	// of ordinal and position is several times faster than sorting the
 	// structs with a comparison function.
-	keys := buf.keys[:0]
+	keys := make([]uint64, len(out))
 	for i, h := range out {
-		keys = append(keys, uint64(h.ord)<<32|uint64(i))
+		keys[i] = uint64(h.ord)<<32 | uint64(i)
 	}
 	slices.Sort(keys)
-	hits := buf.hits[:0]
+	hits := make([]nearHit, 0, len(out))
 	for _, k := range keys {
 		h := out[uint32(k)]
 		if n := len(hits); n > 0 && hits[n-1].ord == h.ord {
@@ -581,15 +580,7 @@ func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64, buf *nearBuffer
 		}
 		hits = append(hits, h)
 	}
-	buf.sites, buf.keys, buf.hits = out, keys, hits
 	return hits
-}
-
-// nearBuffer is the memory nearby works in, lent from the catalogue's pool
-// so that a search near a city does not leave half a megabyte behind.
-type nearBuffer struct {
-	sites, hits []nearHit
-	keys        []uint64
 }
 
 // offerTransit is the best class among the sites where an offer's work

@@ -8,7 +8,7 @@ import (
 // evaluate runs a plan and returns the matches, in ordinal order, in out's
 // memory when it is large enough; text
 // holds what the free text matched (when hasText: the text may hold only
-// stop words, which filter nothing); with a counter, it also counts every
+// stop words, which filter nothing), near who lies near the plan's place; with a counter, it also counts every
 // facet the disjunctive way: a filter's own facet is counted as if that
 // filter were not set, every other facet over the matches.
 //
@@ -18,7 +18,7 @@ import (
 // is the correlation rule, one and the same offer, tested 64 suppliers at a
 // time. A count is the size of one more intersection. Only the suppliers
 // with more offers than the slots hold are visited one by one.
-func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, c *counter, out []match) []match {
+func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, near []nearHit, c *counter, out []match) []match {
 	s := cat.scratch()
 	defer s.release()
 	active := p.active()
@@ -33,14 +33,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		}
 		req.and(words)
 	}
-	var near []nearHit
 	if p.near.ok {
-		buf, _ := cat.nearBuf.Get().(*nearBuffer)
-		if buf == nil {
-			buf = new(nearBuffer)
-		}
-		defer cat.nearBuf.Put(buf)
-		near = cat.nearby(p.near, p.radiusKm, p.kmPerLon, buf)
 		nearSet := s.get()
 		for _, h := range near {
 			nearSet.add(h.ord)

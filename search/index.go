@@ -45,7 +45,8 @@ type Index struct {
 	cat     *catalogue
 	ords    *ordinals // document numbers to catalogue ordinals, per segment
 	results *resultCache
-	texts   *textCache
+	texts   *hitCache[textMatch]
+	nears   *hitCache[[]nearHit]
 	matches sync.Pool // []match buffers, see matchBuffer
 	// catVersion counts catalogue replacements (a new transit network),
 	// which change answers without a change in the store.
@@ -96,9 +97,11 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 	if opt.OfferSlots > 0 {
 		f.offerSlots = opt.OfferSlots
 	}
-	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(), texts: newTextCache()}
+	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(),
+		texts: newHitCache(func(m textMatch) int { return len(m.hits) }),
+		nears: newHitCache(func(h []nearHit) int { return len(h) })}
 	if opt.NoResultCache {
-		x.results.max, x.texts.max = 0, 0
+		x.results.max, x.texts.max, x.nears.max = 0, 0, 0
 	}
 	var idx bleve.Index
 	var last uint64

@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 
@@ -146,11 +147,15 @@ func (x *Index) run(q Query, count bool) (*plan, []match, *counter, error) {
 			return nil, nil, nil, err
 		}
 	}
+	var near []nearHit
+	if p.near.ok {
+		near = x.nearby(p)
+	}
 	var c *counter
 	if count {
 		c = newCounter(x.facts)
 	}
-	matches := x.facts.evaluate(p, x.cat, text, hasText, c, x.matchBuffer())
+	matches := x.facts.evaluate(p, x.cat, text, hasText, near, c, x.matchBuffer())
 	if p.from.ok {
 		for i := range matches {
 			if math.IsNaN(matches[i].distance) || p.from != p.near {
@@ -159,6 +164,19 @@ func (x *Index) run(q Query, count bool) (*plan, []match, *counter, error) {
 		}
 	}
 	return p, matches, c, nil
+}
+
+// nearby returns who lies near the plan's place, from the cache when the
+// place was asked for lately. The hits are shared: do not change them.
+func (x *Index) nearby(p *plan) []nearHit {
+	key := fmt.Sprintf("%.6f,%.6f,%g", p.near.lat, p.near.lon, p.radiusKm)
+	gen := x.generation()
+	if hits, ok := x.nears.get(gen, key); ok {
+		return hits
+	}
+	hits := x.cat.nearby(p.near, p.radiusKm, p.kmPerLon)
+	x.nears.put(gen, key, hits)
+	return hits
 }
 
 // matchBuffer lends a search memory for its matches: a search without
