@@ -3,10 +3,12 @@ package search
 import (
 	"math"
 	"math/bits"
+	"slices"
 )
 
-// evaluate runs a plan and returns the matches, in ordinal order, in out's
-// memory when it is large enough; text
+// evaluate runs a plan and returns the matches and how many there are. It
+// returns them all in ordinal order, in out's memory when it is large
+// enough; or, when keep > 0, the best keep in the plan's order. text
 // holds what the free text matched (when hasText: the text may hold only
 // stop words, which filter nothing), near who lies near the plan's place; with a counter, it also counts every
 // facet the disjunctive way: a filter's own facet is counted as if that
@@ -18,7 +20,7 @@ import (
 // is the correlation rule, one and the same offer, tested 64 suppliers at a
 // time. A count is the size of one more intersection. Only the suppliers
 // with more offers than the slots hold are visited one by one.
-func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, near []nearHit, c *counter, out []match) []match {
+func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, near []nearHit, c *counter, out []match, keep int) ([]match, int) {
 	s := cat.scratch()
 	defer s.release()
 	active := p.active()
@@ -62,13 +64,21 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 
 	out = out[:0]
 	reserve := func(set bitset) {
-		if _, n := s.nonZero(set); cap(out) < n {
+		n := keep
+		if keep <= 0 {
+			_, n = s.nonZero(set)
+		}
+		if cap(out) < n {
 			out = make([]match, 0, n)
 		}
 	}
+	total := 0
+	less := order(p)
+	fromKmPerLon := kmPerLon(p.from.lat)
 	reserved := cat.derived(reservedOn, 0, float64(p.today))
 	nextText, nextNear := 0, 0 // the hits are in ordinal order, as the sets are walked
 	add := func(ord int32, e *entry, fte float64) {
+		total++
 		m := match{e: e, distance: math.NaN(), fte: fte, stale: e.confirmed < p.staleBefore, reserved: reserved.has(ord)}
 		for nextText < len(text) && text[nextText].ord < ord {
 			nextText++
@@ -82,7 +92,23 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		if nextNear < len(near) && near[nextNear].ord == ord {
 			m.distance = near[nextNear].distance
 		}
-		out = append(out, m)
+		if p.from.ok && (math.IsNaN(m.distance) || p.from != p.near) {
+			m.distance = nearestSite(e, p.from, fromKmPerLon, math.Inf(1))
+		}
+		if keep <= 0 {
+			out = append(out, m)
+			return
+		}
+		// Keep the best: a match that does not beat the last kept goes.
+		if len(out) == keep && less(&m, &out[keep-1]) >= 0 {
+			return
+		}
+		i, _ := slices.BinarySearchFunc(out, &m, func(a match, b *match) int { return less(&a, b) })
+		if len(out) < keep {
+			out = append(out, match{})
+		}
+		copy(out[i+1:], out[i:len(out)-1])
+		out[i] = m
 	}
 
 	if len(offerSet) == 0 {
@@ -99,7 +125,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 				f.countValues(g, passAll, nil, p, cat, s, c)
 			}
 		}
-		return out
+		return out, total
 	}
 
 	// The offers in the slots: in each slot, the suppliers whose offer
@@ -161,7 +187,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		}
 	})
 	if c == nil {
-		return out
+		return out, total
 	}
 	f.countSuppliers(p, cat, s, c, req, withOffer, matched, &passes, reserved)
 	// The offer facets over the slots: a supplier counts for a value when
@@ -185,7 +211,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 			f.countValues(g, inSlots, f.intersectSlots(cat, s, slotPass, k), p, cat, s, c)
 		}
 	}
-	return out
+	return out, total
 }
 
 func indexOf(fs []filter, g filter) int {
@@ -287,7 +313,20 @@ func (f *facts) countValues(fl filter, over bitset, slots []bitset, p *plan, cat
 	}
 	first := f.facetBase[firstOfferFilter]
 	var values []bitset
+	// A municipality counts nobody when its arrondissement counts nobody:
+	// the 43 arrondissements spare most of the 300 municipalities' passes
+	// in a search narrowed to a province or a few places.
+	var arrCounts []int
+	if fl == filterMunicipality && slots == nil {
+		arrCounts = make([]int, len(c.counts[filterArrondissement]))
+		for a := range arrCounts {
+			arrCounts[a] = over.countIn(cat.values[f.facetBase[filterArrondissement]+a], words)
+		}
+	}
 	for i := range n {
+		if a := f.placeOrd[0][i]; arrCounts != nil && a >= 0 && arrCounts[a] == 0 {
+			continue
+		}
 		if slots == nil {
 			var set bitset
 			switch fl {

@@ -198,7 +198,7 @@ func (x *Index) MarketCheck(in CheckInput, today directory.Date) (*CheckReport, 
 	if err != nil {
 		return nil, err
 	}
-	matches := x.facts.evaluate(p, x.cat, nil, false, nil, nil, nil)
+	matches, _ := x.facts.evaluate(p, x.cat, nil, false, nil, nil, nil, 0)
 	rep := &CheckReport{CreatedAt: time.Now().UTC(), Day: today.String(), Input: in, Settings: settings}
 	rep.Input.Settings = nil
 	f := &rep.Figures

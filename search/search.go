@@ -53,15 +53,17 @@ func (x *Index) Search(q Query) (*Result, error) {
 func (x *Index) generation() uint64 { return x.applied.Load()<<16 ^ x.catVersion.Load() }
 
 func (x *Index) search(q Query) (*Result, error) {
-	p, matches, c, err := x.run(q, true)
+	p, matches, total, c, err := x.run(q, true, keepPage)
 	if err != nil {
 		return nil, err
 	}
 	defer x.reuseMatches(matches)
-	res := &Result{Total: len(matches), Page: p.q.Page, PerPage: p.q.PerPage, Sort: p.sort, Facets: x.facets(p, c)}
+	res := &Result{Total: total, Page: p.q.Page, PerPage: p.q.PerPage, Sort: p.sort, Facets: x.facets(p, c)}
 	from := min(len(matches), (p.q.Page-1)*p.q.PerPage)
 	to := min(len(matches), from+p.q.PerPage)
-	sortMatches(p, matches, to)
+	if p.keep() == 0 {
+		sortMatches(p, matches, to)
+	}
 	page := matches[from:to]
 	res.Hits = make([]Hit, len(page))
 	descriptions := make([]string, len(page))
@@ -80,7 +82,7 @@ func (x *Index) search(q Query) (*Result, error) {
 func (x *Index) All(q Query, limit int) ([]Hit, int, error) {
 	x.rw.RLock()
 	defer x.rw.RUnlock()
-	p, matches, _, err := x.run(q, false)
+	p, matches, _, _, err := x.run(q, false, 0)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -109,7 +111,7 @@ type Site struct {
 func (x *Index) Sites(q Query, limit int) ([]Site, int, error) {
 	x.rw.RLock()
 	defer x.rw.RUnlock()
-	p, matches, _, err := x.run(q, false)
+	p, matches, _, _, err := x.run(q, false, 0)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -128,42 +130,52 @@ func (x *Index) Sites(q Query, limit int) ([]Site, int, error) {
 	return out, len(matches), nil
 }
 
-// run resolves q and evaluates it; the caller holds x.rw.
-func (x *Index) run(q Query, count bool) (*plan, []match, *counter, error) {
+// run resolves q and evaluates it; the caller holds x.rw. With keepPage,
+// only the best matches up to the end of the query's page are returned, in
+// the plan's order, unless the page is deep (see plan.keep); total counts
+// them all.
+func (x *Index) run(q Query, count bool, keep int) (p *plan, matches []match, total int, c *counter, err error) {
 	if x.bleve == nil {
-		return nil, nil, nil, ErrClosed
+		return nil, nil, 0, nil, ErrClosed
 	}
-	p, err := x.facts.resolve(q)
-	if err != nil {
-		return nil, nil, nil, err
+	if p, err = x.facts.resolve(q); err != nil {
+		return nil, nil, 0, nil, err
 	}
 	var text []textHit
 	hasText := false
 	if p.q.Text != "" {
 		if p.terms, err = x.terms(p.q.Text); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, 0, nil, err
 		}
 		if text, hasText, err = x.textHits(p.terms); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, 0, nil, err
 		}
 	}
 	var near []nearHit
 	if p.near.ok {
 		near = x.nearby(p)
 	}
-	var c *counter
 	if count {
 		c = newCounter(x.facts)
 	}
-	matches := x.facts.evaluate(p, x.cat, text, hasText, near, c, x.matchBuffer())
-	if p.from.ok {
-		for i := range matches {
-			if math.IsNaN(matches[i].distance) || p.from != p.near {
-				matches[i].distance = nearestSite(matches[i].e, p.from, kmPerLon(p.from.lat), math.Inf(1))
-			}
-		}
+	if keep == keepPage {
+		keep = p.keep()
 	}
-	return p, matches, c, nil
+	matches, total = x.facts.evaluate(p, x.cat, text, hasText, near, c, x.matchBuffer(), keep)
+	return p, matches, total, c, nil
+}
+
+// keepPage asks run for the matches up to the end of the query's page.
+const keepPage = -1
+
+// keep is how many of the best matches a search keeps: those up to the end
+// of its page; 0, all of them, for a page so deep that sorting them all
+// costs less.
+func (p *plan) keep() int {
+	if n := p.q.Page * p.q.PerPage; n <= 2000 {
+		return n
+	}
+	return 0
 }
 
 // nearby returns who lies near the plan's place, from the cache when the
@@ -213,6 +225,11 @@ func (m *match) hit(f *facts) Hit {
 // rank below fresh ones in the relevance order; every order ends on the
 // Dutch collation of the name and the id, so pages are stable.
 func sortMatches(p *plan, ms []match, n int) {
+	sortTop(ms, n, order(p))
+}
+
+// order compares matches in the plan's order.
+func order(p *plan) func(a, b *match) int {
 	// Comparisons run lazily, most selective first: the name's collation
 	// key is compared only on a tie, and then by its first bytes first.
 	byName := func(a, b *match) int {
@@ -260,7 +277,7 @@ func sortMatches(p *plan, ms []match, n int) {
 			return byName(a, b)
 		}
 	}
-	sortTop(ms, n, func(a, b *match) int { return less(a, b) })
+	return less
 }
 
 func compareBool(a, b bool) int {
