@@ -462,6 +462,7 @@ type catalogue struct {
 	byID    map[string]int32
 	free    []int32
 	grid    map[cell][]gridSite
+	names   nameOrder
 	*valueSets
 }
 
@@ -483,6 +484,7 @@ func (c *catalogue) put(e *entry) {
 	if i, ok := c.byID[e.id]; ok {
 		c.unplace(i)
 		c.set(i, c.entries[i], e)
+		c.nameChanged(i, c.entries[i], e)
 		c.entries[i] = e
 		c.place(i)
 		return
@@ -490,10 +492,13 @@ func (c *catalogue) put(e *entry) {
 	var i int32
 	if n := len(c.free); n > 0 {
 		i, c.free = c.free[n-1], c.free[:n-1]
+		c.nameChanged(i, nil, e)
 		c.entries[i] = e
 	} else {
 		i = int32(len(c.entries))
-		c.entries = append(c.entries, e)
+		c.entries = append(c.entries, nil)
+		c.nameChanged(i, nil, e)
+		c.entries[i] = e
 	}
 	c.byID[e.id] = i
 	c.set(i, nil, e)
@@ -507,6 +512,7 @@ func (c *catalogue) remove(id string) {
 	}
 	c.unplace(i)
 	c.set(i, c.entries[i], nil)
+	c.nameChanged(i, c.entries[i], nil)
 	c.entries[i] = nil
 	delete(c.byID, id)
 	c.free = append(c.free, i)

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
 	"slices"
@@ -115,10 +116,43 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		// Every supplier with the supplier filters matches, with all its
 		// offers: the offer facets count what any of its offers has.
 		reserve(passAll)
-		passAll.each(func(ord int32) {
-			e := cat.entries[ord]
-			add(ord, e, e.freeFTE)
-		})
+		if _, n := s.nonZero(passAll); keep > 0 && n >= len(cat.entries)/32 &&
+			(p.sort == SortName || p.sort == SortRelevance && !hasText) {
+			// The order is the names' (fresh profiles first for relevance,
+			// every score being 0): walk it until the page is full.
+			total = n
+			fresh := cat.derived(confirmedSince, 0, float64(p.staleBefore))
+			wanted := []func(int32) bool{passAll.has}
+			if p.sort == SortRelevance {
+				wanted = []func(int32) bool{
+					func(ord int32) bool { return passAll.has(ord) && fresh.has(ord) },
+					func(ord int32) bool { return passAll.has(ord) && !fresh.has(ord) },
+				}
+			}
+			for _, want := range wanted {
+				for _, ord := range cat.byName() {
+					if len(out) == keep {
+						break
+					}
+					if want(ord) {
+						e := cat.entries[ord]
+						m := match{e: e, distance: math.NaN(), fte: e.freeFTE, stale: !fresh.has(ord), reserved: reserved.has(ord)}
+						if k, ok := slices.BinarySearchFunc(near, ord, func(h nearHit, o int32) int { return cmp.Compare(h.ord, o) }); ok {
+							m.distance = near[k].distance
+						}
+						if p.from.ok && (math.IsNaN(m.distance) || p.from != p.near) {
+							m.distance = nearestSite(e, p.from, fromKmPerLon, math.Inf(1))
+						}
+						out = append(out, m)
+					}
+				}
+			}
+		} else {
+			passAll.each(func(ord int32) {
+				e := cat.entries[ord]
+				add(ord, e, e.freeFTE)
+			})
+		}
 		if c != nil {
 			f.countSuppliers(p, cat, s, c, req, nil, passAll, &passes, reserved)
 			for g := firstOfferFilter; g < filterCount; g++ {

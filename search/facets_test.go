@@ -311,9 +311,12 @@ func testFacetsEqualBruteForce(t *testing.T, slots int) {
 	// recognitions, sites), delist some, and ask again.
 	for i, k := range r.Perm(len(o.sups))[:len(o.sups)/3] {
 		s := o.sups[k]
-		switch i % 6 {
+		switch i % 7 {
 		case 0:
 			s.Kind = directory.Kinds[r.IntN(len(directory.Kinds))]
+		case 6:
+			// A new name moves the supplier in the name order.
+			s.Name = []string{"Aardewerk ", "Zonnebloem ", "Ébène "}[r.IntN(3)] + s.Name
 		case 1:
 			s.ConfirmedAt = today.Time().AddDate(0, -r.IntN(24), 0)
 		case 2:
@@ -389,8 +392,46 @@ func checkRandomQueries(t *testing.T, x *search.Index, o *oracle, r *rand.Rand, 
 				checked++
 			}
 		}
+		checkPages(t, x, q, r)
 	}
 	return checked, nonEmpty
+}
+
+// checkPages checks that the first pages of a search, which keep only the
+// best matches up to their end, hold the matches that sorting them all
+// puts there, in every order.
+func checkPages(t *testing.T, x *search.Index, q search.Query, r *rand.Rand) {
+	t.Helper()
+	q.Sort = search.Sorts[r.IntN(len(search.Sorts))]
+	if q.Sort == search.SortDistance && q.Near == "" {
+		q.Sort = search.SortName
+	}
+	all, total, err := x.All(q, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.PerPage = 7
+	for page := 1; page <= 3; page++ {
+		q.Page = page
+		res, err := x.Search(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != total {
+			t.Fatalf("%s sort=%s page %d: total %d, all %d", describe(q), q.Sort, page, res.Total, total)
+		}
+		from, to := min(len(all), (page-1)*7), min(len(all), page*7)
+		var got, want []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		for _, h := range all[from:to] {
+			want = append(want, h.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s sort=%s page %d: %v, sorting all gives %v", describe(q), q.Sort, page, got, want)
+		}
+	}
 }
 
 func describe(q search.Query) string {

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"math"
@@ -232,15 +231,7 @@ func sortMatches(p *plan, ms []match, n int) {
 func order(p *plan) func(a, b *match) int {
 	// Comparisons run lazily, most selective first: the name's collation
 	// key is compared only on a tie, and then by its first bytes first.
-	byName := func(a, b *match) int {
-		if a.e.namePrefix != b.e.namePrefix {
-			return cmp.Compare(a.e.namePrefix, b.e.namePrefix)
-		}
-		if c := bytes.Compare(a.e.nameKey, b.e.nameKey); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.e.id, b.e.id)
-	}
+	byName := func(a, b *match) int { return compareNames(a.e, b.e) }
 	var less func(a, b *match) int
 	switch p.sort {
 	case SortName:
