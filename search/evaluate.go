@@ -78,9 +78,12 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 	fromKmPerLon := kmPerLon(p.from.lat)
 	reserved := cat.derived(reservedOn, 0, float64(p.today))
 	nextText, nextNear := 0, 0 // the hits are in ordinal order, as the sets are walked
-	add := func(ord int32, e *entry, fte float64) {
+	fresh := cat.derived(confirmedSince, 0, float64(p.staleBefore))
+	// add takes a match; it reads the entry only to break a tie.
+	add := func(ord int32, fte float64) {
 		total++
-		m := match{e: e, distance: math.NaN(), fte: fte, stale: e.confirmed < p.staleBefore, reserved: reserved.has(ord)}
+		m := match{e: cat.entries[ord], distance: math.NaN(), fte: fte, stale: !fresh.has(ord), reserved: reserved.has(ord),
+			updated: cat.updated[ord], namePrefix: cat.namePrefix[ord]}
 		for nextText < len(text) && text[nextText].ord < ord {
 			nextText++
 		}
@@ -94,7 +97,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 			m.distance = near[nextNear].distance
 		}
 		if p.from.ok && (math.IsNaN(m.distance) || p.from != p.near) {
-			m.distance = nearestSite(e, p.from, fromKmPerLon, math.Inf(1))
+			m.distance = nearestSite(m.e, p.from, fromKmPerLon, math.Inf(1))
 		}
 		if keep <= 0 {
 			out = append(out, m)
@@ -121,7 +124,6 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 			// The order is the names' (fresh profiles first for relevance,
 			// every score being 0): walk it until the page is full.
 			total = n
-			fresh := cat.derived(confirmedSince, 0, float64(p.staleBefore))
 			wanted := []func(int32) bool{passAll.has}
 			if p.sort == SortRelevance {
 				wanted = []func(int32) bool{
@@ -136,7 +138,8 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 					}
 					if want(ord) {
 						e := cat.entries[ord]
-						m := match{e: e, distance: math.NaN(), fte: e.freeFTE, stale: !fresh.has(ord), reserved: reserved.has(ord)}
+						m := match{e: e, distance: math.NaN(), fte: e.freeFTE, stale: !fresh.has(ord), reserved: reserved.has(ord),
+							updated: e.updated, namePrefix: e.namePrefix}
 						if k, ok := slices.BinarySearchFunc(near, ord, func(h nearHit, o int32) int { return cmp.Compare(h.ord, o) }); ok {
 							m.distance = near[k].distance
 						}
@@ -148,10 +151,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 				}
 			}
 		} else {
-			passAll.each(func(ord int32) {
-				e := cat.entries[ord]
-				add(ord, e, e.freeFTE)
-			})
+			passAll.each(func(ord int32) { add(ord, cat.freeFTE[ord]) })
 		}
 		if c != nil {
 			f.countSuppliers(p, cat, s, c, req, nil, passAll, &passes, reserved)
@@ -188,7 +188,6 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 	reserve(walk)
 	var only [filterCount - firstOfferFilter]offerValues
 	walk.each(func(ord int32) {
-		e := cat.entries[ord]
 		if !cat.overflow.has(ord) {
 			fte := 0.0
 			for j, b := range passing {
@@ -196,9 +195,10 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 					fte += cat.slots[j].freeFTE[ord]
 				}
 			}
-			add(ord, e, fte)
+			add(ord, fte)
 			return
 		}
+		e := cat.entries[ord]
 		counting := c != nil && passAll.has(ord)
 		full, onlySet := p.passingOffers(e, active, counting, &only)
 		if full.any {
@@ -217,7 +217,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		}
 		if full.any && passAll.has(ord) {
 			matched.add(ord)
-			add(ord, e, full.fte)
+			add(ord, full.fte)
 		}
 	})
 	if c == nil {

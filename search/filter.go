@@ -199,6 +199,10 @@ type match struct {
 	fte      float64 // free FTE of the offers that match
 	stale    bool
 	reserved bool
+	// Copied from the catalogue's columns, so that comparing matches
+	// seldom reads the entries, which lie all over memory.
+	updated    int64
+	namePrefix uint64
 }
 
 // counter counts facet values; each value counts a supplier once. All

@@ -231,7 +231,12 @@ func sortMatches(p *plan, ms []match, n int) {
 func order(p *plan) func(a, b *match) int {
 	// Comparisons run lazily, most selective first: the name's collation
 	// key is compared only on a tie, and then by its first bytes first.
-	byName := func(a, b *match) int { return compareNames(a.e, b.e) }
+	byName := func(a, b *match) int {
+		if a.namePrefix != b.namePrefix {
+			return cmp.Compare(a.namePrefix, b.namePrefix)
+		}
+		return compareNames(a.e, b.e)
+	}
 	var less func(a, b *match) int
 	switch p.sort {
 	case SortName:
@@ -252,7 +257,7 @@ func order(p *plan) func(a, b *match) int {
 		}
 	case SortUpdated:
 		less = func(a, b *match) int {
-			if c := cmp.Compare(b.e.updated, a.e.updated); c != 0 {
+			if c := cmp.Compare(b.updated, a.updated); c != 0 {
 				return c
 			}
 			return byName(a, b)

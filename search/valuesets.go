@@ -20,6 +20,11 @@ type valueSets struct {
 	// that serves it (an offer without a service area serves everywhere).
 	serves []bitset
 
+	// Columns of what sorting and result rows read for every match.
+	freeFTE    []float64
+	updated    []int64
+	namePrefix []uint64
+
 	// slots hold the offers one by one, for the correlation rule: slot j
 	// holds the j-th offer of every supplier with at most len(slots)
 	// offers. A supplier with more is in overflow, and a search visits
@@ -79,6 +84,9 @@ func (v *valueSets) fit(i int32) {
 			grow(sl.values)
 		}
 	}
+	for int(i) >= len(v.freeFTE) {
+		v.freeFTE, v.updated, v.namePrefix = append(v.freeFTE, 0), append(v.updated, 0), append(v.namePrefix, 0)
+	}
 	for j := range v.slots {
 		sl := &v.slots[j]
 		for int(i) >= len(sl.freeFTE) {
@@ -109,6 +117,7 @@ func (v *valueSets) set(i int32, old, e *entry) {
 	for _, id := range e.values {
 		v.values[id].add(i)
 	}
+	v.freeFTE[i], v.updated[i], v.namePrefix[i] = e.freeFTE, e.updated, e.namePrefix
 	v.setOffers(i, e, true)
 	var served placeSet
 	for k := range e.offers {
