@@ -327,21 +327,7 @@ func (f *facts) countValues(fl filter, over bitset, slots []bitset, p *plan, cat
 	if len(n) == 0 {
 		return
 	}
-	words, members := s.nonZero(over)
-	if slots == nil && len(n) >= 32 && fl < firstOfferFilter && members*100 < len(n)*len(words) {
-		// Many values over few suppliers (the municipalities of a narrow
-		// search): reading the suppliers' own values is cheaper than a
-		// pass over the words per value.
-		lo, hi := uint16(f.facetBase[fl]), uint16(f.facetBase[fl+1])
-		over.each(func(ord int32) {
-			for _, id := range cat.entries[ord].values {
-				if id >= lo && id < hi {
-					n[id-lo]++
-				}
-			}
-		})
-		return
-	}
+	words, _ := s.nonZero(over)
 	if len(words) > len(over)/2 {
 		words = nil
 	}
