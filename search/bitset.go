@@ -2,6 +2,7 @@ package search
 
 import (
 	"math/bits"
+	"slices"
 	"sync"
 )
 
@@ -60,6 +61,45 @@ func (b bitset) countIn(o bitset, words []int32) int {
 		n += bits.OnesCount64(b[w] & o[w])
 	}
 	return n
+}
+
+// indexedSet is a bitset that also lists its non-empty words, in order:
+// the suppliers of one municipality fill a few hundred of 1,563 words at
+// 100,000 suppliers, and a count over them reads only those.
+type indexedSet struct {
+	bits  bitset
+	words []int32
+}
+
+func (s *indexedSet) add(i int32) {
+	w := i >> 6
+	if s.bits[w] == 0 {
+		k, _ := slices.BinarySearch(s.words, w)
+		s.words = slices.Insert(s.words, k, w)
+	}
+	s.bits.add(i)
+}
+
+func (s *indexedSet) remove(i int32) {
+	w := i >> 6
+	if s.bits[w] == 0 {
+		return
+	}
+	s.bits.remove(i)
+	if s.bits[w] == 0 {
+		if k, ok := slices.BinarySearch(s.words, w); ok {
+			s.words = slices.Delete(s.words, k, k+1)
+		}
+	}
+}
+
+// countIndexed counts the members of over (whose non-empty words are
+// overWords, nil for all) that are also in s, reading the fewer words.
+func (s *indexedSet) countIn(over bitset, overWords []int32) int {
+	if overWords != nil && len(overWords) <= len(s.words) || overWords == nil && len(over) <= len(s.words) {
+		return over.countIn(s.bits, overWords)
+	}
+	return over.countIn(s.bits, s.words)
 }
 
 // grow returns b with room for n words, the new words empty.

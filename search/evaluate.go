@@ -340,7 +340,7 @@ func (f *facts) countValues(fl filter, over bitset, slots []bitset, p *plan, cat
 	if fl == filterMunicipality && slots == nil {
 		arrCounts = make([]int, len(c.counts[filterArrondissement]))
 		for a := range arrCounts {
-			arrCounts[a] = over.countIn(cat.values[f.facetBase[filterArrondissement]+a], words)
+			arrCounts[a] = cat.values[f.facetBase[filterArrondissement]+a].countIn(over, words)
 		}
 	}
 	for i := range n {
@@ -357,7 +357,8 @@ func (f *facts) countValues(fl filter, over bitset, slots []bitset, p *plan, cat
 			case filterAvailableBy:
 				set = cat.derived(availableBy, 0, float64(p.today+availableDays[i]))
 			default:
-				set = cat.values[f.facetBase[fl]+i]
+				n[i] += cat.values[f.facetBase[fl]+i].countIn(over, words)
+				continue
 			}
 			n[i] += over.countIn(set, words)
 			continue
@@ -400,7 +401,7 @@ func countAnySlot(over bitset, slots, values []bitset, words []int32) int {
 // passing returns the suppliers that pass supplier filter fl of the plan.
 // The set may be shared: do not change it.
 func (f *facts) passing(fl filter, p *plan, cat *catalogue, s *scratch) bitset {
-	value := func(i int) bitset { return cat.values[f.facetBase[fl]+i] }
+	value := func(i int) bitset { return cat.values[f.facetBase[fl]+i].bits }
 	anyOf := func(set uint32) bitset {
 		if bits.OnesCount32(set) == 1 {
 			return value(bits.TrailingZeros32(set))

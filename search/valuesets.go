@@ -13,9 +13,9 @@ import (
 
 // valueSets are the catalogue's sets and columns, by ordinal.
 type valueSets struct {
-	words  int    // the length of every set
-	live   bitset // ordinals that hold an entry
-	values []bitset
+	words  int          // the length of every set
+	live   bitset       // ordinals that hold an entry
+	values []indexedSet // by facet value id
 	// serves holds, per municipality ordinal, the suppliers with an offer
 	// that serves it (an offer without a service area serves everywhere).
 	serves []bitset
@@ -53,7 +53,7 @@ type offerSlot struct {
 const DefaultOfferSlots = 4
 
 func newValueSets(f *facts) *valueSets {
-	v := &valueSets{values: make([]bitset, f.facetBase[filterCount]),
+	v := &valueSets{values: make([]indexedSet, f.facetBase[filterCount]),
 		serves: make([]bitset, len(f.places.Municipalities())), cached: map[derivedKey]bitset{},
 		slots: make([]offerSlot, f.offerSlots)}
 	for j := range v.slots {
@@ -73,7 +73,9 @@ func (v *valueSets) fit(i int32) {
 			}
 		}
 		v.live, v.overflow = v.live.grow(n), v.overflow.grow(n)
-		grow(v.values)
+		for k := range v.values {
+			v.values[k].bits = v.values[k].bits.grow(n)
+		}
 		grow(v.serves)
 		for k, b := range v.cached {
 			v.cached[k] = b.grow(n)
