@@ -119,20 +119,32 @@ func (b bitset) grow(n int) bitset {
 }
 
 // scratch lends a query the bitsets it works in and takes them back, so
-// that a search does not leave a few hundred kilobytes of garbage.
+// that a search does not leave a few hundred kilobytes of garbage. The
+// scratch itself is reused too, with the memory of its word lists.
 type scratch struct {
 	words int
-	pool  *sync.Pool
+	pool  *sync.Pool // of *bitset
+	home  *sync.Pool // of *scratch, where release puts it
 	lent  []*bitset
-	// nonZero remembers the words that hold members of the last few sets
-	// asked about: a search counts many facets over the same set.
+	// nonZeroOf remembers the words that hold members of the sets asked
+	// about: a search counts many facets over the same set.
 	nonZeroOf []nonZeroWords
+	used      int // entries of nonZeroOf in use
 }
 
 type nonZeroWords struct {
 	set     *uint64 // the set's first word, as its identity
 	words   []int32
 	members int
+}
+
+func newScratch(home, pool *sync.Pool, words int) *scratch {
+	s, _ := home.Get().(*scratch)
+	if s == nil {
+		s = &scratch{}
+	}
+	s.words, s.pool, s.home = words, pool, home
+	return s
 }
 
 // nonZero lists the indexes of the words of b that hold a member, so that
@@ -142,24 +154,24 @@ func (s *scratch) nonZero(b bitset) ([]int32, int) {
 	if len(b) == 0 {
 		return nil, 0
 	}
-	for _, nz := range s.nonZeroOf {
+	for _, nz := range s.nonZeroOf[:s.used] {
 		if nz.set == &b[0] {
 			return nz.words, nz.members
 		}
 	}
-	nz := nonZeroWords{set: &b[0]}
+	if s.used == len(s.nonZeroOf) {
+		s.nonZeroOf = append(s.nonZeroOf, nonZeroWords{})
+	}
+	nz := &s.nonZeroOf[s.used]
+	s.used++
+	nz.set, nz.words, nz.members = &b[0], nz.words[:0], 0
 	for w, word := range b {
 		if word != 0 {
 			nz.words = append(nz.words, int32(w))
 			nz.members += bits.OnesCount64(word)
 		}
 	}
-	s.nonZeroOf = append(s.nonZeroOf, nz)
 	return nz.words, nz.members
-}
-
-func newScratch(pool *sync.Pool, words int) *scratch {
-	return &scratch{words: words, pool: pool}
 }
 
 // get returns an empty bitset.
@@ -182,9 +194,16 @@ func (s *scratch) copyOf(b bitset) bitset {
 	return out
 }
 
+// release takes back every bitset lent, and the scratch itself.
 func (s *scratch) release() {
 	for _, p := range s.lent {
 		s.pool.Put(p)
 	}
-	s.lent = nil
+	clear(s.lent)
+	s.lent = s.lent[:0]
+	for i := range s.nonZeroOf[:s.used] {
+		s.nonZeroOf[i].set = nil
+	}
+	s.used = 0
+	s.home.Put(s)
 }

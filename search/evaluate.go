@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sort"
 )
 
 // evaluate runs a plan and returns the matches and how many there are. It
@@ -80,9 +81,12 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 	nextText, nextNear := 0, 0 // the hits are in ordinal order, as the sets are walked
 	fresh := cat.derived(confirmedSince, 0, float64(p.staleBefore))
 	// add takes a match; it reads the entry only to break a tie.
+	// m is the match being added: one variable for all, since the
+	// comparison function would make each its own allocation.
+	var m match
 	add := func(ord int32, fte float64) {
 		total++
-		m := match{e: cat.entries[ord], distance: math.NaN(), fte: fte, stale: !fresh.has(ord), reserved: reserved.has(ord),
+		m = match{e: cat.entries[ord], distance: math.NaN(), fte: fte, stale: !fresh.has(ord), reserved: reserved.has(ord),
 			updated: cat.updated[ord], namePrefix: cat.namePrefix[ord]}
 		for nextText < len(text) && text[nextText].ord < ord {
 			nextText++
@@ -107,7 +111,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		if len(out) == keep && less(&m, &out[keep-1]) >= 0 {
 			return
 		}
-		i, _ := slices.BinarySearchFunc(out, &m, func(a match, b *match) int { return less(&a, b) })
+		i := sort.Search(len(out), func(i int) bool { return less(&out[i], &m) > 0 })
 		if len(out) < keep {
 			out = append(out, match{})
 		}

@@ -36,7 +36,8 @@ type valueSets struct {
 	mu     sync.Mutex
 	cached map[derivedKey]bitset
 
-	pool sync.Pool // scratch sets of the current length
+	pool     sync.Pool // scratch sets
+	scratchs sync.Pool // *scratch
 }
 
 // offerSlot holds one offer of each supplier: the sets of its facet values
@@ -234,4 +235,4 @@ func (c *catalogue) derived(kind derivedKind, slot int, at float64) bitset {
 const maxDerived = 128
 
 // scratch lends a query empty sets of the current length.
-func (v *valueSets) scratch() *scratch { return newScratch(&v.pool, v.words) }
+func (v *valueSets) scratch() *scratch { return newScratch(&v.scratchs, &v.pool, v.words) }
