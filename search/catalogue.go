@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"encoding/binary"
 	"fmt"
+	"hash"
+	"hash/fnv"
 	"math"
 	"math/bits"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -105,6 +108,10 @@ type entry struct {
 	// depend on the reference date; minFrom is the earliest availability.
 	values  []uint16
 	minFrom int32
+	// textKey and siteKey change when what the free text searches, or
+	// where the sites are, changes: a new capacity leaves both alone, and
+	// so what texts and places matched stays valid (see catalogue).
+	textKey, siteKey uint64
 }
 
 const (
@@ -298,6 +305,22 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 		}
 	}
 	f.facetValues(e)
+	text, sites := fnv.New64a(), fnv.New64a()
+	write := func(h hash.Hash64, parts ...string) {
+		for _, p := range parts {
+			h.Write([]byte(p))
+			h.Write([]byte{0})
+		}
+	}
+	write(text, s.Name, s.Description)
+	for _, st := range s.Sites {
+		write(text, st.Municipality, st.Postcode)
+		write(sites, st.Municipality, strconv.FormatFloat(st.Lat, 'g', -1, 64), strconv.FormatFloat(st.Lon, 'g', -1, 64))
+	}
+	for _, o := range s.Offers {
+		write(text, o.Task)
+	}
+	e.textKey, e.siteKey = text.Sum64(), sites.Sum64()
 	return e
 }
 
@@ -463,6 +486,10 @@ type catalogue struct {
 	free    []int32
 	grid    map[cell][]gridSite
 	names   nameOrder
+	// textVersion and siteVersion count the changes to what the free text
+	// searches and to where sites are: the caches of what texts and places
+	// matched hold while they stay.
+	textVersion, siteVersion uint64
 	*valueSets
 }
 
@@ -482,6 +509,12 @@ func newCatalogue(f *facts) *catalogue {
 
 func (c *catalogue) put(e *entry) {
 	if i, ok := c.byID[e.id]; ok {
+		if old := c.entries[i]; old.textKey != e.textKey {
+			c.textVersion++
+		}
+		if old := c.entries[i]; old.siteKey != e.siteKey {
+			c.siteVersion++
+		}
 		c.unplace(i)
 		c.set(i, c.entries[i], e)
 		c.nameChanged(i, c.entries[i], e)
@@ -489,6 +522,8 @@ func (c *catalogue) put(e *entry) {
 		c.place(i)
 		return
 	}
+	c.textVersion++
+	c.siteVersion++
 	var i int32
 	if n := len(c.free); n > 0 {
 		i, c.free = c.free[n-1], c.free[:n-1]
@@ -510,6 +545,8 @@ func (c *catalogue) remove(id string) {
 	if !ok {
 		return
 	}
+	c.textVersion++
+	c.siteVersion++
 	c.unplace(i)
 	c.set(i, c.entries[i], nil)
 	c.nameChanged(i, c.entries[i], nil)

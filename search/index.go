@@ -132,6 +132,7 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 		}
 		x.cat = cat
 		x.ords.forget()
+		x.catVersion.Add(1)
 	}
 	if _, err := x.CatchUp(); err != nil {
 		x.Close()
@@ -257,6 +258,7 @@ func (x *Index) rebuild() error {
 	x.bleve = idx
 	x.cat = cat
 	x.ords.forget()
+	x.catVersion.Add(1)
 	x.setApplied(last)
 	x.log.Info("search index rebuilt", "suppliers", n, "last_change", last)
 	return nil

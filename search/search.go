@@ -181,7 +181,7 @@ func (p *plan) keep() int {
 // place was asked for lately. The hits are shared: do not change them.
 func (x *Index) nearby(p *plan) []nearHit {
 	key := fmt.Sprintf("%.6f,%.6f,%g", p.near.lat, p.near.lon, p.radiusKm)
-	gen := x.generation()
+	gen := x.catVersion.Load()<<40 ^ x.cat.siteVersion
 	if hits, ok := x.nears.get(gen, key); ok {
 		return hits
 	}

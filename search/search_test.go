@@ -328,3 +328,45 @@ func TestDelistedSuppliersLeaveSearch(t *testing.T) {
 		t.Fatal("the delisted record is gone from the store")
 	}
 }
+
+// What texts and places matched is cached while what they search stays the
+// same: a new capacity keeps the cache, a new description or a moved site
+// does not.
+func TestCachedTextAndPlacesFollowChanges(t *testing.T) {
+	a := supplier(1, "a", "9000", offer("catering", 1, directory.ServiceArea{}))
+	b := supplier(2, "b", "9000", offer("catering", 1, directory.ServiceArea{}))
+	x := buildIndex(t, a, b)
+	update := func(id string, edit func(*directory.Supplier)) {
+		t.Helper()
+		cur, err := x.store.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(&cur)
+		if err := x.store.Update(&cur, directory.System); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.x.CatchUp(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bubbles := search.Query{Text: "zeepbellen"}
+	ghent := search.Query{Near: "9000", RadiusKm: 5}
+	expect(t, "no bubbles yet", x.ids(t, bubbles))
+	expect(t, "both near Ghent", x.ids(t, ghent), "a", "b")
+
+	update("a", func(s *directory.Supplier) { s.Offers[0].FreeFTE = 3 })
+	expect(t, "capacity changed: no bubbles", x.ids(t, bubbles))
+	expect(t, "capacity changed: both near Ghent", x.ids(t, ghent), "a", "b")
+	expect(t, "capacity changed: min_fte=2 near Ghent", x.ids(t, search.Query{Near: "9000", RadiusKm: 5, MinFTE: 2}), "a")
+
+	update("a", func(s *directory.Supplier) { s.Description = "Wij blazen zeepbellen." })
+	expect(t, "description changed", x.ids(t, bubbles), "a")
+
+	update("b", func(s *directory.Supplier) { s.Sites[0] = directory.Site{ID: "s1", Postcode: "2000"} })
+	expect(t, "b moved to Antwerp", x.ids(t, ghent), "a")
+	expect(t, "b near Antwerp", x.ids(t, search.Query{Near: "2000", RadiusKm: 5}), "b")
+
+	update("b", func(s *directory.Supplier) { s.Name = "Zeepbellen b" })
+	expect(t, "b renamed", x.ids(t, bubbles), "a", "b")
+}

@@ -134,7 +134,8 @@ func (x *Index) textHits(terms []term) (hits []textHit, ok bool, err error) {
 	for _, t := range terms {
 		fmt.Fprintf(&key, "%s|%d|%t ", t.plain, t.fuzz, t.prefix)
 	}
-	gen := x.generation()
+	// What a text matches changes only with what the text searches.
+	gen := x.catVersion.Load()<<40 ^ x.cat.textVersion
 	if m, ok := x.texts.get(gen, key.String()); ok {
 		for i := range terms {
 			terms[i].fuzz = m.fuzz[i]
