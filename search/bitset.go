@@ -207,3 +207,25 @@ func (s *scratch) release() {
 	s.used = 0
 	s.home.Put(s)
 }
+
+// inOrdinalOrder returns items sorted by ordinal, one per ordinal; merge
+// folds a repeat into the item kept. Sorting keys of ordinal and position
+// is several times faster than sorting the items with a comparison
+// function, and a common word matches 25,000 suppliers per 100,000.
+func inOrdinalOrder[T any](items []T, ord func(*T) int32, merge func(kept, repeat *T)) []T {
+	keys := make([]uint64, len(items))
+	for i := range items {
+		keys[i] = uint64(ord(&items[i]))<<32 | uint64(i)
+	}
+	slices.Sort(keys)
+	out := make([]T, 0, len(items))
+	for _, k := range keys {
+		item := &items[uint32(k)]
+		if n := len(out); n > 0 && ord(&out[n-1]) == ord(item) {
+			merge(&out[n-1], item)
+			continue
+		}
+		out = append(out, *item)
+	}
+	return out
+}

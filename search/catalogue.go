@@ -606,23 +606,10 @@ func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64) []nearHit {
 			}
 		}
 	}
-	// A supplier with several sites nearby keeps the nearest. Sorting keys
-	// of ordinal and position is several times faster than sorting the
-	// structs with a comparison function.
-	keys := make([]uint64, len(out))
-	for i, h := range out {
-		keys[i] = uint64(h.ord)<<32 | uint64(i)
-	}
-	slices.Sort(keys)
-	hits := make([]nearHit, 0, len(out))
-	for _, k := range keys {
-		h := out[uint32(k)]
-		if n := len(hits); n > 0 && hits[n-1].ord == h.ord {
-			hits[n-1].distance = min(hits[n-1].distance, h.distance)
-			continue
-		}
-		hits = append(hits, h)
-	}
+	// A supplier with several sites nearby keeps the nearest.
+	hits := inOrdinalOrder(out, func(h *nearHit) int32 { return h.ord }, func(kept, repeat *nearHit) {
+		kept.distance = min(kept.distance, repeat.distance)
+	})
 	return hits
 }
 

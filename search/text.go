@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -206,27 +205,7 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
-	return sortHits(hits), nil
-}
-
-// sortHits puts hits in ordinal order, without repeats. Sorting keys of
-// ordinal and position is several times faster than sorting the structs
-// with a comparison function, and a walk of 25,000 hits is common.
-func sortHits(hits []textHit) []textHit {
-	keys := make([]uint64, len(hits))
-	for i, h := range hits {
-		keys[i] = uint64(h.ord)<<32 | uint64(i)
-	}
-	slices.Sort(keys)
-	out := make([]textHit, 0, len(hits))
-	for _, k := range keys {
-		h := hits[uint32(k)]
-		if n := len(out); n > 0 && out[n-1].ord == h.ord {
-			continue
-		}
-		out = append(out, h)
-	}
-	return out
+	return inOrdinalOrder(hits, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {}), nil
 }
 
 // termExists reports whether a field holds a term in any document.
