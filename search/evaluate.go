@@ -12,9 +12,10 @@ import (
 // returns them all in ordinal order, in out's memory when it is large
 // enough; or, when keep > 0, the best keep in the plan's order. text
 // holds what the free text matched (when hasText: the text may hold only
-// stop words, which filter nothing), near who lies near the plan's place; with a counter, it also counts every
-// facet the disjunctive way: a filter's own facet is counted as if that
-// filter were not set, every other facet over the matches.
+// stop words, which filter nothing), near who lies near the plan's place.
+// With a counter, it also counts every facet the disjunctive way: a
+// filter's own facet is counted as if that filter were not set, every
+// other facet over the matches.
 //
 // It works on sets of suppliers (see valueSets). Each supplier filter
 // passes a set, and so does each offer filter in each offer slot. An offer
@@ -64,106 +65,25 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		}
 	}
 
-	out = out[:0]
-	reserve := func(set bitset) {
-		n := keep
-		if keep <= 0 {
-			_, n = s.nonZero(set)
-		}
-		if cap(out) < n {
-			out = make([]match, 0, n)
-		}
-	}
-	total := 0
-	less := order(p)
-	fromKmPerLon := kmPerLon(p.from.lat)
-	reserved := cat.derived(reservedOn, 0, float64(p.today))
-	nextText, nextNear := 0, 0 // the hits are in ordinal order, as the sets are walked
-	fresh := cat.derived(confirmedSince, 0, float64(p.staleBefore))
-	// add takes a match; it reads the entry only to break a tie.
-	// m is the match being added: one variable for all, since the
-	// comparison function would make each its own allocation.
-	var m match
-	add := func(ord int32, fte float64) {
-		total++
-		m = match{e: cat.entries[ord], distance: math.NaN(), fte: fte, stale: !fresh.has(ord), reserved: reserved.has(ord),
-			updated: cat.updated[ord], namePrefix: cat.namePrefix[ord]}
-		for nextText < len(text) && text[nextText].ord < ord {
-			nextText++
-		}
-		if nextText < len(text) && text[nextText].ord == ord {
-			m.score = text[nextText].score
-		}
-		for nextNear < len(near) && near[nextNear].ord < ord {
-			nextNear++
-		}
-		if nextNear < len(near) && near[nextNear].ord == ord {
-			m.distance = near[nextNear].distance
-		}
-		if p.from.ok && (math.IsNaN(m.distance) || p.from != p.near) {
-			m.distance = nearestSite(m.e, p.from, fromKmPerLon, math.Inf(1))
-		}
-		if keep <= 0 {
-			out = append(out, m)
-			return
-		}
-		// Keep the best: a match that does not beat the last kept goes.
-		if len(out) == keep && less(&m, &out[keep-1]) >= 0 {
-			return
-		}
-		i := sort.Search(len(out), func(i int) bool { return less(&out[i], &m) > 0 })
-		if len(out) < keep {
-			out = append(out, match{})
-		}
-		copy(out[i+1:], out[i:len(out)-1])
-		out[i] = m
-	}
+	col := newCollector(p, cat, text, near, keep, out)
 
 	if len(offerSet) == 0 {
 		// Every supplier with the supplier filters matches, with all its
 		// offers: the offer facets count what any of its offers has.
-		reserve(passAll)
-		if _, n := s.nonZero(passAll); keep > 0 && n >= len(cat.entries)/32 &&
-			(p.sort == SortName || p.sort == SortRelevance && !hasText) {
-			// The order is the names' (fresh profiles first for relevance,
-			// every score being 0): walk it until the page is full.
-			total = n
-			wanted := []func(int32) bool{passAll.has}
-			if p.sort == SortRelevance {
-				wanted = []func(int32) bool{
-					func(ord int32) bool { return passAll.has(ord) && fresh.has(ord) },
-					func(ord int32) bool { return passAll.has(ord) && !fresh.has(ord) },
-				}
-			}
-			for _, want := range wanted {
-				for _, ord := range cat.byName() {
-					if len(out) == keep {
-						break
-					}
-					if want(ord) {
-						e := cat.entries[ord]
-						m := match{e: e, distance: math.NaN(), fte: e.freeFTE, stale: !fresh.has(ord), reserved: reserved.has(ord),
-							updated: e.updated, namePrefix: e.namePrefix}
-						if k, ok := slices.BinarySearchFunc(near, ord, func(h nearHit, o int32) int { return cmp.Compare(h.ord, o) }); ok {
-							m.distance = near[k].distance
-						}
-						if p.from.ok && (math.IsNaN(m.distance) || p.from != p.near) {
-							m.distance = nearestSite(e, p.from, fromKmPerLon, math.Inf(1))
-						}
-						out = append(out, m)
-					}
-				}
-			}
+		_, n := s.nonZero(passAll)
+		col.reserve(n)
+		if keep > 0 && n >= len(cat.entries)/32 && (p.sort == SortName || p.sort == SortRelevance && !hasText) {
+			col.walkNames(passAll, n)
 		} else {
-			passAll.each(func(ord int32) { add(ord, cat.freeFTE[ord]) })
+			passAll.each(func(ord int32) { col.add(ord, cat.freeFTE[ord]) })
 		}
 		if c != nil {
-			f.countSuppliers(p, cat, s, c, req, nil, passAll, &passes, reserved)
+			f.countSuppliers(p, cat, s, c, req, nil, passAll, &passes)
 			for g := firstOfferFilter; g < filterCount; g++ {
 				f.countValues(g, passAll, nil, p, cat, s, c)
 			}
 		}
-		return out, total
+		return col.out, col.total
 	}
 
 	// The offers in the slots: in each slot, the suppliers whose offer
@@ -189,7 +109,8 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 	walk := s.copyOf(req)
 	walk.and(cat.overflow)
 	walk.or(matched)
-	reserve(walk)
+	_, n := s.nonZero(walk)
+	col.reserve(n)
 	var only [filterCount - firstOfferFilter]offerValues
 	walk.each(func(ord int32) {
 		if !cat.overflow.has(ord) {
@@ -199,7 +120,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 					fte += cat.slots[j].freeFTE[ord]
 				}
 			}
-			add(ord, fte)
+			col.add(ord, fte)
 			return
 		}
 		e := cat.entries[ord]
@@ -221,13 +142,13 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		}
 		if full.any && passAll.has(ord) {
 			matched.add(ord)
-			add(ord, full.fte)
+			col.add(ord, full.fte)
 		}
 	})
 	if c == nil {
-		return out, total
+		return col.out, col.total
 	}
-	f.countSuppliers(p, cat, s, c, req, withOffer, matched, &passes, reserved)
+	f.countSuppliers(p, cat, s, c, req, withOffer, matched, &passes)
 	// The offer facets over the slots: a supplier counts for a value when
 	// one of its offers has it and passes every other offer filter.
 	inSlots := s.copyOf(passAll)
@@ -249,7 +170,127 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 			f.countValues(g, inSlots, f.intersectSlots(cat, s, slotPass, k), p, cat, s, c)
 		}
 	}
-	return out, total
+	return col.out, col.total
+}
+
+// collector gathers the matches of a search: all of them in ordinal order,
+// or, with keep > 0, the best keep in the plan's order.
+type collector struct {
+	p        *plan
+	cat      *catalogue
+	text     []textHit
+	near     []nearHit
+	keep     int
+	less     func(a, b *match) int
+	fresh    bitset
+	reserved bitset
+	// The hits are in ordinal order, as the sets are walked: a cursor
+	// each finds a match's score and distance.
+	nextText, nextNear int
+	fromKmPerLon       float64
+	// m is the match being added: one variable for all, since the
+	// comparison function would make each its own allocation.
+	m     match
+	out   []match
+	total int
+}
+
+func newCollector(p *plan, cat *catalogue, text []textHit, near []nearHit, keep int, out []match) *collector {
+	return &collector{p: p, cat: cat, text: text, near: near, keep: keep, less: order(p), out: out[:0],
+		fresh:        cat.derived(confirmedSince, 0, float64(p.staleBefore)),
+		reserved:     cat.derived(reservedOn, 0, float64(p.today)),
+		fromKmPerLon: kmPerLon(p.from.lat)}
+}
+
+// reserve makes room for n matches.
+func (col *collector) reserve(n int) {
+	if col.keep > 0 {
+		n = col.keep
+	}
+	if cap(col.out) < n {
+		col.out = make([]match, 0, n)
+	}
+}
+
+// add takes a match, which must come after the last in ordinal order. It
+// reads the entry only to break a tie.
+func (col *collector) add(ord int32, fte float64) {
+	col.total++
+	m, text, near := &col.m, col.text, col.near
+	*m = col.match(ord, fte)
+	for col.nextText < len(text) && text[col.nextText].ord < ord {
+		col.nextText++
+	}
+	if k := col.nextText; k < len(text) && text[k].ord == ord {
+		m.score = text[k].score
+	}
+	for col.nextNear < len(near) && near[col.nextNear].ord < ord {
+		col.nextNear++
+	}
+	if k := col.nextNear; k < len(near) && near[k].ord == ord {
+		m.distance = near[k].distance
+	}
+	col.measure(m)
+	if col.keep <= 0 {
+		col.out = append(col.out, *m)
+		return
+	}
+	// Keep the best: a match that does not beat the last kept goes.
+	out, keep := col.out, col.keep
+	if len(out) == keep && col.less(m, &out[keep-1]) >= 0 {
+		return
+	}
+	i := sort.Search(len(out), func(i int) bool { return col.less(&out[i], m) > 0 })
+	if len(out) < keep {
+		out = append(out, match{})
+	}
+	copy(out[i+1:], out[i:len(out)-1])
+	out[i] = *m
+	col.out = out
+}
+
+// match is a match's facts that do not depend on the text or the place.
+func (col *collector) match(ord int32, fte float64) match {
+	return match{e: col.cat.entries[ord], distance: math.NaN(), fte: fte, stale: !col.fresh.has(ord),
+		reserved: col.reserved.has(ord), updated: col.cat.updated[ord], namePrefix: col.cat.namePrefix[ord]}
+}
+
+// measure works out the distance from where the plan measures, when the
+// place is not the one near found the match by.
+func (col *collector) measure(m *match) {
+	if p := col.p; p.from.ok && (math.IsNaN(m.distance) || p.from != p.near) {
+		m.distance = nearestSite(m.e, p.from, col.fromKmPerLon, math.Inf(1))
+	}
+}
+
+// walkNames takes the best matches of set (n of them) when the order is
+// the names' (fresh profiles first for relevance, every score being 0 with
+// no words): it walks the catalogue's name order until the page is full.
+func (col *collector) walkNames(set bitset, n int) {
+	col.total = n
+	wanted := []func(int32) bool{set.has}
+	if col.p.sort == SortRelevance {
+		wanted = []func(int32) bool{
+			func(ord int32) bool { return set.has(ord) && col.fresh.has(ord) },
+			func(ord int32) bool { return set.has(ord) && !col.fresh.has(ord) },
+		}
+	}
+	for _, want := range wanted {
+		for _, ord := range col.cat.byName() {
+			if len(col.out) == col.keep {
+				return
+			}
+			if !want(ord) {
+				continue
+			}
+			m := col.match(ord, col.cat.freeFTE[ord])
+			if k, ok := slices.BinarySearchFunc(col.near, ord, func(h nearHit, o int32) int { return cmp.Compare(h.ord, o) }); ok {
+				m.distance = col.near[k].distance
+			}
+			col.measure(&m)
+			col.out = append(col.out, m)
+		}
+	}
 }
 
 func indexOf(fs []filter, g filter) int {
@@ -300,7 +341,7 @@ func (p *plan) passingOffers(e *entry, active uint32, wantOnly bool, only *[filt
 // pass every other filter and have an offer that passes the offer filters
 // (withOffer; nil when no offer filter is set).
 func (f *facts) countSuppliers(p *plan, cat *catalogue, s *scratch, c *counter, req, withOffer, matched bitset,
-	passes *[firstOfferFilter]bitset, reserved bitset) {
+	passes *[firstOfferFilter]bitset) {
 	for fl := range firstOfferFilter {
 		if len(c.counts[fl]) == 0 {
 			continue
