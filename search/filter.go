@@ -206,8 +206,9 @@ type match struct {
 }
 
 // counter counts facet values; each value counts a supplier once. All
-// counts live in one slice, laid out by facts.facetBase, so that an entry's
-// precomputed value ids index it directly.
+// counts live in one slice, laid out by facts.facetBase, so that a value's
+// id (an offer mask's bit, counted from the first offer facet) indexes it
+// directly.
 type counter struct {
 	flat   []int
 	counts [filterCount][]int
@@ -222,7 +223,6 @@ func newCounter(f *facts) *counter {
 	return c
 }
 
-// facetSizes is how many values each facet has.
 // facetLists lists every facet's values in the order of the reference
 // lists, which is the order of their ids. available_by holds its offsets in
 // days; a search shows them as dates from its reference date.
