@@ -29,12 +29,17 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&mail.From, "smtp-from", envOr("VERKEN_SMTP_FROM", "verken@localhost"), "sender address (env VERKEN_SMTP_FROM)")
 	mail.Password = os.Getenv("VERKEN_SMTP_PASSWORD") // only from the environment: flags show in process lists
 	tileCredit := fs.String("tile-attribution", envOr("VERKEN_TILE_ATTRIBUTION", ui.DefaultTileAttribution), "credit line the tile provider asks for (env VERKEN_TILE_ATTRIBUTION)")
+	memoryLimit := fs.String("memory-limit", envOr("VERKEN_MEMORY_LIMIT", "auto"), "Go's soft memory limit: auto (2.5 times the heap after start-up), off, or a size such as 512MiB; GOMEMLIMIT wins (env VERKEN_MEMORY_LIMIT)")
 	pprofAddr := fs.String("pprof-addr", envOr("VERKEN_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces (env VERKEN_PPROF_ADDR)")
 	sys, log, code, ok := parseAndOpen(fs, args, &cfg, false, stderr)
 	if !ok {
 		return code
 	}
 	defer sys.Close()
+	if err := setMemoryLimit(*memoryLimit, log); err != nil {
+		log.Error("cannot set the memory limit", "err", err)
+		return 2
+	}
 	if *pprofAddr != "" {
 		go serveProfiler(*pprofAddr, log)
 	}
