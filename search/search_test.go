@@ -350,6 +350,10 @@ func TestCachedTextAndPlacesFollowChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Warm sorts the names and works out the day's sets before the changes.
+	if err := x.x.Warm(today); err != nil {
+		t.Fatal(err)
+	}
 	bubbles := search.Query{Text: "zeepbellen"}
 	ghent := search.Query{Near: "9000", RadiusKm: 5}
 	expect(t, "no bubbles yet", x.ids(t, bubbles))
@@ -369,4 +373,12 @@ func TestCachedTextAndPlacesFollowChanges(t *testing.T) {
 
 	update("b", func(s *directory.Supplier) { s.Name = "Zeepbellen b" })
 	expect(t, "b renamed", x.ids(t, bubbles), "a", "b")
+	update("a", func(s *directory.Supplier) { s.Name = "Zuurdesem a" })
+	r, err := x.x.Search(search.Query{Today: today, Sort: search.SortName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Hits) != 2 || r.Hits[0].ID != "b" || r.Hits[1].ID != "a" {
+		t.Errorf("by name after a became Zuurdesem: %+v", r.Hits)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/verken/verken/directory"
 	"github.com/verken/verken/transit"
 	"github.com/verken/verken/ui"
 )
@@ -36,6 +37,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer sys.Close()
+	if err := sys.index.Warm(directory.DateOf(time.Now())); err != nil {
+		log.Error("first search failed", "err", err)
+	}
 	if err := setMemoryLimit(*memoryLimit, log); err != nil {
 		log.Error("cannot set the memory limit", "err", err)
 		return 2
