@@ -37,6 +37,7 @@ type term struct {
 	nl, fr string // stemmed; empty for a stop word
 	fuzz   int
 	prefix bool // the last word, which may still be being typed
+	held   bool // the index holds the word as typed
 }
 
 // terms splits the text into its words and their forms. A word made of
@@ -102,10 +103,7 @@ func textQuery(terms []term) query.Query {
 			alts = append(alts, fq)
 		}
 		if t.prefix {
-			pq := bleve.NewPrefixQuery(t.plain)
-			pq.SetField(fieldWords)
-			pq.SetBoost(0.6)
-			alts = append(alts, pq)
+			alts = append(alts, longerWords(t))
 		}
 		conj = append(conj, bleve.NewDisjunctionQuery(alts...))
 	}
@@ -113,6 +111,26 @@ func textQuery(terms []term) query.Query {
 		return conj[0]
 	}
 	return bleve.NewConjunctionQuery(conj...)
+}
+
+// longerWords matches the words that start with the term. When the index
+// holds the word itself, its Dutch stem already finds it: only the longer
+// words are asked for, which halves the postings a common word walks.
+func longerWords(t term) query.Query {
+	end := []byte(t.plain)
+	last := len(end) - 1
+	if !t.held || t.nl == "" || end[last] == 0xff {
+		pq := bleve.NewPrefixQuery(t.plain)
+		pq.SetField(fieldWords)
+		pq.SetBoost(0.6)
+		return pq
+	}
+	end[last]++ // the first string after every word with the prefix
+	exclusive := false
+	rq := bleve.NewTermRangeInclusiveQuery(t.plain, string(end), &exclusive, &exclusive)
+	rq.SetField(fieldWords)
+	rq.SetBoost(0.6)
+	return rq
 }
 
 // textHit is a supplier that matched the free text, with its score.
@@ -171,7 +189,10 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 	// typos too would only add noise, and cost most of the search. The
 	// terms are changed in place, so that highlighting follows.
 	for i := range terms {
-		if terms[i].fuzz > 0 && termExists(ctx, r, fieldWords, terms[i].plain) {
+		if terms[i].fuzz > 0 || terms[i].prefix {
+			terms[i].held = termExists(ctx, r, fieldWords, terms[i].plain)
+		}
+		if terms[i].held {
 			terms[i].fuzz = 0
 		}
 	}
