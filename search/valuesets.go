@@ -40,8 +40,8 @@ type valueSets struct {
 	mu     sync.Mutex
 	cached map[derivedKey]bitset
 
-	pool     sync.Pool // scratch sets
-	scratchs sync.Pool // *scratch
+	pool      sync.Pool // scratch sets
+	scratches sync.Pool // *scratch
 }
 
 // offerSlot holds one offer of each supplier: the sets of its facet values
@@ -291,4 +291,4 @@ func atMost[T int32 | float64](dst bitset, col []T, x T) {
 const maxDerived = 128
 
 // scratch lends a query empty sets of the current length.
-func (v *valueSets) scratch() *scratch { return newScratch(&v.scratchs, &v.pool, v.words) }
+func (v *valueSets) scratch() *scratch { return newScratch(&v.scratches, &v.pool, v.words) }
