@@ -474,7 +474,7 @@ func (f *facts) passing(fl filter, p *plan, cat *catalogue, s *scratch) bitset {
 		return anyOf(p.cooperation)
 	case filterMunicipality, filterArrondissement, filterProvince, filterRegion:
 		out := s.get()
-		for _, ord := range p.locatedOrds[fl-filterMunicipality] {
+		for _, ord := range p.located[fl-filterMunicipality] {
 			out.or(value(ord))
 		}
 		return out

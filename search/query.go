@@ -107,16 +107,15 @@ type plan struct {
 	sector      string
 	targets     uint32
 	cooperation uint32
-	located     [4]placeSet // by level: municipality, arrondissement, province, region
-	hasLocated  [4]bool
-	// locatedOrds are the places asked for, by level: ordinals in the
-	// gazetteer's lists, which are the facets' value ids.
-	locatedOrds [4][]int
-	serves      int // municipality ordinal, -1 when not asked
-	near        point
-	kmPerLon    float64 // at the near point's latitude
-	radiusKm    float64
-	from        point // where distances are measured from
+	// located are the places asked for, by level (municipality,
+	// arrondissement, province, region): ordinals in the gazetteer's
+	// lists, which are the facets' value ids.
+	located  [4][]int
+	serves   int // municipality ordinal, -1 when not asked
+	near     point
+	kmPerLon float64 // at the near point's latitude
+	radiusKm float64
+	from     point // where distances are measured from
 	// Task sets by filter (task, task_group, cpv): bit per task ordinal.
 	tasks        [3]uint64
 	hasTasks     [3]bool
@@ -287,45 +286,40 @@ func (f *facts) resolve(q Query) (*plan, error) {
 	return p, nil
 }
 
-// resolveLocated turns the four "located in" filters into sets of
-// municipalities: a supplier is located in a place when one of its sites is.
-// The levels are separate filters, so they combine with AND like any two.
+// resolveLocated resolves the four "located in" filters: a supplier is
+// located in a place when one of its sites is.
 func (f *facts) resolveLocated(p *plan, q Query) error {
-	for _, m := range q.Municipalities {
-		mm, ok := f.places.ResolveMunicipality(m)
-		if !ok {
-			return &ParamError{Param: "municipality", Value: m, Code: "unknown_municipality", Reason: fmt.Sprintf("%q is not a Flemish or Brussels municipality or postcode", m)}
-		}
-		i, _ := f.places.MunicipalityOrdinal(mm.NIS)
-		p.located[levelMunicipality].add(i)
-		p.locatedOrds[levelMunicipality] = append(p.locatedOrds[levelMunicipality], i)
+	code := func(fl filter, c string) int { return slices.Index(f.facetLists[fl], c) }
+	levels := [4]struct {
+		values        []string
+		param, reason string
+		resolve       func(string) (int, bool)
+	}{
+		levelMunicipality: {q.Municipalities, "municipality", "%q is not a Flemish or Brussels municipality or postcode", func(v string) (int, bool) {
+			m, ok := f.places.ResolveMunicipality(v)
+			return code(filterMunicipality, m.NIS), ok
+		}},
+		levelArrondissement: {q.Arrondissements, "arrondissement", "%q is not an arrondissement", func(v string) (int, bool) {
+			a, ok := f.places.ResolveArrondissement(v)
+			return code(filterArrondissement, a.Code), ok
+		}},
+		levelProvince: {q.Provinces, "province", "%q is not a province", func(v string) (int, bool) {
+			pr, ok := f.places.ResolveProvince(v)
+			return code(filterProvince, pr.Code), ok
+		}},
+		levelRegion: {q.Regions, "region", "%q is not a region", func(v string) (int, bool) {
+			r, ok := f.places.ResolveRegion(v)
+			return code(filterRegion, r.Code), ok
+		}},
 	}
-	for _, a := range q.Arrondissements {
-		aa, ok := f.places.ResolveArrondissement(a)
-		if !ok {
-			return &ParamError{Param: "arrondissement", Value: a, Code: "unknown_arrondissement", Reason: fmt.Sprintf("%q is not an arrondissement", a)}
+	for level, l := range levels {
+		for _, v := range l.values {
+			ord, ok := l.resolve(v)
+			if !ok || ord < 0 {
+				return &ParamError{Param: l.param, Value: v, Code: "unknown_" + l.param, Reason: fmt.Sprintf(l.reason, v)}
+			}
+			p.located[level] = append(p.located[level], ord)
 		}
-		p.located[levelArrondissement].union(f.area("arr", aa.Code))
-		p.locatedOrds[levelArrondissement] = append(p.locatedOrds[levelArrondissement], slices.Index(f.facetLists[filterArrondissement], aa.Code))
-	}
-	for _, pr := range q.Provinces {
-		pp, ok := f.places.ResolveProvince(pr)
-		if !ok {
-			return &ParamError{Param: "province", Value: pr, Code: "unknown_province", Reason: fmt.Sprintf("%q is not a province", pr)}
-		}
-		p.located[levelProvince].union(f.area("prov", pp.Code))
-		p.locatedOrds[levelProvince] = append(p.locatedOrds[levelProvince], slices.Index(f.facetLists[filterProvince], pp.Code))
-	}
-	for _, r := range q.Regions {
-		rr, ok := f.places.ResolveRegion(r)
-		if !ok {
-			return &ParamError{Param: "region", Value: r, Code: "unknown_region", Reason: fmt.Sprintf("%q is not a region", r)}
-		}
-		p.located[levelRegion].union(f.area("reg", rr.Code))
-		p.locatedOrds[levelRegion] = append(p.locatedOrds[levelRegion], slices.Index(f.facetLists[filterRegion], rr.Code))
-	}
-	for level, values := range [][]string{q.Municipalities, q.Arrondissements, q.Provinces, q.Regions} {
-		p.hasLocated[level] = len(values) > 0
 	}
 	return nil
 }

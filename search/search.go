@@ -364,7 +364,7 @@ func (x *Index) facets(p *plan, c *counter) map[string][]FacetValue {
 		munis = munis[:maxMunicipalityFacet]
 	}
 	for ord, code := range nis {
-		if p.located[levelMunicipality].has(ord) && !slices.ContainsFunc(munis, func(v FacetValue) bool { return v.Value == code }) {
+		if slices.Contains(p.located[levelMunicipality], ord) && !slices.ContainsFunc(munis, func(v FacetValue) bool { return v.Value == code }) {
 			munis = append(munis, FacetValue{Value: code, Count: c.counts[filterMunicipality][ord]})
 		}
 	}
