@@ -416,7 +416,19 @@ func (f *facts) countValues(fl filter, over bitset, slots []bitset, p *plan, cat
 				values = append(values, cat.slots[j].values[f.facetBase[fl]+i-first])
 			}
 		}
-		n[i] += countAnySlot(over, slots, values, words)
+		// An offer in a slot has the value only where its supplier has it:
+		// the supplier's set lists its non-empty words, often the fewer.
+		read := words
+		if fl != filterAvailableBy {
+			held := cat.values[f.facetBase[fl]+i].words
+			if len(held) == 0 {
+				continue
+			}
+			if read == nil && len(held) < len(over) || read != nil && len(held) < len(read) {
+				read = held
+			}
+		}
+		n[i] += countAnySlot(over, slots, values, read)
 	}
 }
 
