@@ -103,20 +103,29 @@ func (x *Index) search(q Query) (*Result, error) {
 // All returns every match of q in the query's order, for exports; limit
 // bounds how many.
 func (x *Index) All(q Query, limit int) ([]Hit, int, error) {
+	var out []Hit
+	total, err := x.ordered(q, limit, func(matches []match) {
+		out = make([]Hit, min(len(matches), limit))
+		for i := range out {
+			out[i] = matches[i].hit(x.facts)
+		}
+	})
+	return out, total, err
+}
+
+// ordered runs q and hands use its matches, the first n in the query's
+// order; it returns how many matched. The matches live until use returns.
+func (x *Index) ordered(q Query, n int, use func(matches []match)) (int, error) {
 	x.rw.RLock()
 	defer x.rw.RUnlock()
 	p, matches, _, _, err := x.run(q, false, 0)
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	defer x.reuseMatches(matches)
-	n := min(len(matches), limit)
-	sortMatches(p, matches, n)
-	out := make([]Hit, n)
-	for i := range out {
-		out[i] = matches[i].hit(x.facts)
-	}
-	return out, len(matches), nil
+	sortMatches(p, matches, min(n, len(matches)))
+	use(matches)
+	return len(matches), nil
 }
 
 // Site is a matching supplier's site, for the map.
@@ -132,25 +141,19 @@ type Site struct {
 // Sites returns the sites of every match of q, at most limit, and how many
 // suppliers matched.
 func (x *Index) Sites(q Query, limit int) ([]Site, int, error) {
-	x.rw.RLock()
-	defer x.rw.RUnlock()
-	p, matches, _, _, err := x.run(q, false, 0)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer x.reuseMatches(matches)
-	sortMatches(p, matches, len(matches))
 	var out []Site
-	for _, m := range matches {
-		for _, s := range m.e.sites {
-			if len(out) == limit {
-				return out, len(matches), nil
+	total, err := x.ordered(q, math.MaxInt, func(matches []match) {
+		for _, m := range matches {
+			for _, s := range m.e.sites {
+				if len(out) == limit {
+					return
+				}
+				out = append(out, Site{SupplierID: m.e.id, Name: m.e.name, Kind: string(directory.Kinds[m.e.kind]),
+					Municipality: x.facts.places.Municipalities()[s.municipality].Name.NL, Lat: s.lat, Lon: s.lon})
 			}
-			out = append(out, Site{SupplierID: m.e.id, Name: m.e.name, Kind: string(directory.Kinds[m.e.kind]),
-				Municipality: x.facts.places.Municipalities()[s.municipality].Name.NL, Lat: s.lat, Lon: s.lon})
 		}
-	}
-	return out, len(matches), nil
+	})
+	return out, total, err
 }
 
 // run resolves q and evaluates it; the caller holds x.rw. With keepPage,
