@@ -56,8 +56,9 @@ func (c *resultCache) put(gen uint64, key string, r *Result) {
 	c.order = append(c.order, key)
 }
 
-// hitCache keeps, while the index does not change, lists of suppliers
-// that took work to find: what a free text matched (walking the postings
+// hitCache keeps lists of suppliers that took work to find, while what
+// they depend on stays the same (the caller's generation: see textHits and
+// nearby): what a free text matched (walking the postings
 // of a common word is most of a search's work), and who lies near a place.
 // A buyer who ticks facets, sorts or pages asks for the same words and
 // place again. It is bounded by the hits it holds, not by keys.

@@ -67,9 +67,9 @@ type Options struct {
 	// Transit tells the public-transport class of a place (1 = A … 6 = F,
 	// 0 not served); nil when no network is imported.
 	Transit TransitClass
-	// NoResultCache turns the caches of recent results and of what recent
-	// texts matched off, for benchmarks that measure the work of a search
-	// rather than its memory.
+	// NoResultCache turns the caches of recent results, of what recent
+	// texts matched and of who lies near recent places off, for benchmarks
+	// that measure the work of a search rather than its memory.
 	NoResultCache bool
 	// OfferSlots is how many offers of a supplier the catalogue's sets hold
 	// (0: DefaultOfferSlots); a supplier with more has its offers visited
