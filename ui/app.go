@@ -130,6 +130,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	s.metrics.watchIndex(d.Store, d.Index)
 	app.Use(s.observe, s.securityHeaders)
+	app.Use(refuseAmbiguousFraming)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
