@@ -29,7 +29,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer f.Close()
-	rows, err := tabular.ReadImport(file, f)
+	rows, err := tabular.ReadImportLimited(file, f, tabular.FileLimits)
 	if err != nil {
 		fmt.Fprintf(stderr, "verken import: %s: %v\n", file, err)
 		return 1
