@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"net/http"
+	"path"
 	"reflect"
 	"strconv"
 	"strings"
@@ -66,7 +68,7 @@ func (s *server) openAPI(c *fiber.Ctx) error {
 }
 
 func (s *server) openAPIDocument() map[string]any {
-	g := &schemaGen{defs: map[string]any{}}
+	g := &schemaGen{defs: map[string]any{}, types: map[string]reflect.Type{}}
 	errorSchema := g.schema(reflect.TypeOf(apiError{}))
 	paths := map[string]any{}
 	for _, r := range s.apiRoutes() {
@@ -168,7 +170,8 @@ func operationID(r apiRoute) string {
 // schemaGen derives JSON Schemas from Go types, following their JSON tags;
 // named structs become shared components.
 type schemaGen struct {
-	defs map[string]any
+	defs  map[string]any
+	types map[string]reflect.Type // which Go type each name in defs stands for
 }
 
 var (
@@ -204,7 +207,14 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		if name == "" {
 			return g.object(t)
 		}
+		// Two packages may each have a type of one name (directory.Site
+		// and search.Site): the later one is named with its package, or
+		// both would share the first one's schema.
+		if other, taken := g.types[name]; taken && other != t {
+			name = path.Base(t.PkgPath()) + "." + name
+		}
 		if _, done := g.defs[name]; !done {
+			g.types[name] = t
 			g.defs[name] = map[string]any{} // a placeholder stops recursion
 			g.defs[name] = g.object(t)
 		}
@@ -255,7 +265,7 @@ func statusText(code int) string {
 	case 401:
 		return "No valid token or session."
 	case 403:
-		return "The token or account may not change this supplier."
+		return "The token or account may not do this."
 	case 404:
 		return "Not found."
 	case 409:
@@ -265,5 +275,6 @@ func statusText(code int) string {
 	case 422:
 		return "A field is invalid; the body names it and says why."
 	}
-	return ""
+	// OpenAPI requires a description for every answer.
+	return http.StatusText(code)
 }
