@@ -4,6 +4,7 @@
 package directory
 
 import (
+	"slices"
 	"time"
 )
 
@@ -97,6 +98,33 @@ type Verification struct {
 	At   time.Time `json:"at"`
 	By   string    `json:"by"`
 	Note string    `json:"note,omitempty"`
+}
+
+// PublicVerifier is who a verification names to anyone but administrators.
+const PublicVerifier = "Verken"
+
+// Public returns the supplier as anyone but an administrator may see it.
+// A verification is the directory's word, so it shows its date and "Verken";
+// the administrator who made it (name and e-mail) and the internal note
+// stay with the administrators, as does who delisted the supplier.
+func (s Supplier) Public() Supplier {
+	anon := func(v *Verification) *Verification {
+		if v == nil {
+			return nil
+		}
+		return &Verification{At: v.At, By: PublicVerifier}
+	}
+	s.ShareVerified = anon(s.ShareVerified)
+	s.Recognitions = slices.Clone(s.Recognitions)
+	for i := range s.Recognitions {
+		s.Recognitions[i].Verified = anon(s.Recognitions[i].Verified)
+	}
+	if s.Delisted != nil {
+		d := *s.Delisted
+		d.By = PublicVerifier
+		s.Delisted = &d
+	}
+	return s
 }
 
 // Delisting records that an administrator took a supplier out of search.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/number"
 )
 
 // Paging and input limits.
@@ -337,9 +338,10 @@ func (f *facts) resolvePoint(text string) (point, error) {
 func ResolvePlace(places *data.Gazetteer, param, text string) (lat, lon float64, err error) {
 	text = strings.TrimSpace(text)
 	if a, b, ok := strings.Cut(text, ","); ok {
-		la, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-		lo, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-		if err1 != nil || err2 != nil || la < -90 || la > 90 || lo < -180 || lo > 180 {
+		// number refuses NaN and ±Inf, which no comparison would.
+		la, err1 := number.Parse("lat", a)
+		lo, err2 := number.Parse("lon", b)
+		if err1 != nil || err2 != nil {
 			return 0, 0, &ParamError{Param: param, Value: text, Code: "invalid_point", Reason: "is not a latitude,longitude pair"}
 		}
 		return la, lo, nil

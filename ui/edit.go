@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/number"
 )
 
 // editView is a form over one supplier: the capacity form and the full
@@ -24,6 +26,20 @@ type editView struct {
 
 // Err is the message for a form field.
 func (v editView) Err(field string) string { return v.Errors[field] }
+
+// fieldMessage is a form field's path with what is wrong with it.
+type fieldMessage struct{ Field, Message string }
+
+// ErrorList lists every fault above the form, in field order, so that none
+// goes unseen where the form has no place beside a field for it.
+func (v editView) ErrorList() []fieldMessage {
+	out := make([]fieldMessage, 0, len(v.Errors))
+	for f, m := range v.Errors {
+		out = append(out, fieldMessage{f, m})
+	}
+	slices.SortFunc(out, func(a, b fieldMessage) int { return strings.Compare(a.Field, b.Field) })
+	return out
+}
 
 // conflictView explains a refused save: someone saved the supplier since
 // this form was opened.
@@ -59,7 +75,7 @@ func (s *server) supplierForm(c *fiber.Ctx, tmpl, title string) error {
 	if err != nil {
 		return err
 	}
-	view := editView{S: sup, Admin: v.Admin()}
+	view := editView{S: v.visible(sup), Admin: v.Admin()}
 	if c.Query("notice") != "" {
 		view.Notice = s.catalog.T(s.lang(c), "edit.notice_"+c.Query("notice"))
 	}
@@ -73,7 +89,7 @@ func (s *server) capacityPost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r := &formReader{v: formValues(c), errors: map[string]string{}}
+	r := newFormReader(formValues(c))
 	edited := sup
 	edited.Version = uint64(r.int("version"))
 	edited.Offers = append([]directory.Offer(nil), sup.Offers...)
@@ -118,18 +134,31 @@ func (s *server) editPost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	edited, formErrors := bindSupplier(formValues(c), sup)
+	form := formValues(c)
+	edited, formErrors := bindSupplier(form, sup)
+	// The enterprise number is the supplier's identity: an official import
+	// finds the supplier by it, so whoever changes it could take over
+	// another enterprise's record. Only administrators change it; a
+	// supplier user's form shows it read-only, and a different value
+	// posted anyway is refused rather than quietly dropped, so that a
+	// script learns it was not saved.
+	if !v.Admin() {
+		edited.EnterpriseNumber = sup.EnterpriseNumber
+		if posted, ok := form["enterprise_number"]; ok && !sameEnterprise(posted[0], sup.EnterpriseNumber) {
+			formErrors["enterprise_number"] = formError{Key: "field.kbo_admin_only"}
+		}
+	}
 	return s.saveSupplier(c, v, edited, formErrors, "edit", "edit.title", "/mijn/leveranciers/"+sup.ID+"/bewerken")
 }
 
 // saveSupplier stores an edited supplier, or shows the form again with
 // what is wrong: unreadable fields, invalid fields (422), or a save by
 // someone else since the form was opened (409).
-func (s *server) saveSupplier(c *fiber.Ctx, v viewer, edited directory.Supplier, formErrors map[string]string, tmpl, title, done string) error {
+func (s *server) saveSupplier(c *fiber.Ctx, v viewer, edited directory.Supplier, formErrors map[string]formError, tmpl, title, done string) error {
 	lang := s.lang(c)
-	view := editView{S: edited, Errors: map[string]string{}, Admin: v.Admin()}
-	for f, key := range formErrors {
-		view.Errors[f] = s.catalog.T(lang, key)
+	view := editView{S: v.visible(edited), Errors: map[string]string{}, Admin: v.Admin()}
+	for f, fe := range formErrors {
+		view.Errors[f] = s.formMessage(lang, fe)
 	}
 	if len(view.Errors) > 0 {
 		return s.page(c, fiber.StatusUnprocessableEntity, tmpl, title, view)
@@ -159,17 +188,53 @@ func (s *server) conflict(c *fiber.Ctx, v viewer, stale *directory.StaleVersionE
 	if err != nil {
 		return err
 	}
-	view := editView{S: stale.Supplier, Conflict: &conflictView{Changes: changes}, Admin: v.Admin()}
+	view := editView{S: v.visible(stale.Supplier), Conflict: &conflictView{Changes: changes}, Admin: v.Admin()}
 	return s.page(c, fiber.StatusConflict, tmpl, title, view)
 }
 
 // fieldMessage says what is wrong with a field in the user's language,
-// falling back to the store's English reason.
+// with the bound or limit it broke, falling back to the store's English
+// reason.
 func (s *server) fieldMessage(lang string, fe directory.FieldError) string {
+	switch fe.Code {
+	case "range", "not_finite":
+		if b, ok := number.For(fe.Field); ok && fe.Code == "range" {
+			return s.formMessage(lang, formError{Key: "form.range", Bound: b})
+		}
+		if fe.Code == "not_finite" {
+			return s.catalog.T(lang, "form.not_finite")
+		}
+	case "too_long", "too_many":
+		return s.catalog.T(lang, "field."+fe.Code, formatNumber(lang, float64(fe.Limit)))
+	}
 	if key := "field." + fe.Code; s.catalog.Has(key) {
 		return s.catalog.T(lang, key)
 	}
 	return fe.Reason
+}
+
+// formMessage says what is wrong with a form field in the user's language.
+func (s *server) formMessage(lang string, fe formError) string {
+	if fe.Key == "form.range" {
+		return s.catalog.T(lang, fe.Key, formatNumber(lang, fe.Bound.Min), formatNumber(lang, fe.Bound.Max))
+	}
+	return s.catalog.T(lang, fe.Key)
+}
+
+// sameEnterprise reports whether a posted enterprise number is the stored
+// one, however it is written.
+func sameEnterprise(posted, stored string) bool {
+	n, err := directory.NormalizeEnterpriseNumber(posted)
+	return err == nil && n == stored
+}
+
+// visible is a supplier as the viewer may see it: who verified its facts,
+// and their notes, only for administrators.
+func (v viewer) visible(s directory.Supplier) directory.Supplier {
+	if v.Admin() {
+		return s
+	}
+	return s.Public()
 }
 
 // historyView is a supplier's history.
@@ -238,6 +303,10 @@ func (s *server) tokenCreatePost(c *fiber.Ctx) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	if name == "" {
 		return s.renderTokens(c, fiber.StatusUnprocessableEntity, "", s.catalog.T(s.lang(c), "tokens.name_required"))
+	}
+	var ve *directory.ValidationError
+	if err := directory.CheckAccountText("name", directory.TokenName, name); errors.As(err, &ve) {
+		return s.renderTokens(c, fiber.StatusUnprocessableEntity, "", s.fieldMessage(s.lang(c), ve.Fields[0]))
 	}
 	secret, _, err := s.Store.NewToken(v.Account.ID, supplierID, name)
 	if err != nil {
@@ -328,5 +397,5 @@ func (s *server) apiPatchOffer(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	return c.JSON(sup)
+	return c.JSON(v.visible(sup))
 }

@@ -11,13 +11,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/number"
 	"github.com/verken/verken/search"
 )
 
 // bindCheck reads a market check from query or form values. The same
 // names make the page's form, its shareable URL and "run again".
 func bindCheck(v url.Values) (search.CheckInput, error) {
-	r := &formReader{v: v, errors: map[string]string{}}
+	r := newFormReader(v)
 	in := search.CheckInput{
 		Tasks: r.list("task"), CPV: r.str("cpv"), Place: r.str("place"), Region: r.str("region"),
 		VolumeFTE: r.float("volume_fte"), HoursPerWeek: r.float("hours_per_week"), Start: r.date("start"),
@@ -42,10 +43,29 @@ func bindCheck(v url.Values) (search.CheckInput, error) {
 	if changed {
 		in.Settings = &settings
 	}
-	for field, key := range r.errors {
-		return in, &search.ParamError{Param: field, Value: v.Get(field), Code: strings.TrimPrefix(key, "form."), Reason: "cannot be read"}
+	for field, fe := range r.errors {
+		return in, &search.ParamError{Param: field, Value: v.Get(field), Code: strings.TrimPrefix(fe.Key, "form."), Reason: fe.Reason}
 	}
 	return in, nil
+}
+
+// checkNumbers holds a check's numbers to their bounds (internal/number):
+// a JSON body cannot carry NaN, but it carries 1e308.
+func checkNumbers(in search.CheckInput) error {
+	errs := []error{
+		number.Check("volume_fte", in.VolumeFTE),
+		number.Check("hours_per_week", in.HoursPerWeek),
+		number.CheckInt("duration_months", in.DurationMonths),
+		number.Check("yearly_value_eur", in.YearlyValueEUR),
+	}
+	if st := in.Settings; st != nil {
+		errs = append(errs,
+			number.CheckInt("settings.reserve_min_suppliers", st.ReserveMinSuppliers),
+			number.CheckInt("settings.clause_min_suppliers", st.ClauseMinSuppliers),
+			number.Check("settings.max_dependency_pct", st.MaxDependencyPct),
+			number.Check("settings.urgent_share_pct", st.UrgentSharePct))
+	}
+	return paramError(errors.Join(errs...))
 }
 
 // checkQuery writes a check's input as the query that runs it again.
@@ -275,7 +295,11 @@ func (s *server) apiMarketCheck(c *fiber.Ctx) error {
 	if err := dec.Decode(&in); err != nil {
 		return c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_body", Reason: err.Error()})
 	}
-	rep, err := s.Index.MarketCheck(in, s.today())
+	err := checkNumbers(in)
+	var rep *search.CheckReport
+	if err == nil {
+		rep, err = s.Index.MarketCheck(in, s.today())
+	}
 	var pe *search.ParamError
 	if errors.As(err, &pe) {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "invalid_field", Param: pe.Param, Value: pe.Value, Reason: pe.Reason})

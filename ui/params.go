@@ -1,12 +1,13 @@
 package ui
 
 import (
+	"errors"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/number"
 	"github.com/verken/verken/search"
 )
 
@@ -119,9 +120,9 @@ var searchParams = []searchParam{
 		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return search.Sorts },
 		set:  func(q *search.Query, v []string) error { q.Sort = v[0]; return nil }},
 	{Name: "page", Type: "integer", Doc: "Page, from 1.",
-		set: func(q *search.Query, v []string) (err error) { q.Page, err = parseCount("page", v[0]); return }},
+		set: func(q *search.Query, v []string) (err error) { q.Page, err = parseInt("page", v[0]); return }},
 	{Name: "per_page", Type: "integer", Doc: "Hits per page, 1 to 100; default 20.",
-		set: func(q *search.Query, v []string) (err error) { q.PerPage, err = parseCount("per_page", v[0]); return }},
+		set: func(q *search.Query, v []string) (err error) { q.PerPage, err = parseInt("per_page", v[0]); return }},
 }
 
 // bindSearch reads a search from query parameters, for pages and API alike.
@@ -149,30 +150,25 @@ func bindSearch(v url.Values, today directory.Date) (search.Query, error) {
 	return q, nil
 }
 
+// parseNumber reads a number of a search parameter within its bound.
 func parseNumber(name, s string) (float64, error) {
-	// People type decimal commas.
-	f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-	if err != nil {
-		return 0, &search.ParamError{Param: name, Value: s, Code: "not_a_number", Reason: "is not a number"}
-	}
-	return f, nil
+	f, err := number.Parse(name, s)
+	return f, paramError(err)
 }
 
+// parseInt reads a whole number of a search parameter within its bound.
 func parseInt(name, s string) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, &search.ParamError{Param: name, Value: s, Code: "not_a_whole_number", Reason: "is not a whole number"}
-	}
-	return n, nil
+	n, err := number.ParseInt(name, s)
+	return n, paramError(err)
 }
 
-// parseCount reads a whole number of 1 or more.
-func parseCount(name, s string) (int, error) {
-	n, err := parseInt(name, s)
-	if err == nil && n < 1 {
-		err = &search.ParamError{Param: name, Value: s, Code: "range", Reason: "must be 1 or more"}
+// paramError states a number's fault as a search parameter's.
+func paramError(err error) error {
+	var ne *number.Error
+	if errors.As(err, &ne) {
+		return &search.ParamError{Param: ne.Field, Value: ne.Value, Code: ne.Code, Reason: ne.Reason}
 	}
-	return n, err
+	return err
 }
 
 func parseBool(name, s string) (bool, error) {

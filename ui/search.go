@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/verken/verken/internal/number"
 	"github.com/verken/verken/search"
 )
 
@@ -215,7 +216,9 @@ func withParams(v url.Values, set map[string]string) string {
 // paramMessage explains a bad parameter in the user's language.
 func (s *server) paramMessage(lang string, pe *search.ParamError) string {
 	reason := pe.Reason
-	if key := "reason." + pe.Code; s.catalog.Has(key) {
+	if b, ok := number.For(pe.Param); ok && pe.Code == "range" {
+		reason = s.catalog.T(lang, "reason.between", formatNumber(lang, b.Min), formatNumber(lang, b.Max))
+	} else if key := "reason." + pe.Code; s.catalog.Has(key) {
 		reason = s.catalog.T(lang, key, pe.Value)
 	}
 	label := pe.Param

@@ -20,7 +20,7 @@ func (s *server) apiGetSupplier(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(sup)
+	return c.JSON(s.viewer(c).visible(sup))
 }
 
 // supplierView is the supplier page's content.
@@ -28,6 +28,7 @@ type supplierView struct {
 	S       directory.Supplier
 	Back    string
 	MayEdit bool // the viewer keeps this supplier's profile
+	Admin   bool // sees who verified a fact, and the note
 	// Sites and TransitNote: how well each site is served, and by which
 	// timetables; empty without a network.
 	Sites       []siteReach
@@ -36,7 +37,8 @@ type supplierView struct {
 
 func (s *server) supplierPage(c *fiber.Ctx) error {
 	sup, err := s.Store.Get(c.Params("id"))
-	mayEdit := s.viewer(c).MaySupply(c.Params("id"))
+	v := s.viewer(c)
+	mayEdit := v.MaySupply(c.Params("id"))
 	if err == nil && sup.Delisted != nil && !mayEdit {
 		err = directory.ErrNotFound // delisted: gone for the public
 	}
@@ -54,6 +56,6 @@ func (s *server) supplierPage(c *fiber.Ctx) error {
 			back = ref[i+len("://"+c.Hostname()):]
 		}
 	}
-	return s.render(c, fiber.StatusOK, "supplier", sup.Name, supplierView{S: sup, Back: back, MayEdit: mayEdit,
+	return s.render(c, fiber.StatusOK, "supplier", sup.Name, supplierView{S: v.visible(sup), Back: back, MayEdit: mayEdit, Admin: v.Admin(),
 		Sites: s.reachOfSites(s.lang(c), sup), TransitNote: s.networkNote(s.lang(c))})
 }

@@ -1,12 +1,13 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/number"
 )
 
 // The supplier form names its fields by their JSON paths
@@ -21,32 +22,51 @@ const maxFormRows = 50
 // cannot read.
 type formReader struct {
 	v      url.Values
-	errors map[string]string // field → message key
+	errors map[string]formError // field → what is wrong
+}
+
+// formError is a field's fault: a message key, and for "form.range" the
+// bound the value left.
+type formError struct {
+	Key    string
+	Bound  number.Bound
+	Reason string // in English, for the API
+}
+
+func newFormReader(v url.Values) *formReader {
+	return &formReader{v: v, errors: map[string]formError{}}
 }
 
 func (r *formReader) str(name string) string { return strings.TrimSpace(r.v.Get(name)) }
 
+// fail records a number's fault against its field.
+func (r *formReader) fail(name string, err error) {
+	var ne *number.Error
+	if errors.As(err, &ne) {
+		r.errors[name] = formError{Key: "form." + ne.Code, Bound: ne.Bound, Reason: ne.Reason}
+	}
+}
+
+// float reads a number within the field's bound (internal/number); an
+// empty field is 0.
 func (r *formReader) float(name string) float64 {
-	s := strings.Replace(r.str(name), ",", ".", 1)
+	s := r.str(name)
 	if s == "" {
 		return 0
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		r.errors[name] = "form.not_a_number"
-	}
+	f, err := number.Parse(name, s)
+	r.fail(name, err)
 	return f
 }
 
+// int reads a whole number within the field's bound; an empty field is 0.
 func (r *formReader) int(name string) int {
 	s := r.str(name)
 	if s == "" {
 		return 0
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		r.errors[name] = "form.not_a_whole_number"
-	}
+	n, err := number.ParseInt(name, s)
+	r.fail(name, err)
 	return n
 }
 
@@ -57,7 +77,7 @@ func (r *formReader) date(name string) directory.Date {
 	}
 	d, err := directory.ParseDate(s)
 	if err != nil {
-		r.errors[name] = "form.not_a_date"
+		r.errors[name] = formError{Key: "form.not_a_date", Reason: "is not a date (YYYY-MM-DD)"}
 	}
 	return d
 }
@@ -100,8 +120,8 @@ func (r *formReader) rows(list string, keys []string, fn func(prefix string)) {
 
 // bindSupplier reads the whole supplier form over base (its id, version,
 // history and verifications stay with the store).
-func bindSupplier(v url.Values, base directory.Supplier) (directory.Supplier, map[string]string) {
-	r := &formReader{v: v, errors: map[string]string{}}
+func bindSupplier(v url.Values, base directory.Supplier) (directory.Supplier, map[string]formError) {
+	r := newFormReader(v)
 	s := base
 	s.Version = uint64(r.int("version"))
 	s.Name = r.str("name")
