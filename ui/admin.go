@@ -197,7 +197,7 @@ func (s *server) importPost(c *fiber.Ctx) error {
 	defer f.Close()
 	rows, err := tabular.ReadImport(fh.Filename, f)
 	if err != nil {
-		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "import.unreadable", err.Error())})
+		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.importReadError(lang, err)})
 	}
 	dry := c.FormValue("dry_run") != ""
 	rep, err := s.Store.Import(rows, dry, directory.Actor{AccountID: v.Account.ID, Name: v.Account.Actor().Name + " (import " + filepath.Base(fh.Filename) + ")"})

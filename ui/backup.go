@@ -43,7 +43,7 @@ func (s *server) apiImport(c *fiber.Ctx) error {
 	format := c.Query("format", "json")
 	rows, err := tabular.ReadImport("import."+format, bytes.NewReader(c.Body()))
 	if err != nil {
-		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "unreadable", Param: "body", Reason: err.Error()})
+		return importReadErrorJSON(c, err)
 	}
 	rep, err := s.Store.Import(rows, c.QueryBool("dry_run"), directory.Actor{AccountID: v.Account.ID, Name: v.Account.Actor().Name + " (API import)"})
 	if err != nil {
