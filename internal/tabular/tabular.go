@@ -129,9 +129,15 @@ func readXLSX(r io.Reader, lim Limits) ([][]string, error) {
 		return nil, fmt.Errorf("not an XLSX workbook: %w", err)
 	}
 	defer rows.Close()
+	// A sheet cannot hold more rows than Excel's 1,048,576, but excelize
+	// counts rows written without a number without end: 300 MB of "<row/>"
+	// would be 50 million empty rows, each kept.
+	if lim.MaxRows <= 0 || lim.MaxRows >= excelize.TotalRows {
+		lim.MaxRows = excelize.TotalRows - 1
+	}
 	check := rowChecker{lim: lim}
 	var table [][]string
-	filled := 0 // rows up to the last one with a cell, as GetRows returns them
+	empty := 0 // empty rows not yet kept: only a later row with cells needs them, for its number
 	for n := 1; rows.Next(); n++ {
 		cells, err := rows.Columns()
 		if err != nil {
@@ -140,15 +146,19 @@ func readXLSX(r io.Reader, lim Limits) ([][]string, error) {
 		if cells, err = check.check(n, cells); err != nil {
 			return nil, err
 		}
-		table = append(table, cells)
-		if len(cells) > 0 {
-			filled = len(table)
+		if len(cells) == 0 {
+			empty++
+			continue
 		}
+		for ; empty > 0; empty-- {
+			table = append(table, nil)
+		}
+		table = append(table, cells)
 	}
 	if err := rows.Error(); err != nil {
 		return nil, err
 	}
-	return table[:filled], nil
+	return table, nil
 }
 
 // checkZip refuses a workbook whose parts, as the zip's directory states
