@@ -213,7 +213,9 @@ func TestImportRefusesDecompressionBombs(t *testing.T) {
 	}
 
 	var body string
-	grew = allocated(func() { code, _, body = api.do("POST", "/api/v1/admin/import?format=xlsx", bytes.NewReader(bomb), "application/octet-stream") })
+	grew = allocated(func() {
+		code, _, body = api.do("POST", "/api/v1/admin/import?format=xlsx", bytes.NewReader(bomb), "application/octet-stream")
+	})
 	var e struct{ Error, Param, Value, Reason string }
 	_ = json.Unmarshal([]byte(body), &e)
 	if code != 422 || e.Error != "limit_exceeded" || e.Value != "unzipped_bytes" || !strings.Contains(e.Reason, "64 MiB") {
