@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Runs every test of Verken, the browser tests included. Installs what the
-# tests need (Debian's chromium) when it is missing.
+# Runs every test of Verken, the browser tests and the reverse-proxy tests
+# included. Installs what those tests need (Debian's chromium and nginx)
+# when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "test.sh: installing chromium for the browser tests"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1; then
+  echo "test.sh: installing chromium and nginx for the browser and proxy tests"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium nginx-light >/dev/null
 fi
 
-# A browser test may not skip here: a missing browser is a failure.
+# A browser or proxy test may not skip here: a missing program is a failure.
 export VERKEN_REQUIRE_BROWSER=1
+export VERKEN_REQUIRE_NGINX=1
 
 echo "test.sh: go vet"
 go vet ./...
@@ -21,3 +23,8 @@ echo "test.sh: staticcheck"
 go tool staticcheck ./...
 echo "test.sh: go test"
 go test -count=1 "$@" ./...
+# The packages whose code runs goroutines of its own (the indexer, the
+# caches, the store's writers, the transit holder, the server) run again
+# under the race detector.
+echo "test.sh: go test -race"
+go test -count=1 -race "$@" ./search ./ui ./directory ./transit
