@@ -68,31 +68,43 @@ type Store struct {
 	db        *bolt.DB
 	validator Validator
 	now       func() time.Time
+	// schemaFrom is the schema version the file was at when opened.
+	schemaFrom int
 
 	mu   sync.Mutex
 	subs map[chan struct{}]struct{}
 }
 
-// Open opens (or creates) the store file at path.
+// Open opens (or creates) the store file at path and brings its schema up
+// to this version (see migrations). It refuses, with a *DamagedError, a
+// file cut short or not written by bbolt, and, with ErrNewerSchema, a store
+// of a newer version of Verken.
 func Open(path string, v Validator) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketSuppliers, bucketByKBO, bucketChanges, bucketHistory, bucketAccounts, bucketAccountsByEmail, bucketSessions, bucketTokens, bucketOnce, bucketOutbox, bucketSaved, bucketChecks} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		db.Close()
+	if err := checkFile(path); err != nil {
 		return nil, err
 	}
-	return &Store{db: db, validator: v, now: time.Now, subs: map[chan struct{}]struct{}{}}, nil
+	var db *bolt.DB
+	var from int
+	err := guard(path, func() error {
+		var err error
+		if db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second}); err != nil {
+			return fmt.Errorf("open store %s: %w", path, err)
+		}
+		from, err = migrate(db)
+		return err
+	})
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
+		return nil, err
+	}
+	return &Store{db: db, validator: v, now: time.Now, subs: map[chan struct{}]struct{}{}, schemaFrom: from}, nil
 }
+
+// MigratedFrom returns the schema version the store was at before Open
+// brought it to SchemaVersion.
+func (s *Store) MigratedFrom() int { return s.schemaFrom }
 
 // Close closes the file.
 func (s *Store) Close() error { return s.db.Close() }
@@ -503,10 +515,14 @@ type ChangedSupplier struct {
 }
 
 // ChangesSince returns up to limit changes after seq, in order, each with
-// the supplier's current state read in the same transaction.
+// the supplier's current state read in the same transaction. It returns
+// ErrFeedCompacted when some of those changes were compacted away.
 func (s *Store) ChangesSince(seq uint64, limit int) ([]ChangedSupplier, error) {
 	var out []ChangedSupplier
 	err := s.db.View(func(tx *bolt.Tx) error {
+		if seq < feedFloor(tx.Bucket(bucketChanges)) {
+			return ErrFeedCompacted
+		}
 		c := tx.Bucket(bucketChanges).Cursor()
 		start := seqKey(seq + 1)
 		for k, v := c.Seek(start); k != nil && len(out) < limit; k, v = c.Next() {

@@ -108,6 +108,15 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 	reason := "asked for"
 	if !opt.Rebuild {
 		idx, last, reason = openExisting(dir)
+		if idx != nil {
+			if why, err := outOfStep(store, last); err != nil || why != "" {
+				_ = idx.Close()
+				if err != nil {
+					return nil, err
+				}
+				idx, reason = nil, why
+			}
+		}
 	}
 	if idx == nil {
 		x.log.Info("rebuilding search index", "dir", dir, "reason", reason)
@@ -188,6 +197,29 @@ func openExisting(dir string) (idx bleve.Index, last uint64, reason string) {
 		return fail("unreadable: " + err.Error())
 	}
 	return idx, last, ""
+}
+
+// outOfStep says why an index that applied the store's changes up to last
+// cannot go on from there: the changes after last were compacted out of the
+// feed (an index older than the store), or the store has not come that far
+// (an index of another store, or a store put back from a backup). Either
+// way it would miss changes or keep suppliers the store does not have.
+func outOfStep(store *directory.Store, last uint64) (string, error) {
+	floor, err := store.CompactedThrough()
+	if err != nil {
+		return "", err
+	}
+	head, err := store.LastSeq()
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case last < floor:
+		return fmt.Sprintf("it applied changes up to %d, and the store's change feed starts after %d", last, floor), nil
+	case last > head:
+		return fmt.Sprintf("it applied changes up to %d, beyond the store's last change %d", last, head), nil
+	}
+	return "", nil
 }
 
 // rebuild builds a fresh index from a consistent snapshot of the store in a

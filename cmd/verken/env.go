@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -21,9 +23,11 @@ import (
 // config is what every command needs to find its data.
 type config struct {
 	dataDir string
-	// seed fills an empty store with the demo data set (the server does;
-	// import and export must see an empty directory as empty).
+	// seed fills a brand-new data directory with the demo data set (the
+	// server does; import and export must see an empty directory as empty).
 	seed bool
+	// noDemo starts a brand-new directory empty even where seed is set.
+	noDemo bool
 }
 
 // envOr returns the environment variable, or def when it is unset.
@@ -42,11 +46,24 @@ func envInt(name string, def int) int {
 	return def
 }
 
+// envBool reads a yes/no environment variable: 1, true, yes or on.
+func envBool(name string) bool {
+	b, err := strconv.ParseBool(os.Getenv(name))
+	if err != nil {
+		v := strings.ToLower(os.Getenv(name))
+		return v == "yes" || v == "on"
+	}
+	return b
+}
+
 // newFlags makes a command's flag set with the shared --data flag.
 func newFlags(name, summary string, stderr io.Writer, cfg *config) *flag.FlagSet {
 	fs := flag.NewFlagSet("verken "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.dataDir, "data", envOr("VERKEN_DATA", "./verken-data"), "data directory: the store file and the search index (env VERKEN_DATA)")
+	if cfg.seed {
+		fs.BoolVar(&cfg.noDemo, "no-demo", envBool("VERKEN_NO_DEMO"), "start a new, empty data directory without the demo data set (env VERKEN_NO_DEMO)")
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "verken %s: %s\n\nFlags:\n", name, summary)
 		fs.PrintDefaults()
@@ -64,10 +81,17 @@ type system struct {
 	transit *transit.Holder
 }
 
-// openSystem opens the data directory, seeds an empty store with the demo
-// data set, and opens the index, rebuilding it when it is unusable or when
-// rebuild is asked for.
+// openSystem opens the data directory, seeds a brand-new one with the demo
+// data set (unless told not to), and opens the index, rebuilding it when it
+// is unusable or when rebuild is asked for. A directory that lost its
+// store but kept other files is refused: neither demo data nor an empty
+// store may take the place of a store that is gone.
 func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
+	storePath := filepath.Join(cfg.dataDir, storeFile)
+	fresh, alone, err := inspectDataDir(cfg.dataDir)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
 		return nil, err
 	}
@@ -79,18 +103,29 @@ func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := directory.Open(filepath.Join(cfg.dataDir, "verken.db"), directory.Validator{Places: places, Tasks: tasks})
+	store, err := directory.Open(storePath, directory.Validator{Places: places, Tasks: tasks})
 	if err != nil {
 		return nil, err
 	}
-	if cfg.seed {
+	if from, to := store.MigratedFrom(), directory.SchemaVersion(); from != to {
+		log.Info("store schema migrated", "from_version", from, "to_version", to)
+	}
+	if alone {
+		// A first start that stopped before it seeded left a store with
+		// nothing in it, and nothing beside it: still new.
+		if fresh, err = untouched(store); err != nil {
+			store.Close()
+			return nil, err
+		}
+	}
+	if cfg.seed && fresh && !cfg.noDemo {
 		n, err := directory.SeedDemo(store, data.GenerateDemo(1, data.DefaultDemoSuppliers, time.Now(), places, tasks))
 		if err != nil {
 			store.Close()
 			return nil, fmt.Errorf("seed demo data: %w", err)
 		}
 		if n > 0 {
-			log.Info("empty store seeded with demo suppliers", "suppliers", n)
+			log.Info("new data directory seeded with demo suppliers", "suppliers", n)
 			if err := importDemoNetwork(cfg.dataDir, places, log); err != nil {
 				store.Close()
 				return nil, err
@@ -114,6 +149,56 @@ func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
 		log.Warn("cannot release the store's pages", "err", err)
 	}
 	return &system{store: store, index: index, places: places, tasks: tasks, transit: holder}, nil
+}
+
+// storeFile is the store's name in the data directory.
+const storeFile = "verken.db"
+
+// inspectDataDir tells whether the data directory is brand new (missing,
+// or empty but for a file system's lost+found) and whether it holds the
+// store and nothing else. It refuses a directory that
+// holds other things but no store: its store was lost or moved, and the
+// index, network or keys beside it belong to that store.
+func inspectDataDir(dir string) (fresh, alone bool, err error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return true, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	var others []string
+	found := false
+	for _, e := range entries {
+		switch e.Name() {
+		case storeFile:
+			found = true
+		case "lost+found":
+		default:
+			others = append(others, e.Name())
+		}
+	}
+	switch {
+	case found:
+		return false, len(others) == 0, nil
+	case len(others) == 0:
+		return true, false, nil
+	}
+	return false, false, fmt.Errorf("the data directory %s has no store (%s) but holds %s: the store is missing. Restore it from a backup (verken restore into a new directory), or point --data at the right directory; to start anew, use an empty directory. Verken does not start a demo or empty store in its place",
+		dir, storeFile, strings.Join(others, ", "))
+}
+
+// untouched reports whether a store was never used: no supplier, no
+// change, no account.
+func untouched(store *directory.Store) (bool, error) {
+	if seq, err := store.LastSeq(); err != nil || seq > 0 {
+		return false, err
+	}
+	if n, err := store.Count(); err != nil || n > 0 {
+		return false, err
+	}
+	accounts, err := store.Accounts()
+	return len(accounts) == 0, err
 }
 
 // importDemoNetwork gives a newly seeded demo directory the synthetic

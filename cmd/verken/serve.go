@@ -62,6 +62,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		close(following)
 	}()
 	go watchTransit(ctx, cfg.dataDir, sys, log, metrics)
+	defer maintain(ctx, sys, log)() // waits for a purge under way before the store closes
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listen(*addr) }()
 	log.Info("verken is listening", "addr", *addr, "data", cfg.dataDir)

@@ -1,0 +1,105 @@
+package directory
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	bucketMeta       = []byte("meta")
+	keySchemaVersion = []byte("schema_version")
+)
+
+// migration brings the store from one schema version to the next.
+type migration func(tx *bolt.Tx) error
+
+// migrations are the store's schema, in order: migrations()[i] brings a
+// store at version i to version i+1. A change to what the store holds
+// (a new bucket, a record in a new shape) is a new function at the end;
+// the ones before it stay as they are, since stores out there ran them.
+func migrations() []migration {
+	return []migration{
+		// 1: the buckets, as every store before the schema version had them.
+		func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketSuppliers, bucketByKBO, bucketChanges, bucketHistory, bucketAccounts, bucketAccountsByEmail, bucketSessions, bucketTokens, bucketOnce, bucketOutbox, bucketSaved, bucketChecks} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// SchemaVersion is the version of the store this build writes.
+func SchemaVersion() int { return len(migrations()) }
+
+// ErrNewerSchema: the store was written by a newer Verken, whose data this
+// one could misread or damage.
+var ErrNewerSchema = errors.New("the store was written by a newer version of Verken")
+
+// schemaVersion reads the version a store is at; a store from before
+// versions were recorded is at 0.
+func schemaVersion(tx *bolt.Tx) (int, error) {
+	b := tx.Bucket(bucketMeta)
+	if b == nil {
+		return 0, nil
+	}
+	v := b.Get(keySchemaVersion)
+	if v == nil {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(string(v))
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("schema version %q unreadable", v)
+	}
+	return n, nil
+}
+
+// migrate runs the migrations the store has not had, each in its own
+// transaction together with the version it reaches: a crash between two
+// leaves the store at a version it really is at, and the next start goes
+// on from there. It returns the version the store was at.
+func migrate(db *bolt.DB) (int, error) {
+	var from int
+	err := db.View(func(tx *bolt.Tx) error {
+		var err error
+		if from, err = schemaVersion(tx); err != nil {
+			return err
+		}
+		if from == 0 && tx.Bucket(bucketSuppliers) == nil {
+			// A store from before versions always has its suppliers bucket;
+			// a bbolt file with other buckets is someone else's.
+			return tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+				return fmt.Errorf("not a Verken store: it holds bucket %q and no suppliers", name)
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	steps := migrations()
+	if from > len(steps) {
+		return from, fmt.Errorf("%w: schema version %d, this one knows up to %d; run the newer version (or restore a backup made by this one)", ErrNewerSchema, from, len(steps))
+	}
+	for v := from; v < len(steps); v++ {
+		err := db.Update(func(tx *bolt.Tx) error {
+			if err := steps[v](tx); err != nil {
+				return err
+			}
+			meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+			if err != nil {
+				return err
+			}
+			return meta.Put(keySchemaVersion, []byte(strconv.Itoa(v+1)))
+		})
+		if err != nil {
+			return from, fmt.Errorf("migrate the store to schema version %d: %w", v+1, err)
+		}
+	}
+	return from, nil
+}
