@@ -375,7 +375,12 @@ func (s *Store) UseLink(kind, secret string) (Link, error) {
 		if err := s.liveLink(tx, kind, secret, &l); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketOnce).Delete([]byte(hashSecret(secret)))
+		key := hashSecret(secret)
+		// The mail that carried the link has done its work.
+		if _, err := dropMailBodies(tx, WithheldUsed, func(m Mail) bool { return m.Link == key }); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketOnce).Delete([]byte(key))
 	})
 	return l, err
 }
@@ -388,59 +393,6 @@ func (s *Store) liveLink(tx *bolt.Tx, kind, secret string, l *Link) error {
 		return ErrSecretNotFound
 	}
 	return nil
-}
-
-// Mail is a message the application sent or, without SMTP, kept for an
-// administrator to pass on.
-type Mail struct {
-	To      string    `json:"to"`
-	Subject string    `json:"subject"`
-	Body    string    `json:"body"`
-	At      time.Time `json:"at"`
-	Sent    bool      `json:"sent"`
-}
-
-// maxOutbox bounds the outbox; older messages are dropped.
-const maxOutbox = 200
-
-// KeepMail adds a message to the outbox.
-func (s *Store) KeepMail(m Mail) error {
-	m.At = s.now().UTC()
-	return s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		v, err := json.Marshal(m)
-		if err != nil {
-			return err
-		}
-		if err := b.Put(seqKey(seq), v); err != nil {
-			return err
-		}
-		if seq > maxOutbox {
-			return b.Delete(seqKey(seq - maxOutbox))
-		}
-		return nil
-	})
-}
-
-// Outbox returns the kept messages, newest first.
-func (s *Store) Outbox() ([]Mail, error) {
-	var out []Mail
-	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketOutbox).Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			var m Mail
-			if err := json.Unmarshal(v, &m); err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return nil
-	})
-	return out, err
 }
 
 // newSecret is 32 random bytes, URL-safe.
@@ -530,10 +482,38 @@ type SavedSearch struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// Bounds on what one account keeps, so that no account can grow the
+// store without end. Nothing is dropped to make room: a saved report may
+// be in a procurement file.
+const (
+	MaxSavedSearches = 100
+	MaxSavedChecks   = 100
+	// MaxSavedCheckBytes bounds one saved report (its inputs, figures
+	// and advice; not its supplier rows).
+	MaxSavedCheckBytes = 256 << 10
+)
+
+// ErrTooManySaved: the account keeps as many searches or reports as it may.
+var ErrTooManySaved = errors.New("the account keeps as many as it may")
+
+// ErrSavedTooLarge: a report to save is larger than MaxSavedCheckBytes.
+var ErrSavedTooLarge = errors.New("the report is too large to keep")
+
 // SaveSearch keeps a search for an account.
 func (s *Store) SaveSearch(accountID, name, query string) error {
 	ss := SavedSearch{ID: newID(), AccountID: accountID, Name: name, Query: query, CreatedAt: s.now().UTC()}
-	return s.db.Update(func(tx *bolt.Tx) error { return putJSON(tx, bucketSaved, accountID+"/"+ss.ID, ss) })
+	return s.db.Update(func(tx *bolt.Tx) error {
+		n := 0
+		c := tx.Bucket(bucketSaved).Cursor()
+		prefix := []byte(accountID + "/")
+		for k, _ := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, _ = c.Next() {
+			n++
+		}
+		if n >= MaxSavedSearches {
+			return ErrTooManySaved
+		}
+		return putJSON(tx, bucketSaved, accountID+"/"+ss.ID, ss)
+	})
 }
 
 // SavedSearches lists an account's saved searches, newest first.
@@ -567,8 +547,26 @@ type SavedCheck struct {
 // SaveCheck keeps a report and returns its id, hard to guess: the id is the
 // report's permalink.
 func (s *Store) SaveCheck(accountID string, report []byte) (string, error) {
+	if len(report) > MaxSavedCheckBytes {
+		return "", ErrSavedTooLarge
+	}
 	sc := SavedCheck{ID: newSecret()[:22], AccountID: accountID, SavedAt: s.now().UTC(), Report: report}
-	err := s.db.Update(func(tx *bolt.Tx) error { return putJSON(tx, bucketChecks, sc.ID, sc) })
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		n := 0
+		err := tx.Bucket(bucketChecks).ForEach(func(_, v []byte) error {
+			if accountOf(v) == accountID {
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n >= MaxSavedChecks {
+			return ErrTooManySaved
+		}
+		return putJSON(tx, bucketChecks, sc.ID, sc)
+	})
 	return sc.ID, err
 }
 

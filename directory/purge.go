@@ -13,6 +13,7 @@ import (
 type Purged struct {
 	Sessions int // sessions past their expiry
 	Links    int // one-time links (invitations, resets) past their expiry
+	Mail     int // outbox mail whose link expired, its body dropped
 }
 
 // Purge removes what has expired by now and can never be used again:
@@ -28,10 +29,10 @@ func (s *Store) Purge(now time.Time) (Purged, error) {
 		if p.Links, err = deleteExpired(tx.Bucket(bucketOnce), now); err != nil {
 			return err
 		}
-		// Further expiring records (the outbox's mail bodies) are purged
-		// here too, in the same transaction, each with its own count in
-		// Purged.
-		return nil
+		// Further expiring records are purged here too, in the same
+		// transaction, each with its own count in Purged.
+		p.Mail, err = dropMailBodies(tx, WithheldExpired, func(m Mail) bool { return !m.ExpiresAt.IsZero() && now.After(m.ExpiresAt) })
+		return err
 	})
 	return p, err
 }

@@ -23,14 +23,26 @@ func TestPurgeRemovesWhatExpired(t *testing.T) {
 	liveSession, _, _ := s.NewSession(a.ID, 48*time.Hour)
 	oldLink, _ := s.NewLink(directory.Link{Kind: directory.LinkReset, AccountID: a.ID}, time.Hour)
 	liveLink, _ := s.NewLink(directory.Link{Kind: directory.LinkInvite, Email: "new@example.org"}, 7*24*time.Hour)
+	for _, m := range []directory.Mail{
+		{To: a.Email, Subject: "reset", Body: "/wachtwoord-herstellen/" + oldLink, LinkSecret: oldLink, ExpiresAt: now.Add(time.Hour)},
+		{To: "new@example.org", Subject: "invite", Body: "/uitnodiging/" + liveLink, LinkSecret: liveLink, ExpiresAt: now.Add(7 * 24 * time.Hour)},
+	} {
+		if err := s.KeepMail(m); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	now = now.Add(2 * time.Hour)
 	got, err := s.Purge(now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != (directory.Purged{Sessions: 1, Links: 1}) {
-		t.Errorf("purged %+v, want one session and one link", got)
+	if got != (directory.Purged{Sessions: 1, Links: 1, Mail: 1}) {
+		t.Errorf("purged %+v, want one session, one link and one mail body", got)
+	}
+	box, _ := s.Outbox()
+	if len(box) != 2 || box[0].Body == "" || box[1].Body != "" || box[1].Withheld != directory.WithheldExpired {
+		t.Errorf("outbox after the purge: %+v", box)
 	}
 	// The live ones still work; the expired ones are gone from the store,
 	// not only refused: with the clock set back they are still not found.

@@ -73,6 +73,8 @@ type Store struct {
 
 	mu   sync.Mutex
 	subs map[chan struct{}]struct{}
+
+	mailKey mailKey
 }
 
 // Open opens (or creates) the store file at path and brings its schema up

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -39,10 +41,22 @@ func newForm(c *fiber.Ctx, fields ...string) formView {
 	return f
 }
 
-// safeNext keeps a redirect on this site.
+// safeNext keeps a redirect on this site: a path that starts with one
+// slash and holds no control character, space or backslash, which browsers
+// strip or read as a slash ("/\t/evil.example" becomes "//evil.example").
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/mijn"
+	const home = "/mijn"
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return home
+	}
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return home
 	}
 	return next
 }
@@ -57,17 +71,26 @@ func (s *server) loginPost(c *fiber.Ctx) error {
 	f.Next = f.Values["next"]
 	f.Values["password"] = ""
 	email := strings.ToLower(f.Values["email"])
-	if s.accountFailures.blocked(email) || s.addressFailures.blocked(c.IP()) {
+	client := s.clientAddress(c)
+	// Attempts are counted before the password is checked, so attempts
+	// sent in parallel cannot all slip under the limit; a right password
+	// gives its attempt back.
+	if !s.accountFailures.take(email) {
+		f.Error = s.catalog.T(lang, "login.too_many")
+		return s.page(c, fiber.StatusTooManyRequests, "login", "login.title", f)
+	}
+	if !s.addressFailures.take(client) {
+		s.accountFailures.giveBack(email)
 		f.Error = s.catalog.T(lang, "login.too_many")
 		return s.page(c, fiber.StatusTooManyRequests, "login", "login.title", f)
 	}
 	a, err := s.Store.Authenticate(email, c.FormValue("password"))
 	if err != nil {
-		s.accountFailures.fail(email)
-		s.addressFailures.fail(c.IP())
 		f.Error = s.catalog.T(lang, "login.failed")
 		return s.page(c, fiber.StatusUnauthorized, "login", "login.title", f)
 	}
+	s.accountFailures.giveBack(email)
+	s.addressFailures.giveBack(client)
 	if a.Status != directory.StatusActive {
 		f.Error = s.catalog.T(lang, "login.pending")
 		return s.page(c, fiber.StatusForbidden, "login", "login.title", f)
@@ -92,6 +115,10 @@ func (s *server) registerPage(c *fiber.Ctx) error {
 func (s *server) registerPost(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	f := newForm(c, "name", "email", "role", "kbo")
+	if !s.registrations.take(s.clientAddress(c)) {
+		f.Error = s.catalog.T(lang, "register.too_many")
+		return s.page(c, fiber.StatusTooManyRequests, "register", "register.title", f)
+	}
 	a := directory.Account{Name: f.Values["name"], Email: f.Values["email"], Role: directory.RoleBuyer}
 	if f.Values["name"] == "" {
 		f.Errors["name"] = s.catalog.T(lang, "form.required")
@@ -121,7 +148,7 @@ func (s *server) registerPost(c *fiber.Ctx) error {
 		return s.page(c, fiber.StatusUnprocessableEntity, "register", "register.title", f)
 	}
 	if a.Status == directory.StatusPending {
-		s.tellAdmins(c, "mail.approval_subject", "mail.approval_body", a.Name, a.Email, directory.FormatEnterpriseNumber(a.RequestedKBO), c.BaseURL()+"/beheer")
+		s.tellAdmins(c, "mail.approval_subject", "mail.approval_body", a.Name, a.Email, directory.FormatEnterpriseNumber(a.RequestedKBO), s.link("/beheer"))
 		return s.page(c, fiber.StatusOK, "message", "register.title", formView{Notice: s.catalog.T(lang, "register.pending")})
 	}
 	if err := s.signIn(c, a); err != nil {
@@ -140,7 +167,7 @@ func (s *server) tellAdmins(c *fiber.Ctx, subjectKey, bodyKey string, args ...an
 	}
 	for _, a := range accounts {
 		if a.Role == directory.RoleAdmin && a.Status == directory.StatusActive {
-			if err := s.mail.send(a.Email, s.catalog.T("nl", subjectKey), s.catalog.T("nl", bodyKey, args...)); err != nil {
+			if err := s.mail.send(directory.Mail{To: a.Email, Subject: s.catalog.T("nl", subjectKey), Body: s.catalog.T("nl", bodyKey, args...)}); err != nil {
 				s.Log.Error("mail to administrator", "err", err)
 			}
 		}
@@ -156,17 +183,19 @@ func (s *server) forgotPage(c *fiber.Ctx) error {
 func (s *server) forgotPost(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	email := strings.TrimSpace(c.FormValue("email"))
-	if s.addressFailures.blocked(c.IP()) {
+	// A reset request counts like a failed attempt: it mails someone.
+	if !s.addressFailures.take(s.clientAddress(c)) {
 		return s.page(c, fiber.StatusTooManyRequests, "forgot", "forgot.title", formView{Error: s.catalog.T(lang, "login.too_many")})
 	}
-	s.addressFailures.fail(c.IP()) // a reset request counts like a failed attempt
 	if a, err := s.Store.AccountByEmail(email); err == nil {
 		secret, err := s.Store.NewLink(directory.Link{Kind: directory.LinkReset, AccountID: a.ID}, resetTTL)
 		if err != nil {
 			return err
 		}
-		link := c.BaseURL() + "/wachtwoord-herstellen/" + secret
-		if err := s.mail.send(a.Email, s.catalog.T(lang, "mail.reset_subject"), s.catalog.T(lang, "mail.reset_body", a.Name, link)); err != nil {
+		if err := s.mail.send(directory.Mail{To: a.Email, Subject: s.catalog.T(lang, "mail.reset_subject"), Body: s.catalog.T(lang, "mail.reset_body", a.Name, s.link("/wachtwoord-herstellen/"+secret)),
+			LinkSecret: secret, ExpiresAt: s.Now().Add(resetTTL)}); errors.Is(err, directory.ErrOutboxFull) {
+			return s.page(c, fiber.StatusServiceUnavailable, "forgot", "forgot.title", formView{Error: s.catalog.T(lang, "error.outbox_full")})
+		} else if err != nil {
 			return err
 		}
 	}
@@ -187,15 +216,22 @@ func (s *server) resetPost(c *fiber.Ctx) error {
 		f := formView{Token: c.Params("token"), Errors: map[string]string{"password": s.catalog.T(lang, "form.password_short", directory.MinPasswordLength)}}
 		return s.page(c, fiber.StatusUnprocessableEntity, "reset", "reset.title", f)
 	}
-	l, err := s.Store.UseLink(directory.LinkReset, c.Params("token"))
+	l, err := s.Store.PeekLink(directory.LinkReset, c.Params("token"))
 	if err != nil {
 		return s.linkGone(c)
 	}
-	if err := s.Store.SetPassword(l.AccountID, password); err != nil {
-		return err
-	}
 	a, err := s.Store.Account(l.AccountID)
 	if err != nil {
+		return s.linkGone(c)
+	}
+	// A reset proves the mailbox, not an administrator's approval.
+	if a.Status != directory.StatusActive {
+		return s.pendingRefused(c)
+	}
+	if _, err := s.Store.UseLink(directory.LinkReset, c.Params("token")); err != nil {
+		return s.linkGone(c)
+	}
+	if err := s.Store.SetPassword(l.AccountID, password); err != nil {
 		return err
 	}
 	if err := s.signIn(c, a); err != nil {
@@ -228,6 +264,11 @@ func (s *server) invitePost(c *fiber.Ctx) error {
 	f := newForm(c, "name")
 	f.Token, f.Email = token, l.Email
 	a, lookup := s.Store.AccountByEmail(l.Email)
+	if lookup == nil && a.Status != directory.StatusActive {
+		// The invitation gives a supplier, not the approval the
+		// account still waits for.
+		return s.pendingRefused(c)
+	}
 	if lookup == nil {
 		if _, err := s.Store.Authenticate(l.Email, c.FormValue("password")); err != nil {
 			f.Errors["password"] = s.catalog.T(lang, "login.failed")
@@ -263,6 +304,12 @@ func (s *server) invitePost(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/mijn", fiber.StatusSeeOther)
+}
+
+// pendingRefused tells a person whose account waits for approval that it
+// cannot be used yet.
+func (s *server) pendingRefused(c *fiber.Ctx) error {
+	return s.page(c, fiber.StatusForbidden, "message", "error.title", formView{Error: s.catalog.T(s.lang(c), "login.pending")})
 }
 
 func (s *server) linkGone(c *fiber.Ctx) error {
@@ -325,8 +372,15 @@ func (s *server) saveSearchPost(c *fiber.Ctx) error {
 	if name == "" {
 		name = query
 	}
-	if err := s.Store.SaveSearch(v.Account.ID, name, query); err != nil {
+	if err := s.Store.SaveSearch(v.Account.ID, name, query); errors.Is(err, directory.ErrTooManySaved) {
+		return s.tooManySaved(c, "saved.too_many_searches", directory.MaxSavedSearches)
+	} else if err != nil {
 		return err
 	}
 	return c.Redirect("/mijn?notice=saved", fiber.StatusSeeOther)
+}
+
+// tooManySaved says that the account keeps as many as it may.
+func (s *server) tooManySaved(c *fiber.Ctx, key string, max int) error {
+	return s.page(c, fiber.StatusUnprocessableEntity, "message", "dashboard.title", formView{Error: s.catalog.T(s.lang(c), key, max)})
 }

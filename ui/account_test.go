@@ -266,8 +266,7 @@ func TestSignInLimitsAndSessionCookies(t *testing.T) {
 func (b *browserless) rawPost(path string, form url.Values) *http.Response {
 	b.t.Helper()
 	form.Set("csrf", b.csrf)
-	req, _ := http.NewRequest("POST", b.s.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req := b.request("POST", path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
 	resp, err := b.client.Do(req)
 	if err != nil {
 		b.t.Fatal(err)

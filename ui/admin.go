@@ -83,7 +83,7 @@ func (s *server) approvePost(c *fiber.Ctx) error {
 		return err
 	}
 	lang := s.lang(c)
-	if err := s.mail.send(a.Email, s.catalog.T(lang, "mail.approved_subject"), s.catalog.T(lang, "mail.approved_body", a.Name, sup.Name, c.BaseURL()+"/inloggen")); err != nil {
+	if err := s.mail.send(directory.Mail{To: a.Email, Subject: s.catalog.T(lang, "mail.approved_subject"), Body: s.catalog.T(lang, "mail.approved_body", a.Name, sup.Name, s.link("/inloggen"))}); err != nil {
 		return err
 	}
 	return c.Redirect("/beheer?notice=approved", fiber.StatusSeeOther)
@@ -103,7 +103,7 @@ func (s *server) refusePost(c *fiber.Ctx) error {
 		return err
 	}
 	lang := s.lang(c)
-	if err := s.mail.send(a.Email, s.catalog.T(lang, "mail.refused_subject"), s.catalog.T(lang, "mail.refused_body", a.Name)); err != nil {
+	if err := s.mail.send(directory.Mail{To: a.Email, Subject: s.catalog.T(lang, "mail.refused_subject"), Body: s.catalog.T(lang, "mail.refused_body", a.Name)}); err != nil {
 		return err
 	}
 	return c.Redirect("/beheer?notice=refused", fiber.StatusSeeOther)
@@ -128,8 +128,8 @@ func (s *server) inviteCreatePost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	link := c.BaseURL() + "/uitnodiging/" + secret
-	if err := s.mail.send(email, s.catalog.T(lang, "mail.invite_subject", sup.Name), s.catalog.T(lang, "mail.invite_body", sup.Name, link)); err != nil {
+	if err := s.mail.send(directory.Mail{To: email, Subject: s.catalog.T(lang, "mail.invite_subject", sup.Name), Body: s.catalog.T(lang, "mail.invite_body", sup.Name, s.link("/uitnodiging/"+secret)),
+		LinkSecret: secret, ExpiresAt: s.Now().Add(inviteTTL)}); err != nil {
 		return err
 	}
 	return c.Redirect("/beheer?notice=invited", fiber.StatusSeeOther)

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -57,7 +58,21 @@ type Deps struct {
 	// APIRatePerMinute bounds API requests per client address; 0 turns
 	// the limit off (for load tests on loopback).
 	APIRatePerMinute int
+	// PublicURL is where people reach Verken (scheme, host, optional
+	// path prefix). Every link in mail is built from it, never from the
+	// request's Host or X-Forwarded-Host, which anyone can forge.
+	PublicURL string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; from any other peer they are
+	// ignored.
+	TrustedProxies []netip.Prefix
+	// WriteTimeout bounds writing one answer (0: 30 s). A backup resets
+	// it at every chunk, so a slow client gets the whole archive.
+	WriteTimeout time.Duration
 }
+
+// DefaultPublicURL is the public URL for local use.
+const DefaultPublicURL = "http://localhost:8080"
 
 // Default map tiles: the OpenStreetMap tile server.
 const (
@@ -74,9 +89,11 @@ type server struct {
 	// limit within the window, attempts wait until the oldest falls out.
 	accountFailures *limiter
 	addressFailures *limiter
-	mail            mailer
-	metrics         *Metrics
-	csp             string
+	// Registrations per address: each one mails the administrators.
+	registrations *limiter
+	mail          mailer
+	metrics       *Metrics
+	csp           string
 }
 
 // Sign-in limits. An address may hold several people (an office behind
@@ -85,6 +102,8 @@ const (
 	accountFailureLimit = 5
 	addressFailureLimit = 30
 	failureWindow       = 15 * time.Minute
+	registrationLimit   = 10
+	registrationWindow  = time.Hour
 )
 
 // New builds the Fiber app with every route.
@@ -101,6 +120,13 @@ func New(d Deps) (*fiber.App, error) {
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics()
 	}
+	if d.PublicURL == "" {
+		d.PublicURL = DefaultPublicURL
+	}
+	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
+	if d.WriteTimeout == 0 {
+		d.WriteTimeout = 30 * time.Second
+	}
 	if d.TileURL == "" {
 		d.TileURL, d.TileAttribution = DefaultTileURL, DefaultTileAttribution
 	}
@@ -108,7 +134,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: d, catalog: cat, metrics: d.Metrics, csp: contentSecurityPolicy(d.TileURL), accountFailures: newLimiter(accountFailureLimit, failureWindow, d.Now), addressFailures: newLimiter(addressFailureLimit, failureWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
+	s := &server{Deps: d, catalog: cat, metrics: d.Metrics, csp: contentSecurityPolicy(d.TileURL), accountFailures: newLimiter(accountFailureLimit, failureWindow, d.Now), addressFailures: newLimiter(addressFailureLimit, failureWindow, d.Now), registrations: newLimiter(registrationLimit, registrationWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
 	if s.templates, err = parseTemplates(s.funcs()); err != nil {
 		return nil, err
 	}
@@ -118,25 +144,31 @@ func New(d Deps) (*fiber.App, error) {
 		Immutable:             true,
 		DisableStartupMessage: true,
 		ReadTimeout:           10 * time.Second,
-		// Imports upload files up to maxImportBytes; every other body is small.
+		// Imports upload files up to maxImportBytes; every other route
+		// takes far less (limitBodies).
 		BodyLimit:    maxImportBytes + 1<<20,
-		WriteTimeout: 30 * time.Second,
-		IdleTimeout:  60 * time.Second,
-		ErrorHandler: s.handleError,
+		WriteTimeout: d.WriteTimeout,
+		// Only the configured proxies' X-Forwarded-Proto and
+		// X-Forwarded-Host count (c.Protocol, c.Hostname); client
+		// addresses come from clientAddress.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          proxyStrings(d.TrustedProxies),
+		IdleTimeout:             60 * time.Second,
+		ErrorHandler:            s.handleError,
 	})
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {
 		return nil, err
 	}
 	s.metrics.watchIndex(d.Store, d.Index)
-	app.Use(s.observe, s.securityHeaders)
+	app.Use(s.observe, s.securityHeaders, s.limitBodies)
 	app.Use(refuseAmbiguousFraming)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())
 	if d.APIRatePerMinute > 0 {
-		app.Use("/api", fiberlimiter.New(fiberlimiter.Config{Max: d.APIRatePerMinute, Expiration: time.Minute,
+		app.Use("/api", fiberlimiter.New(fiberlimiter.Config{Max: d.APIRatePerMinute, Expiration: time.Minute, KeyGenerator: s.clientAddress,
 			LimitReached: func(c *fiber.Ctx) error {
 				return c.Status(fiber.StatusTooManyRequests).JSON(apiError{Error: "rate_limited", Reason: "too many requests from this address; wait a minute"})
 			}}))
@@ -276,6 +308,9 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// link is an absolute link to a path of this site, for mail.
+func (s *server) link(path string) string { return s.PublicURL + path }
+
 // today is the reference date of searches.
 func (s *server) today() directory.Date { return directory.DateOf(s.Now()) }
 
@@ -303,13 +338,16 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		default:
 			code = "internal"
 		}
+		if status == fiber.StatusUnauthorized {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="verken"`)
+		}
 		return c.Status(status).JSON(apiError{Error: code, Reason: http.StatusText(status)})
 	}
 	if status == fiber.StatusUnauthorized && c.Method() == fiber.MethodGet {
 		return c.Redirect("/inloggen?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	key := map[int]string{fiber.StatusNotFound: "error.page_not_found", fiber.StatusUnauthorized: "error.sign_in",
-		fiber.StatusForbidden: "error.forbidden"}[status]
+		fiber.StatusForbidden: "error.forbidden", fiber.StatusRequestEntityTooLarge: "error.too_large"}[status]
 	if errors.As(err, &fe) && fe.Message == "csrf" {
 		key = "error.csrf"
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -62,9 +61,14 @@ func (s *server) viewer(c *fiber.Ctx) viewer {
 func (s *server) identify(c *fiber.Ctx) error {
 	var v viewer
 	if auth := c.Get(fiber.HeaderAuthorization); isAPI(c) && strings.HasPrefix(auth, "Bearer ") {
-		if t, a, err := s.Store.TokenBySecret(strings.TrimPrefix(auth, "Bearer ")); err == nil {
-			v = viewer{Account: &a, Token: &t}
+		t, a, err := s.Store.TokenBySecret(strings.TrimPrefix(auth, "Bearer "))
+		if err != nil || a.Status != directory.StatusActive {
+			// A credential that was sent but is wrong is a failed
+			// authentication (RFC 6750 §3.1), not a missing permission.
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="verken", error="invalid_token"`)
+			return c.Status(fiber.StatusUnauthorized).JSON(apiError{Error: "invalid_token", Reason: "the bearer token is unknown, revoked or its account is not active"})
 		}
+		v = viewer{Account: &a, Token: &t}
 	} else if secret := c.Cookies(sessionCookie); secret != "" {
 		if sess, a, err := s.Store.SessionBySecret(secret); err == nil {
 			v = viewer{Account: &a, Session: &sess, secret: secret}
@@ -148,49 +152,6 @@ func (s *server) signOut(c *fiber.Ctx) {
 		_ = s.Store.EndSession(v.secret)
 	}
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
-}
-
-// limiter counts failures per key in a sliding window: login attempts per
-// account and per address.
-type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	now    func() time.Time
-	hits   map[string][]time.Time
-}
-
-func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
-	return &limiter{max: max, window: window, now: now, hits: map[string][]time.Time{}}
-}
-
-// blocked reports whether key has used up its attempts.
-func (l *limiter) blocked(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key)) >= l.max
-}
-
-// fail records a failed attempt.
-func (l *limiter) fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.hits[key] = append(l.recent(key), l.now())
-}
-
-func (l *limiter) recent(key string) []time.Time {
-	cut := l.now().Add(-l.window)
-	h := l.hits[key]
-	i := 0
-	for i < len(h) && h[i].Before(cut) {
-		i++
-	}
-	if i == len(h) {
-		delete(l.hits, key)
-		return nil
-	}
-	l.hits[key] = h[i:]
-	return h[i:]
 }
 
 // errForbidden and errSignIn end requests the viewer may not make.

@@ -23,6 +23,9 @@ type browserless struct {
 	client *http.Client
 	csrf   string
 	bearer string
+	// header is sent with every request; Host, when set, replaces the
+	// request's host header.
+	header http.Header
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -38,16 +41,7 @@ func newVisitor(t *testing.T, s *liveServer) *browserless {
 // it keeps the page's CSRF token for the next form.
 func (b *browserless) do(method, path string, body io.Reader, contentType string) (int, string, string) {
 	b.t.Helper()
-	req, err := http.NewRequest(method, b.s.URL+path, body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if b.bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+b.bearer)
-	}
+	req := b.request(method, path, body, contentType)
 	if b.csrf != "" {
 		req.Header.Set("X-CSRF-Token", b.csrf)
 	}
@@ -61,6 +55,29 @@ func (b *browserless) do(method, path string, body io.Reader, contentType string
 		b.csrf = string(m[1])
 	}
 	return resp.StatusCode, resp.Header.Get("Location"), string(raw)
+}
+
+// request makes a request with the visitor's token and headers.
+func (b *browserless) request(method, path string, body io.Reader, contentType string) *http.Request {
+	b.t.Helper()
+	req, err := http.NewRequest(method, b.s.URL+path, body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if b.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+b.bearer)
+	}
+	for k, v := range b.header {
+		if k == "Host" {
+			req.Host = v[0]
+			continue
+		}
+		req.Header[k] = v
+	}
+	return req
 }
 
 func (b *browserless) get(path string) (int, string) {

@@ -347,7 +347,7 @@ func (s *server) apiPatchOffer(c *fiber.Ctx) error {
 	id := c.Params("id")
 	switch {
 	case v.Account == nil:
-		return c.Status(fiber.StatusUnauthorized).JSON(apiError{Error: "unauthorized", Reason: "send Authorization: Bearer <token>"})
+		return errSignIn // the error handler adds WWW-Authenticate
 	case !v.MaySupply(id):
 		return c.Status(fiber.StatusForbidden).JSON(apiError{Error: "forbidden", Reason: "this token or account may not change this supplier"})
 	}

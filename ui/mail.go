@@ -33,18 +33,19 @@ type mailer struct {
 
 // send mails a message, or keeps it for an administrator. The log names
 // the recipient and the subject, never the body: it holds one-time links.
-func (m mailer) send(to, subject, body string) error {
-	msg := directory.Mail{To: to, Subject: subject, Body: body}
+// A message that carries a one-time link names its secret and expiry, so
+// that the outbox forgets the body once the link is used or dead.
+func (m mailer) send(msg directory.Mail) error {
 	if m.smtp.Host == "" {
-		m.log.Info("mail kept in the administrators' outbox (no SMTP configured)", "to", to, "subject", subject)
+		m.log.Info("mail kept in the administrators' outbox (no SMTP configured)", "to", msg.To, "subject", msg.Subject)
 		return m.store.KeepMail(msg)
 	}
-	if err := m.deliver(to, subject, body); err != nil {
-		m.log.Error("mail not sent; kept in the outbox", "to", to, "subject", subject, "err", err)
+	if err := m.deliver(msg.To, msg.Subject, msg.Body); err != nil {
+		m.log.Error("mail not sent; kept in the outbox", "to", msg.To, "subject", msg.Subject, "err", err)
 		return m.store.KeepMail(msg)
 	}
 	msg.Sent = true
-	m.log.Info("mail sent", "to", to, "subject", subject)
+	m.log.Info("mail sent", "to", msg.To, "subject", msg.Subject)
 	return m.store.KeepMail(msg)
 }
 

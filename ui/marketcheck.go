@@ -203,12 +203,21 @@ func (s *server) saveCheckPost(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, err.Error())
 	}
+	// The figures and the advice are kept as they were; the supplier rows
+	// (megabytes for a broad check) are worked out again when the report
+	// is opened.
+	rep.Suppliers = nil
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return err
 	}
 	id, err := s.Store.SaveCheck(v.Account.ID, b)
-	if err != nil {
+	switch {
+	case errors.Is(err, directory.ErrTooManySaved):
+		return s.tooManySaved(c, "saved.too_many_checks", directory.MaxSavedChecks)
+	case errors.Is(err, directory.ErrSavedTooLarge):
+		return fiber.NewError(fiber.StatusRequestEntityTooLarge, err.Error())
+	case err != nil:
 		return err
 	}
 	return c.Redirect("/marktverkenning/"+id, fiber.StatusSeeOther)
@@ -228,6 +237,12 @@ func (s *server) savedCheck(id string) (*search.CheckReport, directory.SavedChec
 		return nil, sc, err
 	}
 	rep.ID = sc.ID
+	if rep.Suppliers == nil {
+		// Saved without its rows: today's suppliers for the same input.
+		if now, err := s.Index.MarketCheck(rep.Input, s.today()); err == nil {
+			rep.Suppliers = now.Suppliers
+		}
+	}
 	return &rep, sc, nil
 }
 

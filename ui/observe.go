@@ -114,7 +114,7 @@ func (s *server) observe(c *fiber.Ctx) error {
 	took := time.Since(start)
 	s.metrics.requests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
 	s.metrics.latency.WithLabelValues(route).Observe(took.Seconds())
-	log.Info("request", "method", c.Method(), "route", route, "status", status, "duration_ms", float64(took.Microseconds())/1000)
+	log.Info("request", "method", c.Method(), "route", route, "status", status, "duration_ms", float64(took.Microseconds())/1000, "client", s.clientAddress(c))
 	return nil
 }
 

@@ -33,15 +33,16 @@ func startServer(t *testing.T, suppliers int, configure ...func(*ui.Deps)) *live
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { idx.Follow(ctx); close(done) }()
-	deps := ui.Deps{Store: store, Index: idx, Places: g, Tasks: tx}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Links in mail lead back to this server unless a test says otherwise.
+	deps := ui.Deps{Store: store, Index: idx, Places: g, Tasks: tx, PublicURL: "http://" + ln.Addr().String()}
 	for _, c := range configure {
 		c(&deps)
 	}
 	app, err := ui.New(deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

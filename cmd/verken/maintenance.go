@@ -53,5 +53,5 @@ func purge(sys *system, log *slog.Logger, now time.Time) {
 			log.Error("change feed compaction failed", "err", err)
 		}
 	}
-	log.Info("store purged", "sessions", p.Sessions, "links", p.Links, "changes_compacted", compacted)
+	log.Info("store purged", "sessions", p.Sessions, "links", p.Links, "changes_compacted", compacted, "mail_bodies", p.Mail)
 }

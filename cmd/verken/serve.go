@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,6 +36,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	mail.Password = os.Getenv("VERKEN_SMTP_PASSWORD") // only from the environment: flags show in process lists
 	tileCredit := fs.String("tile-attribution", envOr("VERKEN_TILE_ATTRIBUTION", ui.DefaultTileAttribution), "credit line the tile provider asks for (env VERKEN_TILE_ATTRIBUTION)")
 	memoryLimit := fs.String("memory-limit", envOr("VERKEN_MEMORY_LIMIT", "auto"), "Go's soft memory limit: auto (2.5 times the heap after start-up), off, or a size such as 512MiB; GOMEMLIMIT wins (env VERKEN_MEMORY_LIMIT)")
+	publicURL := fs.String("public-url", envOr("VERKEN_PUBLIC_URL", ""), "where people reach Verken, e.g. https://verken.example.org; every link in mail is built from it (env VERKEN_PUBLIC_URL; default http://localhost:<port>)")
+	proxies := fs.String("trusted-proxies", envOr("VERKEN_TRUSTED_PROXIES", ""), "addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (env VERKEN_TRUSTED_PROXIES; default none)")
 	pprofAddr := fs.String("pprof-addr", envOr("VERKEN_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces (env VERKEN_PPROF_ADDR)")
 	sys, log, code, ok := parseAndOpen(fs, args, &cfg, false, stderr)
 	if !ok {
@@ -47,9 +54,19 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if *pprofAddr != "" {
 		go serveProfiler(*pprofAddr, log)
 	}
+	trusted, err := ui.ParseTrustedProxies(*proxies)
+	if err != nil {
+		log.Error("bad --trusted-proxies", "err", err)
+		return 2
+	}
+	public, err := publicURLFor(*publicURL, *addr, log)
+	if err != nil {
+		log.Error("bad --public-url", "err", err)
+		return 2
+	}
 	metrics := ui.NewMetrics()
 	app, err := ui.New(ui.Deps{Metrics: metrics, APIRatePerMinute: *apiRate, DataDir: cfg.dataDir, Store: sys.store, Index: sys.index, Places: sys.places, Tasks: sys.tasks, Log: log,
-		TileURL: *tiles, TileAttribution: *tileCredit, SMTP: mail, Transit: sys.transit})
+		TileURL: *tiles, TileAttribution: *tileCredit, SMTP: mail, Transit: sys.transit, PublicURL: public, TrustedProxies: trusted})
 	if err != nil {
 		log.Error("cannot build the web app", "err", err)
 		return 1
@@ -65,7 +82,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	defer maintain(ctx, sys, log)() // waits for a purge under way before the store closes
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listen(*addr) }()
-	log.Info("verken is listening", "addr", *addr, "data", cfg.dataDir)
+	log.Info("verken is listening", "addr", *addr, "data", cfg.dataDir, "public_url", public)
 	select {
 	case err := <-listenErr:
 		log.Error("server stopped", "err", err)
@@ -83,6 +100,27 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		log.Error("final index catch-up", "err", err)
 	}
 	return 0
+}
+
+// publicURLFor checks the configured public URL, or makes the local one
+// from the listen address. Without one, a server that listens beyond
+// loopback would mail links to localhost: say so at start.
+func publicURLFor(configured, addr string, log *slog.Logger) (string, error) {
+	if configured != "" {
+		u, err := url.Parse(configured)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return "", fmt.Errorf("%q is not an http(s) URL such as https://verken.example.org", configured)
+		}
+		return strings.TrimRight(u.String(), "/"), nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("listen address %q: %w", addr, err)
+	}
+	if ip, err := netip.ParseAddr(host); host != "localhost" && (err != nil || !ip.IsLoopback()) {
+		log.Warn("listening beyond loopback without --public-url: links in mail point to localhost; set --public-url (VERKEN_PUBLIC_URL) to the address people use", "addr", addr)
+	}
+	return "http://localhost:" + port, nil
 }
 
 // serveProfiler serves the profiler on its own listener, so that it is

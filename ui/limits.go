@@ -1,0 +1,125 @@
+package ui
+
+import (
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Body limits. Imports and administration upload files; every other form
+// and API call is small, so a large body there is refused before any
+// handler parses it.
+const (
+	smallBodyLimit = 64 << 10
+)
+
+// largeBodyRoutes are the path prefixes that may send up to the server's
+// body limit.
+var largeBodyRoutes = []string{"/beheer/", "/api/v1/admin/"}
+
+// limitBodies refuses a body over the small limit outside the routes
+// that take files.
+func (s *server) limitBodies(c *fiber.Ctx) error {
+	n := c.Request().Header.ContentLength()
+	if n <= smallBodyLimit && len(c.Request().Body()) <= smallBodyLimit {
+		return c.Next()
+	}
+	for _, p := range largeBodyRoutes {
+		if strings.HasPrefix(c.Path(), p) {
+			return c.Next()
+		}
+	}
+	return fiber.NewError(fiber.StatusRequestEntityTooLarge, "body too large")
+}
+
+// limiter counts attempts per key in a sliding window: sign-ins per
+// account and per address, registrations and reset requests per address.
+// Keys expire with their last attempt, and the number of keys is bounded,
+// so a flood of made-up keys cannot grow memory without end.
+type limiter struct {
+	mu        sync.Mutex
+	max       int
+	window    time.Duration
+	now       func() time.Time
+	hits      map[string][]time.Time
+	maxKeys   int
+	lastSweep time.Time
+}
+
+// limiterKeys bounds the keys one limiter remembers. Past it, expired keys
+// go first, then arbitrary ones: an attacker who can fill it holds more
+// addresses than the per-address limits could stop anyway.
+const limiterKeys = 100_000
+
+func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
+	return &limiter{max: max, window: window, now: now, hits: map[string][]time.Time{}, maxKeys: limiterKeys}
+}
+
+// take counts an attempt for key before the attempt is made, and reports
+// false when key has used up its attempts. Counting first means attempts
+// sent in parallel cannot all pass the check before any of them fails.
+func (l *limiter) take(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.recent(key)) >= l.max {
+		return false
+	}
+	l.sweep()
+	l.hits[key] = append(l.hits[key], l.now())
+	return true
+}
+
+// give back returns the attempt take counted, when it turned out well (a
+// right password is not a failure).
+func (l *limiter) giveBack(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := l.recent(key)
+	if len(h) > 0 {
+		l.hits[key] = h[:len(h)-1]
+	}
+}
+
+// recent drops key's attempts that fell out of the window.
+func (l *limiter) recent(key string) []time.Time {
+	cut := l.now().Add(-l.window)
+	h := l.hits[key]
+	i := 0
+	for i < len(h) && h[i].Before(cut) {
+		i++
+	}
+	if i == len(h) {
+		delete(l.hits, key)
+		return nil
+	}
+	l.hits[key] = h[i:]
+	return h[i:]
+}
+
+// sweep forgets expired keys once a window, and arbitrary keys when there
+// are still too many.
+func (l *limiter) sweep() {
+	now := l.now()
+	if len(l.hits) < l.maxKeys && now.Sub(l.lastSweep) < l.window {
+		return
+	}
+	l.lastSweep = now
+	for k := range l.hits {
+		l.recent(k)
+	}
+	for k := range l.hits {
+		if len(l.hits) < l.maxKeys {
+			break
+		}
+		delete(l.hits, k)
+	}
+}
+
+// size is the number of keys remembered (tests).
+func (l *limiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.hits)
+}
