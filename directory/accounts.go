@@ -76,6 +76,24 @@ func (a Account) MaySupply(supplierID string) bool {
 // library's defaults.
 var passwordParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
+// MaxPasswordLength bounds a password: long enough for any passphrase,
+// short enough that hashing one costs no more than hashing another.
+const MaxPasswordLength = 1024
+
+// ErrPasswordTooLong: a password is longer than MaxPasswordLength.
+var ErrPasswordTooLong = fmt.Errorf("a password has at most %d characters", MaxPasswordLength)
+
+// CheckPassword refuses a password that is too short or too long.
+func CheckPassword(password string) error {
+	switch n := len([]rune(password)); {
+	case n < MinPasswordLength:
+		return ErrPasswordTooShort
+	case n > MaxPasswordLength:
+		return ErrPasswordTooLong
+	}
+	return nil
+}
+
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
@@ -103,8 +121,11 @@ func (s *Store) CreateAccount(a *Account, password string) error {
 	if err != nil {
 		return err
 	}
-	if len([]rune(password)) < MinPasswordLength {
-		return ErrPasswordTooShort
+	if err := CheckPassword(password); err != nil {
+		return err
+	}
+	if err := CheckAccountText("name", AccountName, a.Name); err != nil {
+		return err
 	}
 	a.Email = email
 	if a.PasswordHash, err = argon2id.CreateHash(password, passwordParams); err != nil {
@@ -177,6 +198,9 @@ func (s *Store) Accounts() ([]Account, error) {
 // SaveAccount stores changes to an account's name, role, suppliers and
 // status; the e-mail address and the password have their own ways.
 func (s *Store) SaveAccount(a Account) error {
+	if err := CheckAccountText("name", AccountName, a.Name); err != nil {
+		return err
+	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		var cur Account
 		if err := getJSON(tx, bucketAccounts, a.ID, &cur, ErrAccountNotFound); err != nil {
@@ -189,8 +213,8 @@ func (s *Store) SaveAccount(a Account) error {
 
 // SetPassword replaces an account's password and ends its sessions.
 func (s *Store) SetPassword(id, password string) error {
-	if len([]rune(password)) < MinPasswordLength {
-		return ErrPasswordTooShort
+	if err := CheckPassword(password); err != nil {
+		return err
 	}
 	hash, err := argon2id.CreateHash(password, passwordParams)
 	if err != nil {
@@ -289,6 +313,9 @@ var ErrTokenRevoked = errors.New("the token was revoked")
 
 // NewToken creates an API token and returns its secret.
 func (s *Store) NewToken(accountID, supplierID, name string) (string, Token, error) {
+	if err := CheckAccountText("name", TokenName, strings.TrimSpace(name)); err != nil {
+		return "", Token{}, err
+	}
 	secret := "vk_" + newSecret()
 	t := Token{ID: newID(), AccountID: accountID, SupplierID: supplierID, Name: strings.TrimSpace(name), Prefix: secret[:9], CreatedAt: s.now().UTC()}
 	err := s.db.Update(func(tx *bolt.Tx) error { return putJSON(tx, bucketTokens, hashSecret(secret), t) })
@@ -501,6 +528,12 @@ var ErrSavedTooLarge = errors.New("the report is too large to keep")
 
 // SaveSearch keeps a search for an account.
 func (s *Store) SaveSearch(accountID, name, query string) error {
+	if err := CheckAccountText("name", SavedSearchName, name); err != nil {
+		return err
+	}
+	if err := CheckAccountText("query", SavedSearchQuery, query); err != nil {
+		return err
+	}
 	ss := SavedSearch{ID: newID(), AccountID: accountID, Name: name, Query: query, CreatedAt: s.now().UTC()}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		n := 0

@@ -93,10 +93,12 @@ const (
 	SavedSearchQuery = "saved_search"
 )
 
-// CheckAccountText refuses an account-side text (an account's name, an API
-// token's name, a saved search's name or query) longer than its limit; kind
-// is one of AccountName, TokenName, SavedSearchName, SavedSearchQuery, and field
-// names the field in the error.
+// CheckAccountText refuses a text written outside a supplier's profile (an
+// account's name, an API token's name, a saved search's name or query, an
+// administrator's verification note or delisting reason) longer than its
+// limit; kind is one of AccountName, TokenName, SavedSearchName,
+// SavedSearchQuery, "note" or "reason", and field names the field in the
+// error.
 // It returns a *ValidationError.
 func CheckAccountText(field, kind, s string) error {
 	e := &ValidationError{}

@@ -375,6 +375,9 @@ func (s *Store) Confirm(id string, version uint64, by Actor) (Supplier, error) {
 // Verify marks a fact as checked by an administrator: "share" for the
 // target-group share, or "recognitions[i]".
 func (s *Store) Verify(id string, version uint64, fact, note string, by Actor) error {
+	if err := CheckAccountText("note", "note", note); err != nil {
+		return err
+	}
 	return s.write(id, version, by, ActionVerify, func(cur *Supplier, now time.Time) error {
 		v := &Verification{At: now, By: by.Name, Note: note}
 		if fact == "share" {
@@ -395,6 +398,9 @@ var ErrUnknownFact = errors.New("no such fact to verify")
 
 // Delist takes a supplier out of search; its record and history stay.
 func (s *Store) Delist(id string, version uint64, reason string, by Actor) error {
+	if err := CheckAccountText("reason", "reason", reason); err != nil {
+		return err
+	}
 	return s.write(id, version, by, ActionDelist, func(cur *Supplier, now time.Time) error {
 		cur.Delisted = &Delisting{At: now, By: by.Name, Reason: reason}
 		return nil

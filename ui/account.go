@@ -138,10 +138,16 @@ func (s *server) registerPost(c *fiber.Ctx) error {
 			f.Errors["email"] = s.catalog.T(lang, "register.email_taken")
 		case errors.Is(err, directory.ErrInvalidEmail):
 			f.Errors["email"] = s.catalog.T(lang, "form.invalid_email")
-		case errors.Is(err, directory.ErrPasswordTooShort):
-			f.Errors["password"] = s.catalog.T(lang, "form.password_short", directory.MinPasswordLength)
+		case errors.Is(err, directory.ErrPasswordTooShort), errors.Is(err, directory.ErrPasswordTooLong):
+			f.Errors["password"] = s.passwordMessage(lang, err)
 		case err != nil:
-			return err
+			var ve *directory.ValidationError
+			if !errors.As(err, &ve) {
+				return err
+			}
+			for _, fe := range ve.Fields {
+				f.Errors[fe.Field] = s.fieldMessage(lang, fe)
+			}
 		}
 	}
 	if len(f.Errors) > 0 {
@@ -212,8 +218,8 @@ func (s *server) resetPage(c *fiber.Ctx) error {
 func (s *server) resetPost(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	password := c.FormValue("password")
-	if len([]rune(password)) < directory.MinPasswordLength {
-		f := formView{Token: c.Params("token"), Errors: map[string]string{"password": s.catalog.T(lang, "form.password_short", directory.MinPasswordLength)}}
+	if err := directory.CheckPassword(password); err != nil {
+		f := formView{Token: c.Params("token"), Errors: map[string]string{"password": s.passwordMessage(lang, err)}}
 		return s.page(c, fiber.StatusUnprocessableEntity, "reset", "reset.title", f)
 	}
 	l, err := s.Store.PeekLink(directory.LinkReset, c.Params("token"))
@@ -273,10 +279,15 @@ func (s *server) invitePost(c *fiber.Ctx) error {
 		if _, err := s.Store.Authenticate(l.Email, c.FormValue("password")); err != nil {
 			f.Errors["password"] = s.catalog.T(lang, "login.failed")
 		}
-	} else if len([]rune(c.FormValue("password"))) < directory.MinPasswordLength {
-		f.Errors["password"] = s.catalog.T(lang, "form.password_short", directory.MinPasswordLength)
+	} else if err := directory.CheckPassword(c.FormValue("password")); err != nil {
+		f.Errors["password"] = s.passwordMessage(lang, err)
 	} else if f.Values["name"] == "" {
 		f.Errors["name"] = s.catalog.T(lang, "form.required")
+	} else if err := directory.CheckAccountText("name", directory.AccountName, f.Values["name"]); err != nil {
+		var ve *directory.ValidationError
+		if errors.As(err, &ve) {
+			f.Errors["name"] = s.fieldMessage(lang, ve.Fields[0])
+		}
 	}
 	if len(f.Errors) > 0 {
 		return s.page(c, fiber.StatusUnprocessableEntity, "invite", "invite.title", f)
@@ -372,9 +383,14 @@ func (s *server) saveSearchPost(c *fiber.Ctx) error {
 	if name == "" {
 		name = query
 	}
-	if err := s.Store.SaveSearch(v.Account.ID, name, query); errors.Is(err, directory.ErrTooManySaved) {
+	var ve *directory.ValidationError
+	switch err := s.Store.SaveSearch(v.Account.ID, name, query); {
+	case errors.Is(err, directory.ErrTooManySaved):
 		return s.tooManySaved(c, "saved.too_many_searches", directory.MaxSavedSearches)
-	} else if err != nil {
+	case errors.As(err, &ve):
+		lang := s.lang(c)
+		return s.page(c, fiber.StatusUnprocessableEntity, "message", "dashboard.title", formView{Error: s.catalog.T(lang, "saved.field_"+ve.Fields[0].Field) + " " + s.fieldMessage(lang, ve.Fields[0])})
+	case err != nil:
 		return err
 	}
 	return c.Redirect("/mijn?notice=saved", fiber.StatusSeeOther)
@@ -383,4 +399,12 @@ func (s *server) saveSearchPost(c *fiber.Ctx) error {
 // tooManySaved says that the account keeps as many as it may.
 func (s *server) tooManySaved(c *fiber.Ctx, key string, max int) error {
 	return s.page(c, fiber.StatusUnprocessableEntity, "message", "dashboard.title", formView{Error: s.catalog.T(s.lang(c), key, max)})
+}
+
+// passwordMessage says why a password is refused.
+func (s *server) passwordMessage(lang string, err error) string {
+	if errors.Is(err, directory.ErrPasswordTooLong) {
+		return s.catalog.T(lang, "form.password_long", directory.MaxPasswordLength)
+	}
+	return s.catalog.T(lang, "form.password_short", directory.MinPasswordLength)
 }

@@ -162,7 +162,7 @@ func (s *server) afterAdminWrite(c *fiber.Ctx, err error, notice string) error {
 	switch {
 	case errors.Is(err, directory.ErrNotFound):
 		return fiber.ErrNotFound
-	case errors.Is(err, directory.ErrUnknownFact):
+	case errors.Is(err, directory.ErrUnknownFact), errors.As(err, new(*directory.ValidationError)):
 		return fiber.NewError(fiber.StatusUnprocessableEntity, err.Error())
 	case errors.As(err, &stale):
 		return c.Redirect("/mijn/leveranciers/"+c.Params("id")+"/bewerken?notice=stale", fiber.StatusSeeOther)

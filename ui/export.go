@@ -55,7 +55,7 @@ func (s *server) exportRows(c *fiber.Ctx, lang string) ([]exportRow, error) {
 		}
 		return s.catalog.T(lang, "export.no")
 	}
-	base := c.BaseURL()
+	base := s.PublicURL // never the request's Host: anyone can forge it
 	rows := make([]exportRow, 0, len(hits))
 	for _, h := range hits {
 		sup := byID[h.ID]

@@ -297,7 +297,7 @@ func (s *server) checkCSV(c *fiber.Ctx) error {
 		}
 		table = append(table, []string{cs.Name, s.catalog.T(lang, "kind."+cs.Kind), s.catalog.T(lang, "sector."+sector), yes(cs.Eligible),
 			formatNumber(lang, cs.FreeFTE), yes(cs.CanStart), cs.EarliestStart, dep, strings.Join(cs.SiteClasses, " "),
-			cs.MunicipalityNL, cs.ConfirmedAt, c.BaseURL() + "/leveranciers/" + cs.ID})
+			cs.MunicipalityNL, cs.ConfirmedAt, s.link("/leveranciers/" + cs.ID)})
 	}
 	return sendCSV(c, "verken-marktverkenning.csv", table)
 }

@@ -454,3 +454,58 @@ func TestForwardedHeadersOnlyFromTrustedProxies(t *testing.T) {
 		t.Errorf("another client behind the proxy: %d, cookie %+v (want signed in, Secure)", resp.StatusCode, cookie)
 	}
 }
+
+// Every text an account writes has a limit, and so has what it keeps: a
+// saved market check keeps its inputs and figures, not every supplier row,
+// and an account keeps at most so many.
+func TestAccountTextsAndSavesAreBounded(t *testing.T) {
+	s := startServer(t, 60)
+	r := newVisitor(t, s)
+	r.get("/registreren")
+	if code, _, body := r.post("/registreren", url.Values{"name": {strings.Repeat("n", 201)}, "email": {"lang@stad.example"}, "password": {testPassword}, "role": {"buyer"}}); code != 422 || !strings.Contains(body, "Hoogstens 200 tekens") {
+		t.Errorf("a 201-character name: %d", code)
+	}
+	if code, _, body := r.post("/registreren", url.Values{"name": {"Lang"}, "email": {"lang@stad.example"}, "password": {strings.Repeat("w", 1025)}, "role": {"buyer"}}); code != 422 || !strings.Contains(body, "hoogstens 1024 tekens") {
+		t.Errorf("a 1025-character password: %d", code)
+	}
+	account(t, s, "koper@stad.example", directory.RoleBuyer)
+	b := newVisitor(t, s)
+	b.signIn("koper@stad.example", testPassword)
+	if code, _, _ := b.post("/mijn/zoekopdrachten", url.Values{"name": {"lang"}, "query": {"q=" + strings.Repeat("x", 5000)}}); code != 422 {
+		t.Errorf("a saved search of 5,000 characters: %d", code)
+	}
+	for i := range directory.MaxSavedSearches {
+		if code, _, _ := b.post("/mijn/zoekopdrachten", url.Values{"name": {fmt.Sprint("zoek ", i)}, "query": {"q=schoonmaak"}}); code != 303 {
+			t.Fatalf("saved search %d: %d", i+1, code)
+		}
+	}
+	if code, _, body := b.post("/mijn/zoekopdrachten", url.Values{"name": {"een te veel"}, "query": {"q=schoonmaak"}}); code != 422 || !strings.Contains(body, "100 zoekopdrachten") {
+		t.Errorf("one saved search too many: %d", code)
+	}
+	// A broad check: every cleaner anywhere.
+	const broad = "task=office-cleaning&place=Gent&volume_fte=2&start=2027-03-01"
+	b.get("/marktverkenning?" + broad)
+	code, loc, _ := b.post("/marktverkenning/bewaren", url.Values{"query": {broad}})
+	if code != 303 {
+		t.Fatalf("save check: %d", code)
+	}
+	id := strings.TrimPrefix(loc, "/marktverkenning/")
+	sc, err := s.Store.Check(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sc.Report, []byte(`"suppliers":[{`)) {
+		t.Errorf("the saved check keeps every supplier row (%d bytes)", len(sc.Report))
+	}
+	if code, page := b.get(loc); code != 200 || !strings.Contains(page, `id="rows-today"`) || !strings.Contains(page, "/leveranciers/demo-") {
+		t.Errorf("the saved check's page: %d, without today's suppliers", code)
+	}
+	for i := 1; i < directory.MaxSavedChecks; i++ {
+		if code, _, _ := b.post("/marktverkenning/bewaren", url.Values{"query": {broad}}); code != 303 {
+			t.Fatalf("saved check %d: %d", i+1, code)
+		}
+	}
+	if code, _, _ := b.post("/marktverkenning/bewaren", url.Values{"query": {broad}}); code != 422 {
+		t.Errorf("one saved check too many: %d", code)
+	}
+}
