@@ -15,6 +15,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+var bucketOutbox = []byte("outbox")
+
 // Mail is a message the application sent or, without SMTP, keeps for an
 // administrator to pass on. Its body can hold a one-time link, a live
 // secret: the store keeps it only while someone may still need to read it

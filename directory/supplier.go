@@ -1,6 +1,3 @@
-// Package directory is Verken's domain: suppliers with their sites and
-// offers, their validation, and the bbolt store that is the system of record.
-// It knows nothing of HTTP or of the search index.
 package directory
 
 import (
