@@ -132,12 +132,10 @@ type Delisting struct {
 }
 
 // ValidOn reports whether the recognition holds on day d.
-func (r Recognition) ValidOn(d Date) bool {
-	if !r.ValidFrom.IsZero() && d.Before(r.ValidFrom) {
-		return false
-	}
-	return r.ValidTo.IsZero() || !r.ValidTo.Before(d)
-}
+func (r Recognition) ValidOn(d Date) bool { return r.Period().Contains(d) }
+
+// Period is when the recognition holds.
+func (r Recognition) Period() Period { return Period{From: r.ValidFrom, To: r.ValidTo} }
 
 // RecognisedOn reports whether one of the supplier's recognitions holds on d.
 func (s *Supplier) RecognisedOn(d Date) bool {
