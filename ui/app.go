@@ -22,6 +22,7 @@ import (
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/market"
 	"github.com/verken/verken/search"
 	"github.com/verken/verken/transit"
 )
@@ -34,8 +35,9 @@ var staticFiles embed.FS
 
 // Deps are what the web front works with.
 type Deps struct {
-	Store  *directory.Store
-	Index  *search.Index
+	Store *directory.Store
+	// Index is the search engine, seen only through its seam.
+	Index  search.Engine
 	Places *data.Gazetteer
 	Tasks  *data.Taxonomy
 	Log    *slog.Logger
@@ -306,6 +308,16 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 		c.Set("Strict-Transport-Security", "max-age=31536000")
 	}
 	return c.Next()
+}
+
+// checker is the market check over the engine, with the transit classes
+// of the network imported now (none before one is).
+func (s *server) checker() *market.Checker {
+	c := &market.Checker{Engine: s.Index, Places: s.Places, Tasks: s.Tasks}
+	if s.Transit.Get() != nil {
+		c.Transit = s.Transit.ClassAt
+	}
+	return c
 }
 
 // link is an absolute link to a path of this site, for mail.

@@ -16,7 +16,7 @@ import (
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
-	"github.com/verken/verken/search"
+	"github.com/verken/verken/search/catalogue"
 	"github.com/verken/verken/ui"
 )
 
@@ -38,7 +38,7 @@ func benchSuppliers(b *testing.B) int {
 // (keyed on n and the mapping version), because building it takes minutes.
 func benchServer(b *testing.B, n int) string {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("verken-bench-%d-m%s", n, search.MappingVersion))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("verken-bench-%d-m%s", n, catalogue.MappingVersion))
 	g, tx := testenv.Tables(b)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		b.Fatal(err)
@@ -59,7 +59,7 @@ func benchServer(b *testing.B, n int) string {
 	start := time.Now()
 	// Without the result cache: the benchmarks repeat a few searches, and
 	// should measure their work.
-	idx, err := search.Open(filepath.Join(dir, "index"), store, search.Options{Places: g, Tasks: tx, NoResultCache: true})
+	idx, err := catalogue.Open(filepath.Join(dir, "index"), store, catalogue.Options{Places: g, Tasks: tx, NoResultCache: true})
 	if err != nil {
 		b.Fatal(err)
 	}

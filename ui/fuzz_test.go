@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/verken/verken/internal/testenv"
-	"github.com/verken/verken/search"
+	"github.com/verken/verken/search/catalogue"
 	"github.com/verken/verken/ui"
 )
 
@@ -22,7 +22,7 @@ func FuzzSearchParameters(f *testing.F) {
 	dir := f.TempDir()
 	store := testenv.Store(f, dir, 30)
 	g, tx := testenv.Tables(f)
-	idx, err := search.Open(filepath.Join(dir, "index"), store, search.Options{Places: g, Tasks: tx})
+	idx, err := catalogue.Open(filepath.Join(dir, "index"), store, catalogue.Options{Places: g, Tasks: tx})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -12,20 +12,21 @@ import (
 
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/number"
+	"github.com/verken/verken/market"
 	"github.com/verken/verken/search"
 )
 
 // bindCheck reads a market check from query or form values. The same
 // names make the page's form, its shareable URL and "run again".
-func bindCheck(v url.Values) (search.CheckInput, error) {
+func bindCheck(v url.Values) (market.CheckInput, error) {
 	r := newFormReader(v)
-	in := search.CheckInput{
+	in := market.CheckInput{
 		Tasks: r.list("task"), CPV: r.str("cpv"), Place: r.str("place"), Region: r.str("region"),
 		VolumeFTE: r.float("volume_fte"), HoursPerWeek: r.float("hours_per_week"), Start: r.date("start"),
 		DurationMonths: r.int("duration_months"), YearlyValueEUR: r.float("yearly_value_eur"),
 		TargetGroups: r.list("target_group"), Reserve: r.bool("reserve"),
 	}
-	settings := search.DefaultSettings
+	settings := market.DefaultSettings
 	changed := false
 	for name, dst := range map[string]*int{"reserve_min_suppliers": &settings.ReserveMinSuppliers, "clause_min_suppliers": &settings.ClauseMinSuppliers} {
 		if r.str(name) != "" {
@@ -51,7 +52,7 @@ func bindCheck(v url.Values) (search.CheckInput, error) {
 
 // checkNumbers holds a check's numbers to their bounds (internal/number):
 // a JSON body cannot carry NaN, but it carries 1e308.
-func checkNumbers(in search.CheckInput) error {
+func checkNumbers(in market.CheckInput) error {
 	errs := []error{
 		number.Check("volume_fte", in.VolumeFTE),
 		number.Check("hours_per_week", in.HoursPerWeek),
@@ -69,7 +70,7 @@ func checkNumbers(in search.CheckInput) error {
 }
 
 // checkQuery writes a check's input as the query that runs it again.
-func checkQuery(in search.CheckInput) string {
+func checkQuery(in market.CheckInput) string {
 	v := url.Values{}
 	for _, t := range in.Tasks {
 		v.Add("task", t)
@@ -108,7 +109,7 @@ func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // checkView is the market-check page.
 type checkView struct {
 	Raw     url.Values
-	Report  *search.CheckReport
+	Report  *market.CheckReport
 	Advice  []adviceView
 	Error   string
 	Query   string // runs the check again
@@ -130,9 +131,9 @@ func (s *server) marketCheckPage(c *fiber.Ctx) error {
 	status := fiber.StatusOK
 	if len(raw["task"])+len(raw["cpv"]) > 0 {
 		in, err := bindCheck(raw)
-		var rep *search.CheckReport
+		var rep *market.CheckReport
 		if err == nil {
-			rep, err = s.Index.MarketCheck(in, s.today())
+			rep, err = s.checker().Check(in, s.today())
 		}
 		var pe *search.ParamError
 		switch {
@@ -147,7 +148,7 @@ func (s *server) marketCheckPage(c *fiber.Ctx) error {
 	return s.page(c, status, "marketcheck", "check.title", view)
 }
 
-func (s *server) fillCheck(c *fiber.Ctx, view *checkView, rep *search.CheckReport) {
+func (s *server) fillCheck(c *fiber.Ctx, view *checkView, rep *market.CheckReport) {
 	lang := s.lang(c)
 	view.Report = rep
 	view.Query = checkQuery(rep.Input)
@@ -159,30 +160,30 @@ func (s *server) fillCheck(c *fiber.Ctx, view *checkView, rep *search.CheckRepor
 }
 
 // adviceText states an advice with the figures behind it.
-func (s *server) adviceText(lang string, a search.Advice) string {
+func (s *server) adviceText(lang string, a market.Advice) string {
 	n := func(k string) string { return formatNumber(lang, a.Figures[k]) }
 	key := "advice." + a.Code + ".text"
 	switch a.Code {
-	case search.AdviceReserve:
+	case market.AdviceReserve:
 		return s.catalog.T(lang, key, n("eligible"), n("eligible_fte"), n("volume_fte"), n("reserve_min_suppliers"))
-	case search.AdviceReserveLots:
+	case market.AdviceReserveLots:
 		return s.catalog.T(lang, key, n("lots"), n("lot_fte"), n("eligible"), n("eligible_fte"), n("volume_fte"))
-	case search.AdviceSplitLots:
+	case market.AdviceSplitLots:
 		if _, ok := a.Figures["lot_fte"]; !ok {
 			return s.catalog.T(lang, "advice.split_lots.text_one", n("largest_fte"), n("volume_fte"))
 		}
 		return s.catalog.T(lang, key, n("largest_fte"), n("volume_fte"), n("lots"), n("lot_fte"))
-	case search.AdviceTooUrgent:
+	case market.AdviceTooUrgent:
 		return s.catalog.T(lang, key, n("can_start"), n("matching"), n("urgent_share_pct"))
-	case search.AdvicePoorlyReached:
+	case market.AdvicePoorlyReached:
 		class := s.catalog.T(lang, "transit.none")
 		if c := int(a.Figures["class"]); c > 0 {
 			class = string(rune('A' + c - 1))
 		}
 		return s.catalog.T(lang, key, class)
-	case search.AdviceThinCapacity:
+	case market.AdviceThinCapacity:
 		return s.catalog.T(lang, key, n("coverage"), n("free_fte"), n("volume_fte"))
-	case search.AdviceAwardCriterion:
+	case market.AdviceAwardCriterion:
 		return s.catalog.T(lang, key, n("social"), n("clause_min_suppliers"))
 	}
 	return a.Code
@@ -199,7 +200,7 @@ func (s *server) saveCheckPost(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, err.Error())
 	}
-	rep, err := s.Index.MarketCheck(in, s.today())
+	rep, err := s.checker().Check(in, s.today())
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, err.Error())
 	}
@@ -224,7 +225,7 @@ func (s *server) saveCheckPost(c *fiber.Ctx) error {
 }
 
 // savedCheck loads a saved report as it was.
-func (s *server) savedCheck(id string) (*search.CheckReport, directory.SavedCheck, error) {
+func (s *server) savedCheck(id string) (*market.CheckReport, directory.SavedCheck, error) {
 	sc, err := s.Store.Check(id)
 	if errors.Is(err, directory.ErrCheckNotFound) {
 		return nil, sc, fiber.ErrNotFound
@@ -232,14 +233,14 @@ func (s *server) savedCheck(id string) (*search.CheckReport, directory.SavedChec
 	if err != nil {
 		return nil, sc, err
 	}
-	var rep search.CheckReport
+	var rep market.CheckReport
 	if err := json.Unmarshal(sc.Report, &rep); err != nil {
 		return nil, sc, err
 	}
 	rep.ID = sc.ID
 	if rep.Suppliers == nil {
 		// Saved without its rows: today's suppliers for the same input.
-		if now, err := s.Index.MarketCheck(rep.Input, s.today()); err == nil {
+		if now, err := s.checker().Check(rep.Input, s.today()); err == nil {
 			rep.Suppliers = now.Suppliers
 		}
 	}
@@ -260,14 +261,14 @@ func (s *server) savedCheckPage(c *fiber.Ctx) error {
 
 // checkCSV writes the suppliers behind a report, run now or saved.
 func (s *server) checkCSV(c *fiber.Ctx) error {
-	var rep *search.CheckReport
+	var rep *market.CheckReport
 	var err error
 	if id := c.Params("id"); id != "" {
 		rep, _, err = s.savedCheck(id)
 	} else {
-		var in search.CheckInput
+		var in market.CheckInput
 		if in, err = bindCheck(queryValues(c)); err == nil {
-			rep, err = s.Index.MarketCheck(in, s.today())
+			rep, err = s.checker().Check(in, s.today())
 		}
 	}
 	if handled, err := paramErrorJSON(c, err); handled || err != nil {
@@ -304,16 +305,16 @@ func (s *server) checkCSV(c *fiber.Ctx) error {
 
 // apiMarketCheck runs a check from a JSON body.
 func (s *server) apiMarketCheck(c *fiber.Ctx) error {
-	var in search.CheckInput
+	var in market.CheckInput
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
 		return c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_body", Reason: err.Error()})
 	}
 	err := checkNumbers(in)
-	var rep *search.CheckReport
+	var rep *market.CheckReport
 	if err == nil {
-		rep, err = s.Index.MarketCheck(in, s.today())
+		rep, err = s.checker().Check(in, s.today())
 	}
 	var pe *search.ParamError
 	if errors.As(err, &pe) {

@@ -64,7 +64,7 @@ func (m *Metrics) ImportReport(rep *directory.ImportReport) {
 }
 
 // watchIndex reports the index's lag behind the store and its size.
-func (m *Metrics) watchIndex(store *directory.Store, idx *search.Index) {
+func (m *Metrics) watchIndex(store *directory.Store, idx search.Engine) {
 	if m.collected {
 		return
 	}

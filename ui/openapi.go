@@ -11,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/verken/verken/directory"
-	"github.com/verken/verken/search"
+	"github.com/verken/verken/market"
 )
 
 // apiRoute is one endpoint of the JSON API. The app registers its routes
@@ -42,9 +42,9 @@ func (s *server) apiRoutes() []apiRoute {
 		{Method: "GET", Path: "/api/v1/suppliers/export.xlsx", Summary: "Every matching supplier as an Excel workbook.",
 			Search: true, ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Errors: []int{400}, handler: s.exportXLSX},
 		{Method: "POST", Path: "/api/v1/market-checks", Summary: "Run a market check for a planned contract: matching suppliers, figures, advice.",
-			Request: search.CheckInput{}, Body: search.CheckReport{}, Errors: []int{400, 422}, handler: s.apiMarketCheck},
+			Request: market.CheckInput{}, Body: market.CheckReport{}, Errors: []int{400, 422}, handler: s.apiMarketCheck},
 		{Method: "GET", Path: "/api/v1/market-checks/:id", Summary: "A saved market check, with its figures as they were.",
-			PathParams: []string{"id"}, Body: search.CheckReport{}, Errors: []int{404}, handler: s.apiSavedCheck},
+			PathParams: []string{"id"}, Body: market.CheckReport{}, Errors: []int{404}, handler: s.apiSavedCheck},
 		{Method: "GET", Path: "/api/v1/admin/backup", Summary: "Administrators: a consistent archive (tar.gz) of the store and the transit network, taken while the server runs.",
 			ContentType: "application/gzip", Bearer: true, Errors: []int{401, 403}, handler: s.apiBackup},
 		{Method: "POST", Path: "/api/v1/admin/import", Summary: "Administrators: import suppliers from the body (?format=csv|xlsx|json|jsonl, ?dry_run=true), keyed on the KBO number.",

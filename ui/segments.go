@@ -9,15 +9,16 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/verken/verken/market"
 	"github.com/verken/verken/search"
 )
 
 // segmentsView is the segments overview.
 type segmentsView struct {
-	Table    *search.SegmentTable
+	Table    *market.SegmentTable
 	Areas    []string // labels
 	Rows     []segmentRow
-	Totals   []search.Segment
+	Totals   []market.Segment
 	Province string
 	MapData  template.JS // JSON for the map, in a data block (not a script)
 	TileURL  string
@@ -31,7 +32,7 @@ type segmentRow struct {
 }
 
 type segmentCell struct {
-	search.Segment
+	market.Segment
 	Shade int    // 0–5: how much of the largest cell
 	Drill string // a link to the arrondissements, at province level
 }
@@ -39,7 +40,7 @@ type segmentCell struct {
 func (s *server) segmentsPage(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	province := c.Query("province")
-	t, err := s.Index.Segments(province)
+	t, err := s.checker().Segments(province, s.today())
 	var pe *search.ParamError
 	if errors.As(err, &pe) {
 		return fiber.NewError(fiber.StatusBadRequest, pe.Reason)
@@ -82,7 +83,7 @@ func (s *server) segmentsPage(c *fiber.Ctx) error {
 	return s.page(c, fiber.StatusOK, "segments", "segments.title", v)
 }
 
-func (s *server) areaLabels(lang string, t *search.SegmentTable) []string {
+func (s *server) areaLabels(lang string, t *market.SegmentTable) []string {
 	var out []string
 	for _, a := range t.Areas {
 		label := a.Code
@@ -101,7 +102,7 @@ func (s *server) areaLabels(lang string, t *search.SegmentTable) []string {
 // segmentsCSV writes the overview as one row per group and area.
 func (s *server) segmentsCSV(c *fiber.Ctx) error {
 	lang := s.lang(c)
-	t, err := s.Index.Segments(c.Query("province"))
+	t, err := s.checker().Segments(c.Query("province"), s.today())
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, err.Error())
 	}

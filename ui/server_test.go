@@ -10,7 +10,7 @@ import (
 
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
-	"github.com/verken/verken/search"
+	"github.com/verken/verken/search/catalogue"
 	"github.com/verken/verken/ui"
 )
 
@@ -18,7 +18,7 @@ import (
 type liveServer struct {
 	URL   string
 	Store *directory.Store
-	Index *search.Index
+	Index *catalogue.Index
 }
 
 func startServer(t *testing.T, suppliers int, configure ...func(*ui.Deps)) *liveServer {
@@ -26,7 +26,7 @@ func startServer(t *testing.T, suppliers int, configure ...func(*ui.Deps)) *live
 	dir := t.TempDir()
 	store := testenv.Store(t, dir, suppliers)
 	g, tx := testenv.Tables(t)
-	idx, err := search.Open(filepath.Join(dir, "index"), store, search.Options{Places: g, Tasks: tx})
+	idx, err := catalogue.Open(filepath.Join(dir, "index"), store, catalogue.Options{Places: g, Tasks: tx})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/number"
-	"github.com/verken/verken/search"
+	"github.com/verken/verken/market"
 )
 
 // Every number a supplier or a market check carries has a bound in the
@@ -40,7 +40,7 @@ func TestEveryFieldHasABound(t *testing.T) {
 		}
 	}
 	walk("supplier", reflect.TypeOf(directory.Supplier{}))
-	walk("check", reflect.TypeOf(search.CheckInput{}))
+	walk("check", reflect.TypeOf(market.CheckInput{}))
 }
 
 func TestParseRefusesWhatIsNotAFiniteNumberInBounds(t *testing.T) {

@@ -1,4 +1,4 @@
-package search_test
+package catalogue_test
 
 import (
 	"math/rand/v2"
@@ -9,6 +9,7 @@ import (
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
 	"github.com/verken/verken/search"
+	"github.com/verken/verken/search/catalogue"
 )
 
 // Searches of every kind run while suppliers change and the index catches
@@ -19,7 +20,7 @@ func TestSearchesDuringChanges(t *testing.T) {
 	dir := t.TempDir()
 	store := testenv.Store(t, dir, 200)
 	g, tx := testenv.Tables(t)
-	x, err := search.Open(filepath.Join(dir, "index"), store, search.Options{Places: g, Tasks: tx, Transit: transitAt, OfferSlots: 2})
+	x, err := catalogue.Open(filepath.Join(dir, "index"), store, catalogue.Options{Places: g, Tasks: tx, Transit: transitAt, OfferSlots: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package search_test
+package catalogue_test
 
 import (
 	"path/filepath"
@@ -8,6 +8,7 @@ import (
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
 	"github.com/verken/verken/search"
+	"github.com/verken/verken/search/catalogue"
 )
 
 // BenchmarkSearch runs typical buyer searches over the default demo set.
@@ -16,7 +17,7 @@ func BenchmarkSearch(b *testing.B) {
 	dir := b.TempDir()
 	s := testenv.Store(b, dir, data.DefaultDemoSuppliers)
 	g, tx := testenv.Tables(b)
-	x, err := search.Open(filepath.Join(dir, "index"), s, search.Options{Places: g, Tasks: tx})
+	x, err := catalogue.Open(filepath.Join(dir, "index"), s, catalogue.Options{Places: g, Tasks: tx})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package search_test
+package market_test
 
 import (
 	"fmt"
@@ -8,7 +8,9 @@ import (
 
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
+	"github.com/verken/verken/market"
 	"github.com/verken/verken/search"
+	"github.com/verken/verken/search/catalogue"
 )
 
 // cleaner is an eligible maatwerkbedrijf cleaning offices in East Flanders.
@@ -21,7 +23,8 @@ func cleaner(n int, fte float64, leadWeeks int) *directory.Supplier {
 	return s
 }
 
-func checkIndex(t *testing.T, classAt search.TransitClass, sups ...*directory.Supplier) *search.Index {
+// checkIndex is a market checker over a real store and index holding sups.
+func checkIndex(t *testing.T, classAt search.TransitClass, sups ...*directory.Supplier) *market.Checker {
 	t.Helper()
 	dir := t.TempDir()
 	s := testenv.Store(t, dir, 0)
@@ -31,15 +34,15 @@ func checkIndex(t *testing.T, classAt search.TransitClass, sups ...*directory.Su
 		}
 	}
 	g, tx := testenv.Tables(t)
-	x, err := search.Open(filepath.Join(dir, "index"), s, search.Options{Places: g, Tasks: tx, Transit: classAt})
+	x, err := catalogue.Open(filepath.Join(dir, "index"), s, catalogue.Options{Places: g, Tasks: tx, Transit: classAt})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { x.Close() })
-	return x
+	return &market.Checker{Engine: x, Places: g, Tasks: tx, Transit: classAt}
 }
 
-func codes(r *search.CheckReport) string {
+func codes(r *market.CheckReport) string {
 	var out []string
 	for _, a := range r.Advice {
 		out = append(out, a.Code)
@@ -47,7 +50,7 @@ func codes(r *search.CheckReport) string {
 	return strings.Join(out, ",")
 }
 
-func check(t *testing.T, x *search.Index, in search.CheckInput) *search.CheckReport {
+func check(t *testing.T, x *market.Checker, in market.CheckInput) *market.CheckReport {
 	t.Helper()
 	if len(in.Tasks) == 0 {
 		in.Tasks = []string{"office-cleaning"}
@@ -58,7 +61,7 @@ func check(t *testing.T, x *search.Index, in search.CheckInput) *search.CheckRep
 	if in.Start.IsZero() {
 		in.Start = today.AddDays(8 * 7)
 	}
-	r, err := x.MarketCheck(in, today)
+	r, err := x.Check(in, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +75,7 @@ func check(t *testing.T, x *search.Index, in search.CheckInput) *search.CheckRep
 // eligible capacity covers three.
 func TestMarketCheckWorkedExample(t *testing.T) {
 	x := checkIndex(t, nil, cleaner(1, 2, 2), cleaner(2, 2, 2), cleaner(3, 1.5, 2), cleaner(4, 1, 2))
-	r := check(t, x, search.CheckInput{VolumeFTE: 6})
+	r := check(t, x, market.CheckInput{VolumeFTE: 6})
 	f := r.Figures
 	if f.Matching != 4 || f.Eligible != 4 || f.Social != 4 || f.FreeFTE != 6.5 || f.Coverage != 1.08 || f.LargestFTE != 2 || f.CanStart != 4 {
 		t.Fatalf("figures: %+v", f)
@@ -87,7 +90,7 @@ func TestMarketCheckWorkedExample(t *testing.T) {
 		t.Fatalf("split: %+v", a.Figures)
 	}
 	// The same in hours: 228 hours a week is 6 FTE.
-	if h := check(t, x, search.CheckInput{HoursPerWeek: 228}); h.Figures.VolumeFTE != 6 || h.Figures.Coverage != 1.08 {
+	if h := check(t, x, market.CheckInput{HoursPerWeek: 228}); h.Figures.VolumeFTE != 6 || h.Figures.Coverage != 1.08 {
 		t.Fatalf("hours per week: %+v", h.Figures)
 	}
 }
@@ -96,53 +99,55 @@ func TestMarketCheckWorkedExample(t *testing.T) {
 func TestMarketCheckRules(t *testing.T) {
 	four := []*directory.Supplier{cleaner(1, 2, 2), cleaner(2, 2, 2), cleaner(3, 1.5, 2), cleaner(4, 1, 2)}
 	x := checkIndex(t, nil, four...)
-	has := func(r *search.CheckReport, code string) bool { return strings.Contains(","+codes(r)+",", ","+code+",") }
+	has := func(r *market.CheckReport, code string) bool {
+		return strings.Contains(","+codes(r)+",", ","+code+",")
+	}
 
 	// Reserve the whole contract: ≥ 3 eligible, together ≥ volume, and one
 	// carries it. 2 FTE: yes; 2.01 FTE: nobody carries it.
-	if r := check(t, x, search.CheckInput{VolumeFTE: 2}); !has(r, search.AdviceReserve) || has(r, search.AdviceSplitLots) {
+	if r := check(t, x, market.CheckInput{VolumeFTE: 2}); !has(r, market.AdviceReserve) || has(r, market.AdviceSplitLots) {
 		t.Errorf("2 FTE: %s", codes(r))
 	}
-	if r := check(t, x, search.CheckInput{VolumeFTE: 2.01}); has(r, search.AdviceReserve) || !has(r, search.AdviceSplitLots) {
+	if r := check(t, x, market.CheckInput{VolumeFTE: 2.01}); has(r, market.AdviceReserve) || !has(r, market.AdviceSplitLots) {
 		t.Errorf("2.01 FTE: %s", codes(r))
 	}
 	// ... and only with reserve_min_suppliers eligible: 4 are not 5.
-	five := search.DefaultSettings
+	five := market.DefaultSettings
 	five.ReserveMinSuppliers = 5
-	if r := check(t, x, search.CheckInput{VolumeFTE: 2, Settings: &five}); has(r, search.AdviceReserve) {
+	if r := check(t, x, market.CheckInput{VolumeFTE: 2, Settings: &five}); has(r, market.AdviceReserve) {
 		t.Errorf("reserve_min_suppliers 5: %s", codes(r))
 	}
 	// Capacity too thin below coverage 1: 6.5 FTE is exactly covered.
-	if r := check(t, x, search.CheckInput{VolumeFTE: 6.5}); has(r, search.AdviceThinCapacity) {
+	if r := check(t, x, market.CheckInput{VolumeFTE: 6.5}); has(r, market.AdviceThinCapacity) {
 		t.Errorf("6.5 FTE: %s", codes(r))
 	}
-	if r := check(t, x, search.CheckInput{VolumeFTE: 7}); !has(r, search.AdviceThinCapacity) || r.Figures.Coverage != 0.93 {
+	if r := check(t, x, market.CheckInput{VolumeFTE: 7}); !has(r, market.AdviceThinCapacity) || r.Figures.Coverage != 0.93 {
 		t.Errorf("7 FTE: %s, coverage %v", codes(r), r.Figures.Coverage)
 	}
 	// Too urgent when more than half cannot start: all four need 2 weeks.
-	if r := check(t, x, search.CheckInput{VolumeFTE: 2, Start: today.AddDays(14)}); has(r, search.AdviceTooUrgent) {
+	if r := check(t, x, market.CheckInput{VolumeFTE: 2, Start: today.AddDays(14)}); has(r, market.AdviceTooUrgent) {
 		t.Errorf("start in 2 weeks: %s", codes(r))
 	}
-	if r := check(t, x, search.CheckInput{VolumeFTE: 2, Start: today.AddDays(13)}); !has(r, search.AdviceTooUrgent) || r.Figures.CanStart != 0 {
+	if r := check(t, x, market.CheckInput{VolumeFTE: 2, Start: today.AddDays(13)}); !has(r, market.AdviceTooUrgent) || r.Figures.CanStart != 0 {
 		t.Errorf("start in 13 days: %s", codes(r))
 	}
 	// Half exactly is not "most": two of four late.
 	mixed := checkIndex(t, nil, cleaner(1, 2, 1), cleaner(2, 2, 1), cleaner(3, 2, 10), cleaner(4, 2, 10))
-	if r := check(t, mixed, search.CheckInput{VolumeFTE: 2, Start: today.AddDays(28)}); has(r, search.AdviceTooUrgent) || r.Figures.CanStart != 2 {
+	if r := check(t, mixed, market.CheckInput{VolumeFTE: 2, Start: today.AddDays(28)}); has(r, market.AdviceTooUrgent) || r.Figures.CanStart != 2 {
 		t.Errorf("two of four in time: %s", codes(r))
 	}
 	// Award criterion with fewer than 2 social-economy suppliers.
 	one := checkIndex(t, nil, cleaner(1, 5, 1))
-	if r := check(t, one, search.CheckInput{VolumeFTE: 2}); !has(r, search.AdviceAwardCriterion) {
+	if r := check(t, one, market.CheckInput{VolumeFTE: 2}); !has(r, market.AdviceAwardCriterion) {
 		t.Errorf("one social supplier: %s", codes(r))
 	}
-	if r := check(t, x, search.CheckInput{VolumeFTE: 2}); has(r, search.AdviceAwardCriterion) {
+	if r := check(t, x, market.CheckInput{VolumeFTE: 2}); has(r, market.AdviceAwardCriterion) {
 		t.Errorf("four social suppliers: %s", codes(r))
 	}
 	// Poorly reachable: class E at the place; class D is still fine.
 	for class, want := range map[uint8]bool{4: false, 5: true, 0: true} {
 		xc := checkIndex(t, func(float64, float64) uint8 { return class }, cleaner(1, 2, 2))
-		if r := check(t, xc, search.CheckInput{VolumeFTE: 1}); has(r, search.AdvicePoorlyReached) != want {
+		if r := check(t, xc, market.CheckInput{VolumeFTE: 1}); has(r, market.AdvicePoorlyReached) != want {
 			t.Errorf("place class %d: %s", class, codes(r))
 		}
 	}
@@ -158,10 +163,10 @@ func TestMarketCheckCooperationAndDependency(t *testing.T) {
 	big := cleaner(2, 1, 1)
 	big.TurnoverEUR, big.TurnoverYear = 1000000, 2025
 	x := checkIndex(t, nil, firm, small, big)
-	r := check(t, x, search.CheckInput{VolumeFTE: 5, YearlyValueEUR: 40000})
-	var thin *search.Advice
+	r := check(t, x, market.CheckInput{VolumeFTE: 5, YearlyValueEUR: 40000})
+	var thin *market.Advice
 	for i := range r.Advice {
-		if r.Advice[i].Code == search.AdviceThinCapacity {
+		if r.Advice[i].Code == market.AdviceThinCapacity {
 			thin = &r.Advice[i]
 		}
 	}
@@ -172,11 +177,11 @@ func TestMarketCheckCooperationAndDependency(t *testing.T) {
 	if r.Figures.Dependent != 1 || r.Figures.WithTurnover != 2 || r.Figures.Social != 2 || r.Figures.Regular != 1 {
 		t.Fatalf("figures: %+v", r.Figures)
 	}
-	if r2 := check(t, x, search.CheckInput{VolumeFTE: 5, YearlyValueEUR: 30000}); r2.Figures.Dependent != 0 {
+	if r2 := check(t, x, market.CheckInput{VolumeFTE: 5, YearlyValueEUR: 30000}); r2.Figures.Dependent != 0 {
 		t.Fatalf("30 %% is not above 30 %%: %+v", r2.Figures)
 	}
 	// A bad input names its field.
-	if _, err := x.MarketCheck(search.CheckInput{Tasks: []string{"office-cleaning"}, Place: "9000"}, today); err == nil || !strings.Contains(err.Error(), "volume") {
+	if _, err := x.Check(market.CheckInput{Tasks: []string{"office-cleaning"}, Place: "9000"}, today); err == nil || !strings.Contains(err.Error(), "volume") {
 		t.Fatalf("no volume: %v", err)
 	}
 }

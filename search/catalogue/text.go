@@ -1,4 +1,4 @@
-package search
+package catalogue
 
 import (
 	"context"
@@ -11,9 +11,10 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
-	"github.com/blevesearch/bleve/v2/search"
+	blevesearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/verken/verken/search"
 )
 
 // Typo tolerance: one edit from 5 letters, two from 9.
@@ -197,12 +198,12 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 		}
 	}
 	tq := textQuery(terms)
-	s, err := tq.Searcher(ctx, r, x.bleve.Mapping(), search.SearcherOptions{})
+	s, err := tq.Searcher(ctx, r, x.bleve.Mapping(), blevesearch.SearcherOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("text search: %w", err)
 	}
 	defer s.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
+	sctx := &blevesearch.SearchContext{DocumentMatchPool: blevesearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
 	res, fast := x.ords.resolverFor(r, x.cat)
 	var hits []textHit
 	for {
@@ -241,7 +242,7 @@ func termExists(ctx context.Context, r index.IndexReader, field, term string) bo
 
 // highlight marks the words of the hits' names and descriptions that match
 // the text, by the same rules as the search, without asking Bleve again.
-func (x *Index) highlight(terms []term, hits []Hit, descriptions []string) {
+func (x *Index) highlight(terms []term, hits []search.Hit, descriptions []string) {
 	m := x.bleve.Mapping()
 	// The three analyzers fold and split text alike and differ only in
 	// their token filters: split once, then filter copies of the tokens.

@@ -1,4 +1,4 @@
-package search
+package catalogue
 
 import (
 	"cmp"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/search"
 )
 
 // The catalogue keeps, in memory, the facts of every supplier that the
@@ -73,8 +74,9 @@ type offerFacts struct {
 	values offerMask
 }
 
-// recognitionSpan is when a recognition is valid, in days since the epoch.
-type recognitionSpan struct{ from, to int32 } // to 0: open-ended
+// daySpan is a period in days since the epoch; from 0: since ever, to 0:
+// open-ended.
+type daySpan struct{ from, to int32 }
 
 // entry is one supplier in the catalogue. It is kept small, as there is
 // one per supplier: the result row is put together from it (facts.hit).
@@ -96,10 +98,10 @@ type entry struct {
 	share        float64
 	turnover     float64 // yearly, 0 when not given
 	turnoverYear int
-	recognised   []recognitionSpan
-	confirmed    int32 // day
-	confirmedAt  int64 // unix nanoseconds
-	updated      int64 // unix nanoseconds
+	reserved     []daySpan // when eligible for a reserved contract
+	confirmed    int32     // day
+	confirmedAt  int64     // unix nanoseconds
+	updated      int64     // unix nanoseconds
 	nameKey      []byte
 	namePrefix   uint64 // the first eight bytes of nameKey, to compare fast
 	offers       []offerFacts
@@ -119,23 +121,16 @@ const (
 	recognitionVerified
 )
 
-// recognisedOn reports whether a recognition is valid on day d.
-func (e *entry) recognisedOn(d int32) bool {
-	for _, r := range e.recognised {
+// reservedOn reports whether the supplier is eligible for a reserved
+// contract on day d: the directory's rule (directory.EligibleForReserved),
+// kept as the periods it holds.
+func (e *entry) reservedOn(d int32) bool {
+	for _, r := range e.reserved {
 		if r.from <= d && (r.to == 0 || d <= r.to) {
 			return true
 		}
 	}
 	return false
-}
-
-// ReservedMinShare is the least share of target-group workers (art. 20 of
-// Directive 2014/24/EU, art. 15 of the law of 17 June 2016) for a reserved
-// contract, besides a valid recognition.
-const ReservedMinShare = 30
-
-func (e *entry) reservedOn(d int32) bool {
-	return e.share >= ReservedMinShare && e.recognisedOn(d)
 }
 
 // dayOf counts days since the Unix epoch.
@@ -162,8 +157,8 @@ type facts struct {
 	placeOrd   [3][]int
 	collator   *collate.Collator
 	areaSets   *areaSets
-	transit    TransitClass // nil: no network, every class 0
-	offerSlots int          // see valueSets.slots
+	transit    search.TransitClass // nil: no network, every class 0
+	offerSlots int                 // see valueSets.slots
 	facetLists [filterCount][]string
 	// facetBase[f] is where facet f's values start in the one list of all
 	// facet values; facetBase[filterCount] is the length of that list.
@@ -252,10 +247,12 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 		}
 	}
 	for _, r := range s.Recognitions {
-		e.recognised = append(e.recognised, recognitionSpan{from: dateDay(r.ValidFrom), to: dateDay(r.ValidTo)})
 		if r.Verified != nil {
 			e.verified |= recognitionVerified
 		}
+	}
+	for _, p := range s.ReservedPeriods() {
+		e.reserved = append(e.reserved, daySpan{from: dateDay(p.From), to: dateDay(p.To)})
 	}
 	if s.ShareVerified != nil {
 		e.verified |= shareVerified
@@ -325,8 +322,8 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 }
 
 // hit puts together the result row of a supplier.
-func (f *facts) hit(e *entry) Hit {
-	h := Hit{ID: e.id, Name: e.name, Kind: string(directory.Kinds[e.kind]), Sector: "regular", Postcode: e.postcode,
+func (f *facts) hit(e *entry) search.Hit {
+	h := search.Hit{ID: e.id, Name: e.name, Kind: string(directory.Kinds[e.kind]), Sector: "regular", Postcode: e.postcode,
 		Tasks: slices.Clip(e.tasks), FreeFTE: e.freeFTE, TargetGroupShare: e.share,
 		ShareVerified: e.verified&shareVerified != 0, RecognitionVerified: e.verified&recognitionVerified != 0,
 		TransitClass: classLetter(e.mainClass), Demo: e.demo,

@@ -1,4 +1,4 @@
-package search_test
+package catalogue_test
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package search_test
+package catalogue_test
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
 	"github.com/verken/verken/search"
+	"github.com/verken/verken/search/catalogue"
 )
 
 // oracle answers queries by brute force over the suppliers in the store,
@@ -290,7 +291,7 @@ func testFacetsEqualBruteForce(t *testing.T, slots int) {
 	dir := t.TempDir()
 	store := testenv.Store(t, dir, 300)
 	g, tx := testenv.Tables(t)
-	x, err := search.Open(filepath.Join(dir, "index"), store, search.Options{Places: g, Tasks: tx, Transit: transitAt, OfferSlots: slots})
+	x, err := catalogue.Open(filepath.Join(dir, "index"), store, catalogue.Options{Places: g, Tasks: tx, Transit: transitAt, OfferSlots: slots})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +361,7 @@ func testFacetsEqualBruteForce(t *testing.T, slots int) {
 
 // checkRandomQueries compares n random queries' totals, hits and facet
 // counts with the oracle's.
-func checkRandomQueries(t *testing.T, x *search.Index, o *oracle, r *rand.Rand, n int) (checked, nonEmpty int) {
+func checkRandomQueries(t *testing.T, x *catalogue.Index, o *oracle, r *rand.Rand, n int) (checked, nonEmpty int) {
 	t.Helper()
 	for i := range n {
 		q := randomQuery(r, o.sups, o.places, o.tasks)
@@ -400,7 +401,7 @@ func checkRandomQueries(t *testing.T, x *search.Index, o *oracle, r *rand.Rand, 
 // checkPages checks that the first pages of a search, which keep only the
 // best matches up to their end, hold the matches that sorting them all
 // puts there, in every order.
-func checkPages(t *testing.T, x *search.Index, q search.Query, r *rand.Rand) {
+func checkPages(t *testing.T, x *catalogue.Index, q search.Query, r *rand.Rand) {
 	t.Helper()
 	q.Sort = search.Sorts[r.IntN(len(search.Sorts))]
 	if q.Sort == search.SortDistance && q.Near == "" {

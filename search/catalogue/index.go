@@ -1,4 +1,4 @@
-package search
+package catalogue
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/search"
 )
 
 // Keys of the values the index keeps about itself.
@@ -66,7 +67,7 @@ type Options struct {
 	Rebuild bool
 	// Transit tells the public-transport class of a place (1 = A … 6 = F,
 	// 0 not served); nil when no network is imported.
-	Transit TransitClass
+	Transit search.TransitClass
 	// NoResultCache turns the caches of recent results, of what recent
 	// texts matched and of who lies near recent places off, for benchmarks
 	// that measure the work of a search rather than its memory.
@@ -77,10 +78,6 @@ type Options struct {
 	// cover both ways.
 	OfferSlots int
 }
-
-// TransitClass is the public-transport quality class at a place: 1 for A
-// to 6 for F, 0 for not served.
-type TransitClass func(lat, lon float64) uint8
 
 // Open opens the index in dir and brings it up to date with the store. When
 // the index is missing, unreadable, or of another mapping version, it is
@@ -302,7 +299,7 @@ func (x *Index) CatchUp() (int, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.bleve == nil {
-		return 0, ErrClosed
+		return 0, search.ErrClosed
 	}
 	total := 0
 	for {
@@ -399,13 +396,10 @@ func (x *Index) DocCount() (uint64, error) {
 	x.rw.RLock()
 	defer x.rw.RUnlock()
 	if x.bleve == nil {
-		return 0, ErrClosed
+		return 0, search.ErrClosed
 	}
 	return x.bleve.DocCount()
 }
-
-// ErrClosed is returned by an index that has been closed.
-var ErrClosed = errors.New("search index is closed")
 
 // Close flushes and closes the index.
 func (x *Index) Close() error {
@@ -424,7 +418,7 @@ func (x *Index) Close() error {
 // SetTransit recomputes every supplier's public-transport classes with a
 // newly imported network. The text index does not hold them, so only the
 // catalogue is rebuilt.
-func (x *Index) SetTransit(t TransitClass) error {
+func (x *Index) SetTransit(t search.TransitClass) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.rw.Lock()

@@ -1,12 +1,6 @@
 package search
 
-import (
-	"slices"
-	"time"
-
-	"github.com/verken/verken/data"
-	"github.com/verken/verken/directory"
-)
+import "time"
 
 // Hit is one supplier in a result list: what the list shows, kept in memory
 // so that a page of results needs no reads from the store.
@@ -50,57 +44,29 @@ type Hit struct {
 	DescriptionHTML string `json:"description_html,omitempty"`
 }
 
-// documenter turns suppliers into Bleve documents: only what free text
-// searches, in Dutch and in French analysis.
-type documenter struct {
-	places *data.Gazetteer
-	tasks  *data.Taxonomy
+// FacetValue is one value of a facet with the number of matching suppliers
+// that have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
 }
 
-func (d documenter) document(s *directory.Supplier) map[string]interface{} {
-	var placeNames, taskLabels []string
-	addUnique := func(list *[]string, v string) {
-		if v != "" && !slices.Contains(*list, v) {
-			*list = append(*list, v)
-		}
-	}
-	for _, site := range s.Sites {
-		if m, ok := d.places.Municipality(site.Municipality); ok {
-			addUnique(&placeNames, m.Name.NL)
-			addUnique(&placeNames, m.Name.FR)
-			for _, f := range m.FormerNames {
-				addUnique(&placeNames, f)
-			}
-		}
-		if pc, ok := d.places.Postcode(site.Postcode); ok {
-			addUnique(&placeNames, pc.Code)
-			for _, p := range pc.Places {
-				addUnique(&placeNames, p.Name)
-			}
-		}
-	}
-	for _, o := range s.Offers {
-		t, ok := d.tasks.Task(o.Task)
-		if !ok {
-			continue
-		}
-		for _, l := range []string{t.Name.NL, t.Name.FR, t.Name.EN} {
-			addUnique(&taskLabels, l)
-		}
-		for _, code := range t.CPV {
-			if c, ok := d.tasks.CPV(code); ok {
-				for _, l := range []string{c.Label.NL, c.Label.FR, c.Label.EN} {
-					addUnique(&taskLabels, l)
-				}
-			}
-		}
-	}
-	all := append([]string{s.Name, s.Description}, taskLabels...)
-	all = append(all, placeNames...)
-	return map[string]interface{}{
-		fieldName:   s.Name,
-		fieldText:   all,
-		fieldTextFR: append([]string{s.Description}, taskLabels...),
-		fieldWords:  all,
-	}
+// Result is a page of hits with the total and the facet counts.
+type Result struct {
+	Total   int                     `json:"total"`
+	Page    int                     `json:"page"`
+	PerPage int                     `json:"per_page"`
+	Sort    string                  `json:"sort"`
+	Hits    []Hit                   `json:"hits"`
+	Facets  map[string][]FacetValue `json:"facets"`
+}
+
+// Site is a matching supplier's site, for the map.
+type Site struct {
+	SupplierID   string  `json:"supplier_id"`
+	Name         string  `json:"name"`
+	Kind         string  `json:"kind"`
+	Municipality string  `json:"municipality"`
+	Lat          float64 `json:"lat"`
+	Lon          float64 `json:"lon"`
 }

@@ -1,7 +1,8 @@
-package search
+package catalogue
 
 import (
 	"encoding/json"
+	"github.com/verken/verken/search"
 	"sync"
 )
 
@@ -13,7 +14,7 @@ type resultCache struct {
 	mu    sync.Mutex
 	gen   uint64
 	max   int
-	byKey map[string]*Result
+	byKey map[string]*search.Result
 	order []string // oldest first, for eviction
 }
 
@@ -21,14 +22,16 @@ type resultCache struct {
 // a few kilobytes.
 const cacheSize = 1024
 
-func newResultCache() *resultCache { return &resultCache{max: cacheSize, byKey: map[string]*Result{}} }
+func newResultCache() *resultCache {
+	return &resultCache{max: cacheSize, byKey: map[string]*search.Result{}}
+}
 
-func cacheKey(q Query) string {
+func cacheKey(q search.Query) string {
 	b, _ := json.Marshal(q)
 	return string(b)
 }
 
-func (c *resultCache) get(gen uint64, key string) *Result {
+func (c *resultCache) get(gen uint64, key string) *search.Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
@@ -39,7 +42,7 @@ func (c *resultCache) get(gen uint64, key string) *Result {
 	return c.byKey[key]
 }
 
-func (c *resultCache) put(gen uint64, key string, r *Result) {
+func (c *resultCache) put(gen uint64, key string, r *search.Result) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {

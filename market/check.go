@@ -1,17 +1,25 @@
-package search
+// Package market is the domain of exploring the market before a tender:
+// the market check (can the market carry a planned contract, and how
+// should it be tendered socially?) with its advice, and the segments
+// overview of the social economy's supply. It asks the search engine
+// through the search.Engine seam and knows nothing of HTTP.
+package market
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/search"
 )
 
-// The market check (DESIGN.md §5): can the market carry a planned
+// The market check: can the market carry a planned
 // contract, and how should it be tendered socially?
 
 // FTEHours is the week of one full-time equivalent.
@@ -138,11 +146,21 @@ type CheckReport struct {
 
 // checkError says which input is wrong.
 func checkError(field, value, reason string) error {
-	return &ParamError{Param: field, Value: value, Code: "invalid", Reason: reason}
+	return &search.ParamError{Param: field, Value: value, Code: "invalid", Reason: reason}
 }
 
-// MarketCheck runs a market check on the reference day.
-func (x *Index) MarketCheck(in CheckInput, today directory.Date) (*CheckReport, error) {
+// Checker runs market checks and the segments overview over an engine.
+type Checker struct {
+	Engine search.Engine
+	Places *data.Gazetteer
+	Tasks  *data.Taxonomy
+	// Transit is the public-transport class at a place; nil when no
+	// network is imported, and then no class is claimed.
+	Transit search.TransitClass
+}
+
+// Check runs a market check on the reference day.
+func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, error) {
 	settings := DefaultSettings
 	if in.Settings != nil {
 		settings = *in.Settings
@@ -169,108 +187,95 @@ func (x *Index) MarketCheck(in CheckInput, today directory.Date) (*CheckReport, 
 	if !ok {
 		return nil, checkError("settings.poor_class", settings.PoorClass, "must be a class from A to F")
 	}
-	x.rw.RLock()
-	defer x.rw.RUnlock()
-	if x.bleve == nil {
-		return nil, ErrClosed
-	}
 	// The search's rule: one offer has the task, serves the place (or works
 	// at its own site in the region) and has free capacity.
-	q := Query{Tasks: in.Tasks, CPV: in.CPV, TargetGroups: in.TargetGroups, MinFTE: 1e-9, Today: today}
-	var place point
+	q := search.Query{Tasks: in.Tasks, CPV: in.CPV, TargetGroups: in.TargetGroups, MinFTE: 1e-9, Today: today}
 	if in.Place != "" {
 		q.Serves, q.AtClientSite = in.Place, true
-		var err error
-		if _, place, err = x.facts.resolveServed("place", in.Place); err != nil {
-			return nil, err
-		}
 	} else if in.Region != "" {
-		if p, ok := x.facts.places.ResolveProvince(in.Region); ok {
+		if p, ok := c.Places.ResolveProvince(in.Region); ok {
 			q.Provinces = []string{p.Code}
-		} else if r, ok := x.facts.places.ResolveRegion(in.Region); ok {
+		} else if r, ok := c.Places.ResolveRegion(in.Region); ok {
 			q.Regions = []string{r.Code}
 		} else {
 			return nil, checkError("region", in.Region, "is not a province or region")
 		}
 	}
-
-	p, err := x.facts.resolve(q)
+	matches, err := c.Engine.Matches(q)
 	if err != nil {
-		return nil, err
+		return nil, placeError(err)
 	}
-	matches, _ := x.facts.evaluate(p, x.cat, nil, false, nil, nil, nil, 0)
 	rep := &CheckReport{CreatedAt: time.Now().UTC(), Day: today.String(), Input: in, Settings: settings}
 	rep.Input.Settings = nil
 	f := &rep.Figures
 	f.VolumeFTE = round2(volume)
-	if place.ok && x.facts.transit != nil {
-		f.PlaceClass = classOrDash(x.facts.transit(place.lat, place.lon))
-	}
-	start := dateDay(in.Start)
-	active := p.active()
-	var stalest int32
-	for _, m := range matches {
-		e := m.e
-		h := x.facts.hit(e)
-		cs := CheckSupplier{ID: h.ID, Name: h.Name, Kind: h.Kind, Social: e.social, Eligible: e.reservedOn(p.today),
-			FreeFTE: round2(m.fte), TurnoverEUR: e.turnover, TurnoverYear: e.turnoverYear, MunicipalityNL: h.Municipality,
-			ConfirmedAt: h.ConfirmedAt.Format(time.DateOnly), Cooperation: cooperationOf(e)}
-		// The earliest day one of its matching offers can start: free by
-		// then, and its lead time counted from today.
-		earliest := int32(math.MaxInt32)
-		for i := range e.offers {
-			o := &e.offers[i]
-			if p.offerFails(o, active) != 0 {
-				continue
-			}
-			earliest = min(earliest, max(o.availableFrom, p.today+o.leadWeeks*7))
+	if in.Place != "" && c.Transit != nil {
+		// The engine accepted the place, so it resolves.
+		if lat, lon, err := search.ResolvePlace(c.Places, "place", in.Place); err == nil {
+			f.PlaceClass = classOrDash(c.Transit(lat, lon))
 		}
-		cs.CanStart = earliest <= start
-		cs.EarliestStart = time.Unix(int64(earliest)*86400, 0).UTC().Format(time.DateOnly)
-		if e.turnover > 0 && in.YearlyValueEUR > 0 {
-			pct := round2(in.YearlyValueEUR / e.turnover * 100)
+	}
+	start := in.Start.Time()
+	var stalest time.Time
+	for _, m := range matches {
+		var fte float64
+		earliest := time.Time{}
+		for _, o := range m.Offers {
+			fte += o.FreeFTE
+			if earliest.IsZero() || o.EarliestStart.Before(earliest) {
+				earliest = o.EarliestStart
+			}
+		}
+		cs := CheckSupplier{ID: m.ID, Name: m.Name, Kind: m.Kind, Social: m.Social, Eligible: m.Eligible,
+			FreeFTE: round2(fte), TurnoverEUR: m.TurnoverEUR, TurnoverYear: m.TurnoverYear, MunicipalityNL: m.Municipality,
+			ConfirmedAt: m.ConfirmedAt.Format(time.DateOnly), Cooperation: m.Cooperation}
+		// The earliest day one of its matching offers can start.
+		cs.CanStart = !earliest.After(start)
+		cs.EarliestStart = earliest.Format(time.DateOnly)
+		if m.TurnoverEUR > 0 && in.YearlyValueEUR > 0 {
+			pct := round2(in.YearlyValueEUR / m.TurnoverEUR * 100)
 			cs.DependencyPct = &pct
 			cs.Dependent = pct > settings.MaxDependencyPct
 		}
-		if in.Place == "" && x.facts.transit != nil {
-			for _, s := range e.sites {
-				cs.SiteClasses = append(cs.SiteClasses, classOrDash(s.class))
+		if in.Place == "" && c.Transit != nil {
+			for _, s := range m.Sites {
+				cs.SiteClasses = append(cs.SiteClasses, cmp.Or(s.TransitClass, "-"))
 			}
 		}
 		rep.Suppliers = append(rep.Suppliers, cs)
 
 		f.Matching++
-		f.FreeFTE += m.fte
-		f.LargestFTE = max(f.LargestFTE, m.fte)
+		f.FreeFTE += fte
+		f.LargestFTE = max(f.LargestFTE, fte)
 		if cs.Social {
 			f.Social++
-			f.SocialFTE += m.fte
+			f.SocialFTE += fte
 		} else {
 			f.Regular++
 		}
 		if cs.Eligible {
 			f.Eligible++
-			f.EligibleFTE += m.fte
-			f.LargestEligFTE = max(f.LargestEligFTE, m.fte)
+			f.EligibleFTE += fte
+			f.LargestEligFTE = max(f.LargestEligFTE, fte)
 		}
 		if cs.CanStart {
 			f.CanStart++
 		}
-		if e.turnover > 0 {
+		if m.TurnoverEUR > 0 {
 			f.WithTurnover++
 		}
 		if cs.Dependent {
 			f.Dependent++
 		}
-		if m.stale {
+		if m.Stale {
 			f.Stale++
 		}
-		if stalest == 0 || e.confirmed < stalest {
-			stalest = e.confirmed
+		if confirmed := m.ConfirmedAt.Truncate(24 * time.Hour); stalest.IsZero() || confirmed.Before(stalest) {
+			stalest = confirmed
 		}
 	}
-	if stalest > 0 {
-		f.OldestConfirm = time.Unix(int64(stalest)*86400, 0).UTC().Format(time.DateOnly)
+	if !stalest.IsZero() {
+		f.OldestConfirm = stalest.Format(time.DateOnly)
 	}
 	f.FreeFTE, f.SocialFTE, f.EligibleFTE = round2(f.FreeFTE), round2(f.SocialFTE), round2(f.EligibleFTE)
 	f.LargestFTE, f.LargestEligFTE = round2(f.LargestFTE), round2(f.LargestEligFTE)
@@ -283,7 +288,41 @@ func (x *Index) MarketCheck(in CheckInput, today directory.Date) (*CheckReport, 
 	return rep, nil
 }
 
-// advise applies the rules of DESIGN.md §5, strongest lever first.
+// placeError names the check's own field when the engine refused the
+// place it was asked to serve.
+func placeError(err error) error {
+	var pe *search.ParamError
+	if errors.As(err, &pe) && pe.Param == "serves" {
+		e := *pe
+		e.Param = "place"
+		return &e
+	}
+	return err
+}
+
+// classOrDash writes a class as A–F, "-" for not served.
+func classOrDash(c uint8) string {
+	if c == 0 || c > 6 {
+		return "-"
+	}
+	return string(rune('A' + c - 1))
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// transitClasses are the classes from best to worst.
+var transitClasses = []string{"A", "B", "C", "D", "E", "F"}
+
+// advise applies the rules of the market check, strongest lever first.
 func advise(rep *CheckReport, volume float64, poor uint8) []Advice {
 	f, s := rep.Figures, rep.Settings
 	var eligible, all []float64
@@ -355,16 +394,6 @@ func lotSize(capacities []float64) float64 {
 	c := slices.Clone(capacities)
 	slices.Sort(c)
 	return c[len(c)-2]
-}
-
-func cooperationOf(e *entry) []string {
-	var out []string
-	for i, c := range directory.CooperationModes {
-		if e.cooperation&(1<<i) != 0 {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 func parseClass(s string) (uint8, bool) {

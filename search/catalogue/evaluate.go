@@ -1,7 +1,8 @@
-package search
+package catalogue
 
 import (
 	"cmp"
+	"github.com/verken/verken/search"
 	"math"
 	"math/bits"
 	"slices"
@@ -72,7 +73,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		// offers: the offer facets count what any of its offers has.
 		_, n := s.nonZero(passAll)
 		col.reserve(n)
-		if keep > 0 && n >= len(cat.entries)/32 && (p.sort == SortName || p.sort == SortRelevance && !hasText) {
+		if keep > 0 && n >= len(cat.entries)/32 && (p.sort == search.SortName || p.sort == search.SortRelevance && !hasText) {
 			col.walkNames(passAll, n)
 		} else {
 			passAll.each(func(ord int32) { col.add(ord, cat.freeFTE[ord]) })
@@ -269,7 +270,7 @@ func (col *collector) measure(m *match) {
 func (col *collector) walkNames(set bitset, n int) {
 	col.total = n
 	wanted := []func(int32) bool{set.has}
-	if col.p.sort == SortRelevance {
+	if col.p.sort == search.SortRelevance {
 		wanted = []func(int32) bool{
 			func(ord int32) bool { return set.has(ord) && col.fresh.has(ord) },
 			func(ord int32) bool { return set.has(ord) && !col.fresh.has(ord) },

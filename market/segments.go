@@ -1,8 +1,11 @@
-package search
+package market
 
 import (
 	"fmt"
 	"time"
+
+	"github.com/verken/verken/directory"
+	"github.com/verken/verken/search"
 )
 
 // SegmentTable is the social economy's supply per task group and area —
@@ -33,32 +36,20 @@ type Segment struct {
 }
 
 // Segments counts social-economy supply per task group and province, or per
-// arrondissement within one province.
-func (x *Index) Segments(province string) (*SegmentTable, error) {
+// arrondissement within one province, on the day.
+func (c *Checker) Segments(province string, today directory.Date) (*SegmentTable, error) {
 	start := time.Now()
-	// x.facts is swapped when the transit network changes: read it locked.
-	x.rw.RLock()
-	defer x.rw.RUnlock()
-	g := x.facts.places
-	t := &SegmentTable{Level: "province"}
-	// areaOf maps a municipality ordinal to a column.
-	areaOf := make([]int, len(g.Municipalities()))
-	for i := range areaOf {
-		areaOf[i] = -1
-	}
+	g := c.Places
+	t := &SegmentTable{Level: "province", Day: today.String()}
 	col := map[string]int{}
-	addArea := func(code string) int {
-		if i, ok := col[code]; ok {
-			return i
-		}
+	addArea := func(code string) {
 		col[code] = len(t.Areas)
 		t.Areas = append(t.Areas, SegmentArea{Code: code})
-		return len(t.Areas) - 1
 	}
 	if province != "" {
 		p, ok := g.ResolveProvince(province)
 		if !ok {
-			return nil, &ParamError{Param: "province", Value: province, Code: "unknown_province", Reason: fmt.Sprintf("%q is not a province", province)}
+			return nil, &search.ParamError{Param: "province", Value: province, Code: "unknown_province", Reason: fmt.Sprintf("%q is not a province", province)}
 		}
 		t.Level, t.Parent = "arrondissement", p.Code
 		for _, a := range g.Arrondissements() {
@@ -71,17 +62,13 @@ func (x *Index) Segments(province string) (*SegmentTable, error) {
 			addArea(p.Code)
 		}
 	}
+	// An area's centre is the mean of its municipalities' centres.
 	counts := make([]int, len(t.Areas))
-	for i, m := range g.Municipalities() {
-		code := m.Province
-		if t.Level == "arrondissement" {
-			code = m.Arrondissement
-		}
-		if c, ok := col[code]; ok {
-			areaOf[i] = c
-			t.Areas[c].Lat += m.Lat
-			t.Areas[c].Lon += m.Lon
-			counts[c]++
+	for _, m := range g.Municipalities() {
+		if a, ok := col[t.areaOf(m.Province, m.Arrondissement)]; ok {
+			t.Areas[a].Lat += m.Lat
+			t.Areas[a].Lon += m.Lon
+			counts[a]++
 		}
 	}
 	for i := range t.Areas {
@@ -90,7 +77,9 @@ func (x *Index) Segments(province string) (*SegmentTable, error) {
 			t.Areas[i].Lon /= float64(counts[i])
 		}
 	}
-	for _, grp := range x.facts.tasks.Groups() {
+	row := map[string]int{}
+	for _, grp := range c.Tasks.Groups() {
+		row[grp.ID] = len(t.Groups)
 		t.Groups = append(t.Groups, grp.ID)
 	}
 	t.Cells = make([][]Segment, len(t.Groups))
@@ -99,41 +88,47 @@ func (x *Index) Segments(province string) (*SegmentTable, error) {
 	}
 	t.Totals = make([]Segment, len(t.Areas))
 
-	var groupFTE [32]float64
+	// Every social-economy supplier with all its offers.
+	matches, err := c.Engine.Matches(search.Query{Sector: "social", Today: today})
+	if err != nil {
+		return nil, err
+	}
+	groupFTE := make([]float64, len(t.Groups))
+	has := make([]bool, len(t.Groups))
 	seen := make([]bool, len(t.Areas))
-	for _, e := range x.cat.entries {
-		if e == nil || !e.social {
-			continue
-		}
-		var groups uint32
-		clear(groupFTE[:])
+	for _, m := range matches {
+		clear(groupFTE)
+		clear(has)
 		var total float64
-		for _, o := range e.offers {
-			groups |= 1 << o.group
-			groupFTE[o.group] += o.freeFTE
-			total += o.freeFTE
+		for _, o := range m.Offers {
+			if r, ok := row[o.Group]; ok {
+				has[r] = true
+				groupFTE[r] += o.FreeFTE
+			}
+			total += o.FreeFTE
 		}
+		// A supplier counts once per area, however many sites it has there.
 		clear(seen)
-		for _, s := range e.sites {
-			a := areaOf[s.municipality]
-			if a < 0 || seen[a] {
+		for _, s := range m.Sites {
+			a, ok := col[t.areaOf(s.Province, s.Arrondissement)]
+			if !ok || seen[a] {
 				continue
 			}
 			seen[a] = true
-			for gi := range t.Groups {
-				if groups&(1<<gi) != 0 {
-					t.Cells[gi][a].Suppliers++
-					t.Cells[gi][a].FreeFTE += groupFTE[gi]
+			for r := range t.Groups {
+				if has[r] {
+					t.Cells[r][a].Suppliers++
+					t.Cells[r][a].FreeFTE += groupFTE[r]
 				}
 			}
 			t.Totals[a].Suppliers++
 			t.Totals[a].FreeFTE += total
 		}
 	}
-	for gi := range t.Cells {
-		for a := range t.Cells[gi] {
-			t.Cells[gi][a].FreeFTE = round2(t.Cells[gi][a].FreeFTE)
-			t.MaxFTE = max(t.MaxFTE, t.Cells[gi][a].FreeFTE)
+	for r := range t.Cells {
+		for a := range t.Cells[r] {
+			t.Cells[r][a].FreeFTE = round2(t.Cells[r][a].FreeFTE)
+			t.MaxFTE = max(t.MaxFTE, t.Cells[r][a].FreeFTE)
 		}
 	}
 	for a := range t.Totals {
@@ -141,4 +136,12 @@ func (x *Index) Segments(province string) (*SegmentTable, error) {
 	}
 	t.Elapsed = time.Since(start)
 	return t, nil
+}
+
+// areaOf is the column code of a place at the table's level.
+func (t *SegmentTable) areaOf(province, arrondissement string) string {
+	if t.Level == "arrondissement" {
+		return arrondissement
+	}
+	return province
 }

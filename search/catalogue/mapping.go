@@ -1,7 +1,9 @@
-// Package search finds suppliers: a Bleve index for free text, and an
-// in-memory catalogue for the structured filters, the facets and the sorts.
-// Both follow the store's change feed and can always be rebuilt from it.
-package search
+// Package catalogue is Verken's search engine behind the search.Engine
+// seam: a Bleve index for free text, and an in-memory catalogue of every
+// supplier (value sets, offer slots, a geo grid) for the structured
+// filters, the facets and the sorts. Both follow the store's change feed
+// and can always be rebuilt from it.
+package catalogue
 
 import (
 	"github.com/blevesearch/bleve/v2"

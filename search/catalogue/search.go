@@ -1,4 +1,4 @@
-package search
+package catalogue
 
 import (
 	"cmp"
@@ -7,24 +7,8 @@ import (
 	"slices"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/search"
 )
-
-// FacetValue is one value of a facet with the number of matching suppliers
-// that have it.
-type FacetValue struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
-}
-
-// Result is a page of hits with the total and the facet counts.
-type Result struct {
-	Total   int                     `json:"total"`
-	Page    int                     `json:"page"`
-	PerPage int                     `json:"per_page"`
-	Sort    string                  `json:"sort"`
-	Hits    []Hit                   `json:"hits"`
-	Facets  map[string][]FacetValue `json:"facets"`
-}
 
 // maxMunicipalityFacet bounds the municipality facet to its largest values.
 const maxMunicipalityFacet = 50
@@ -34,7 +18,7 @@ const maxMunicipalityFacet = 50
 //
 // The result is shared with later callers of the same search: treat it as
 // read-only.
-func (x *Index) Search(q Query) (*Result, error) {
+func (x *Index) Search(q search.Query) (*search.Result, error) {
 	x.rw.RLock()
 	defer x.rw.RUnlock()
 	gen, key := x.generation(), cacheKey(q)
@@ -54,7 +38,7 @@ func (x *Index) Search(q Query) (*Result, error) {
 // free text reads every document's id (together two seconds at 1,000,000
 // suppliers).
 func (x *Index) Warm(today directory.Date) error {
-	if _, err := x.Search(Query{Today: today}); err != nil {
+	if _, err := x.Search(search.Query{Today: today}); err != nil {
 		return err
 	}
 	x.rw.RLock()
@@ -75,20 +59,20 @@ func (x *Index) Warm(today directory.Date) error {
 // generation changes whenever what a search sees may have changed.
 func (x *Index) generation() uint64 { return x.applied.Load()<<16 ^ x.catVersion.Load() }
 
-func (x *Index) search(q Query) (*Result, error) {
+func (x *Index) search(q search.Query) (*search.Result, error) {
 	p, matches, total, c, err := x.run(q, true, keepPage)
 	if err != nil {
 		return nil, err
 	}
 	defer x.reuseMatches(matches)
-	res := &Result{Total: total, Page: p.q.Page, PerPage: p.q.PerPage, Sort: p.sort, Facets: x.facets(p, c)}
+	res := &search.Result{Total: total, Page: p.q.Page, PerPage: p.q.PerPage, Sort: p.sort, Facets: x.facets(p, c)}
 	from := min(len(matches), (p.q.Page-1)*p.q.PerPage)
 	to := min(len(matches), from+p.q.PerPage)
 	if p.keep() == 0 {
 		sortMatches(p, matches, to)
 	}
 	page := matches[from:to]
-	res.Hits = make([]Hit, len(page))
+	res.Hits = make([]search.Hit, len(page))
 	descriptions := make([]string, len(page))
 	for i := range page {
 		res.Hits[i] = page[i].hit(x.facts)
@@ -102,10 +86,10 @@ func (x *Index) search(q Query) (*Result, error) {
 
 // All returns every match of q in the query's order, for exports; limit
 // bounds how many.
-func (x *Index) All(q Query, limit int) ([]Hit, int, error) {
-	var out []Hit
+func (x *Index) All(q search.Query, limit int) ([]search.Hit, int, error) {
+	var out []search.Hit
 	total, err := x.ordered(q, limit, func(matches []match) {
-		out = make([]Hit, min(len(matches), limit))
+		out = make([]search.Hit, min(len(matches), limit))
 		for i := range out {
 			out[i] = matches[i].hit(x.facts)
 		}
@@ -115,7 +99,7 @@ func (x *Index) All(q Query, limit int) ([]Hit, int, error) {
 
 // ordered runs q and hands use its matches, the first n in the query's
 // order; it returns how many matched. The matches live until use returns.
-func (x *Index) ordered(q Query, n int, use func(matches []match)) (int, error) {
+func (x *Index) ordered(q search.Query, n int, use func(matches []match)) (int, error) {
 	x.rw.RLock()
 	defer x.rw.RUnlock()
 	p, matches, _, _, err := x.run(q, false, 0)
@@ -128,27 +112,17 @@ func (x *Index) ordered(q Query, n int, use func(matches []match)) (int, error) 
 	return len(matches), nil
 }
 
-// Site is a matching supplier's site, for the map.
-type Site struct {
-	SupplierID   string  `json:"supplier_id"`
-	Name         string  `json:"name"`
-	Kind         string  `json:"kind"`
-	Municipality string  `json:"municipality"`
-	Lat          float64 `json:"lat"`
-	Lon          float64 `json:"lon"`
-}
-
 // Sites returns the sites of every match of q, at most limit, and how many
 // suppliers matched.
-func (x *Index) Sites(q Query, limit int) ([]Site, int, error) {
-	var out []Site
+func (x *Index) Sites(q search.Query, limit int) ([]search.Site, int, error) {
+	var out []search.Site
 	total, err := x.ordered(q, math.MaxInt, func(matches []match) {
 		for _, m := range matches {
 			for _, s := range m.e.sites {
 				if len(out) == limit {
 					return
 				}
-				out = append(out, Site{SupplierID: m.e.id, Name: m.e.name, Kind: string(directory.Kinds[m.e.kind]),
+				out = append(out, search.Site{SupplierID: m.e.id, Name: m.e.name, Kind: string(directory.Kinds[m.e.kind]),
 					Municipality: x.facts.places.Municipalities()[s.municipality].Name.NL, Lat: s.lat, Lon: s.lon})
 			}
 		}
@@ -160,9 +134,9 @@ func (x *Index) Sites(q Query, limit int) ([]Site, int, error) {
 // only the best matches up to the end of the query's page are returned, in
 // the plan's order, unless the page is deep (see plan.keep); total counts
 // them all.
-func (x *Index) run(q Query, count bool, keep int) (p *plan, matches []match, total int, c *counter, err error) {
+func (x *Index) run(q search.Query, count bool, keep int) (p *plan, matches []match, total int, c *counter, err error) {
 	if x.bleve == nil {
-		return nil, nil, 0, nil, ErrClosed
+		return nil, nil, 0, nil, search.ErrClosed
 	}
 	if p, err = x.facts.resolve(q); err != nil {
 		return nil, nil, 0, nil, err
@@ -234,7 +208,7 @@ func (x *Index) reuseMatches(ms []match) {
 }
 
 // hit is the result row of a match.
-func (m *match) hit(f *facts) Hit {
+func (m *match) hit(f *facts) search.Hit {
 	h := f.hit(m.e)
 	h.Score = m.score
 	h.MatchingFTE = m.fte
@@ -266,23 +240,23 @@ func order(p *plan) func(a, b *match) int {
 	}
 	var less func(a, b *match) int
 	switch p.sort {
-	case SortName:
+	case search.SortName:
 		less = byName
-	case SortDistance:
+	case search.SortDistance:
 		less = func(a, b *match) int {
 			if c := cmp.Compare(a.distance, b.distance); c != 0 {
 				return c
 			}
 			return byName(a, b)
 		}
-	case SortCapacity:
+	case search.SortCapacity:
 		less = func(a, b *match) int {
 			if c := cmp.Compare(b.fte, a.fte); c != 0 {
 				return c
 			}
 			return byName(a, b)
 		}
-	case SortUpdated:
+	case search.SortUpdated:
 		less = func(a, b *match) int {
 			if c := cmp.Compare(b.updated, a.updated); c != 0 {
 				return c
@@ -337,8 +311,8 @@ func sortTop[T any](s []T, n int, cmpFn func(a, b *T) int) {
 
 // facets turns the counter into facet values, in the order of the
 // reference lists; values a buyer picked are kept even at zero.
-func (x *Index) facets(p *plan, c *counter) map[string][]FacetValue {
-	out := map[string][]FacetValue{}
+func (x *Index) facets(p *plan, c *counter) map[string][]search.FacetValue {
+	out := map[string][]search.FacetValue{}
 	for f, values := range x.facts.facetLists {
 		if filter(f) == filterMunicipality {
 			continue // the largest values only, below
@@ -349,26 +323,28 @@ func (x *Index) facets(p *plan, c *counter) map[string][]FacetValue {
 				values[i] = p.q.Today.AddDays(int(d)).String()
 			}
 		}
-		fv := make([]FacetValue, len(values))
+		fv := make([]search.FacetValue, len(values))
 		for i, v := range values {
-			fv[i] = FacetValue{Value: v, Count: c.counts[f][i]}
+			fv[i] = search.FacetValue{Value: v, Count: c.counts[f][i]}
 		}
 		out[facetNames[f]] = fv
 	}
 	nis := x.facts.facetLists[filterMunicipality]
-	var munis []FacetValue
+	var munis []search.FacetValue
 	for ord, n := range c.counts[filterMunicipality] {
 		if n > 0 {
-			munis = append(munis, FacetValue{Value: nis[ord], Count: n})
+			munis = append(munis, search.FacetValue{Value: nis[ord], Count: n})
 		}
 	}
-	slices.SortFunc(munis, func(a, b FacetValue) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value)) })
+	slices.SortFunc(munis, func(a, b search.FacetValue) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
+	})
 	if len(munis) > maxMunicipalityFacet {
 		munis = munis[:maxMunicipalityFacet]
 	}
 	for ord, code := range nis {
-		if slices.Contains(p.located[levelMunicipality], ord) && !slices.ContainsFunc(munis, func(v FacetValue) bool { return v.Value == code }) {
-			munis = append(munis, FacetValue{Value: code, Count: c.counts[filterMunicipality][ord]})
+		if slices.Contains(p.located[levelMunicipality], ord) && !slices.ContainsFunc(munis, func(v search.FacetValue) bool { return v.Value == code }) {
+			munis = append(munis, search.FacetValue{Value: code, Count: c.counts[filterMunicipality][ord]})
 		}
 	}
 	out[facetNames[filterMunicipality]] = munis

@@ -1,4 +1,4 @@
-package search_test
+package catalogue_test
 
 import (
 	"bytes"
@@ -14,17 +14,18 @@ import (
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
 	"github.com/verken/verken/search"
+	"github.com/verken/verken/search/catalogue"
 )
 
-func openIndex(t *testing.T, dir string, s *directory.Store) *search.Index {
+func openIndex(t *testing.T, dir string, s *directory.Store) *catalogue.Index {
 	t.Helper()
 	return openIndexLogged(t, dir, s, &bytes.Buffer{})
 }
 
-func openIndexLogged(t *testing.T, dir string, s *directory.Store, log *bytes.Buffer) *search.Index {
+func openIndexLogged(t *testing.T, dir string, s *directory.Store, log *bytes.Buffer) *catalogue.Index {
 	t.Helper()
 	g, tx := testenv.Tables(t)
-	x, err := search.Open(dir, s, search.Options{Places: g, Tasks: tx, Log: slog.New(slog.NewTextHandler(log, nil))})
+	x, err := catalogue.Open(dir, s, catalogue.Options{Places: g, Tasks: tx, Log: slog.New(slog.NewTextHandler(log, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func openIndexLogged(t *testing.T, dir string, s *directory.Store, log *bytes.Bu
 }
 
 // find runs q on the reference day of the test data.
-func find(t *testing.T, x *search.Index, q search.Query) *search.Result {
+func find(t *testing.T, x *catalogue.Index, q search.Query) *search.Result {
 	t.Helper()
 	if q.Today.IsZero() {
 		q.Today = directory.DateOf(testenv.Reference)

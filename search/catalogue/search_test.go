@@ -1,4 +1,4 @@
-package search_test
+package catalogue_test
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
 	"github.com/verken/verken/search"
+	"github.com/verken/verken/search/catalogue"
 )
 
 // today is the reference day of these tests.
@@ -16,7 +17,7 @@ var today = directory.NewDate(2026, 11, 24)
 
 // built is a small directory of suppliers made for one rule each.
 type built struct {
-	x     *search.Index
+	x     *catalogue.Index
 	store *directory.Store
 }
 
