@@ -16,7 +16,7 @@ import (
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
-	"github.com/verken/verken/search/catalogue"
+	"github.com/verken/verken/search"
 	"github.com/verken/verken/transit"
 )
 
@@ -75,7 +75,7 @@ func newFlags(name, summary string, stderr io.Writer, cfg *config) *flag.FlagSet
 // the search index.
 type system struct {
 	store   *directory.Store
-	index   *catalogue.Index
+	index   search.Engine
 	places  *data.Gazetteer
 	tasks   *data.Taxonomy
 	transit *transit.Holder
@@ -139,7 +139,7 @@ func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
 		log.Error("public-transport network unreadable; import it again", "err", err)
 	}
 	holder.Set(network)
-	index, err := catalogue.Open(catalogue.IndexDir(cfg.dataDir), store, catalogue.Options{Places: places, Tasks: tasks, Log: log, Rebuild: rebuild, Transit: holder.ClassAt})
+	index, err := openEngine(cfg.dataDir, store, places, tasks, holder.ClassAt, log, rebuild)
 	if err != nil {
 		store.Close()
 		return nil, err

@@ -7,7 +7,6 @@ import (
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
-	"github.com/verken/verken/search/catalogue"
 )
 
 // seedChunk is how many generated suppliers are written per transaction.
@@ -48,7 +47,7 @@ func runSeed(args []string, stdout, stderr io.Writer) int {
 	stored := time.Since(start)
 	sys.index.Close()
 	indexStart := time.Now()
-	idx, err := catalogue.Open(catalogue.IndexDir(cfg.dataDir), sys.store, catalogue.Options{Places: sys.places, Tasks: sys.tasks, Log: log, Rebuild: true, Transit: sys.transit.ClassAt})
+	idx, err := openEngine(cfg.dataDir, sys.store, sys.places, sys.tasks, sys.transit.ClassAt, log, true)
 	if err != nil {
 		log.Error("index", "err", err)
 		return 1
