@@ -7,6 +7,7 @@ package market
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -43,10 +44,51 @@ type Settings struct {
 	// ClauseMinSuppliers: social-economy suppliers needed for an execution
 	// clause to be workable.
 	ClauseMinSuppliers int `json:"clause_min_suppliers"`
+	// LotMinSuppliers: suppliers allowed to bid that must each be able to
+	// carry a lot, for competition on it.
+	LotMinSuppliers int `json:"lot_min_suppliers"`
+	// MinLotFTE: the smallest lot worth tendering.
+	MinLotFTE float64 `json:"min_lot_fte"`
+	// MaxLots: the most lots one contract is cut into.
+	MaxLots int `json:"max_lots"`
 }
 
 // DefaultSettings are the thresholds the report uses unless told otherwise.
-var DefaultSettings = Settings{ReserveMinSuppliers: 3, MaxDependencyPct: 30, UrgentSharePct: 50, PoorClass: "D", ClauseMinSuppliers: 2}
+var DefaultSettings = Settings{ReserveMinSuppliers: 3, MaxDependencyPct: 30, UrgentSharePct: 50, PoorClass: "D", ClauseMinSuppliers: 2,
+	LotMinSuppliers: 2, MinLotFTE: 1, MaxLots: 8}
+
+// UnmarshalJSON starts from the defaults, so that settings that name only
+// some thresholds keep the others.
+func (s *Settings) UnmarshalJSON(b []byte) error {
+	type plain Settings
+	p := plain(DefaultSettings)
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*s = Settings(p)
+	return nil
+}
+
+// check refuses thresholds outside their sense.
+func (s Settings) check() error {
+	switch {
+	case s.ReserveMinSuppliers < 1 || s.ReserveMinSuppliers > 100:
+		return checkError("settings.reserve_min_suppliers", fmt.Sprint(s.ReserveMinSuppliers), "must lie between 1 and 100")
+	case s.ClauseMinSuppliers < 0 || s.ClauseMinSuppliers > 100:
+		return checkError("settings.clause_min_suppliers", fmt.Sprint(s.ClauseMinSuppliers), "must lie between 0 and 100")
+	case !(s.MaxDependencyPct > 0 && s.MaxDependencyPct <= 100):
+		return checkError("settings.max_dependency_pct", fmt.Sprint(s.MaxDependencyPct), "must lie above 0 and at most 100")
+	case !(s.UrgentSharePct >= 0 && s.UrgentSharePct <= 100):
+		return checkError("settings.urgent_share_pct", fmt.Sprint(s.UrgentSharePct), "must lie between 0 and 100")
+	case s.LotMinSuppliers < 1 || s.LotMinSuppliers > 20:
+		return checkError("settings.lot_min_suppliers", fmt.Sprint(s.LotMinSuppliers), "must lie between 1 and 20")
+	case !(s.MinLotFTE >= lotStep && s.MinLotFTE <= 1000):
+		return checkError("settings.min_lot_fte", fmt.Sprint(s.MinLotFTE), "must lie between 0.1 and 1000")
+	case s.MaxLots < 1 || s.MaxLots > 100:
+		return checkError("settings.max_lots", fmt.Sprint(s.MaxLots), "must lie between 1 and 100")
+	}
+	return nil
+}
 
 // CheckInput is a planned contract.
 type CheckInput struct {
@@ -100,7 +142,12 @@ type Figures struct {
 	LargestFTE     float64 `json:"largest_fte"`
 	LargestEligFTE float64 `json:"largest_eligible_fte"`
 	VolumeFTE      float64 `json:"volume_fte"`
-	Coverage       float64 `json:"coverage"`
+	// Coverage is free FTE over the volume needed: of every matching
+	// supplier, of the social economy, and of the suppliers eligible for a
+	// reserved contract.
+	Coverage         float64 `json:"coverage"`
+	CoverageSocial   float64 `json:"coverage_social"`
+	CoverageEligible float64 `json:"coverage_eligible"`
 	CanStart       int     `json:"can_start"`
 	Dependent      int     `json:"dependent"`
 	WithTurnover   int     `json:"with_turnover"`
@@ -118,6 +165,8 @@ type Advice struct {
 	// Suppliers names the suppliers an advice is about (the regular firms
 	// that cooperate, for a clause).
 	Suppliers []string `json:"suppliers,omitempty"`
+	// Reason says why, where a code has several (no_lot_plan).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Advice codes, from the strongest lever to the weakest.
@@ -125,6 +174,7 @@ const (
 	AdviceReserve        = "reserve_contract"
 	AdviceReserveLots    = "reserve_lots"
 	AdviceSplitLots      = "split_lots"
+	AdviceNoLotPlan      = "no_lot_plan"
 	AdviceTooUrgent      = "too_urgent"
 	AdvicePoorlyReached  = "poorly_reachable"
 	AdviceThinCapacity   = "capacity_thin"
@@ -140,6 +190,7 @@ type CheckReport struct {
 	Input     CheckInput      `json:"input"`
 	Settings  Settings        `json:"settings"`
 	Figures   Figures         `json:"figures"`
+	Plan      LotPlan         `json:"lot_plan"`
 	Advice    []Advice        `json:"advice"`
 	Suppliers []CheckSupplier `json:"suppliers"`
 }
@@ -172,20 +223,29 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 	switch {
 	case len(in.Tasks) == 0 && in.CPV == "":
 		return nil, checkError("tasks", "", "give a task type or a CPV code")
-	case volume <= 0 || math.IsNaN(volume) || math.IsInf(volume, 0):
-		return nil, checkError("volume_fte", "", "give the volume needed, in FTE or hours per week")
+	case !(volume > 0 && volume <= maxVolumeFTE):
+		return nil, checkError("volume_fte", fmt.Sprint(volume), fmt.Sprintf("give the volume needed, above 0 and at most %d FTE (or hours per week)", maxVolumeFTE))
 	case in.Start.IsZero():
 		return nil, checkError("start", "", "give the start date")
+	case in.Start.Before(today):
+		return nil, checkError("start", in.Start.String(), "lies in the past")
 	case in.DurationMonths < 0 || in.DurationMonths > 240:
 		return nil, checkError("duration_months", fmt.Sprint(in.DurationMonths), "must lie between 0 and 240")
-	case in.YearlyValueEUR < 0:
-		return nil, checkError("yearly_value_eur", "", "must not be negative")
-	case settings.ReserveMinSuppliers < 1 || settings.ClauseMinSuppliers < 0 || settings.MaxDependencyPct <= 0:
-		return nil, checkError("settings", "", "thresholds must be positive")
+	case !(in.YearlyValueEUR >= 0 && in.YearlyValueEUR <= 1e10):
+		return nil, checkError("yearly_value_eur", fmt.Sprint(in.YearlyValueEUR), "must lie between 0 and 10,000,000,000")
+	}
+	if err := settings.check(); err != nil {
+		return nil, err
 	}
 	poor, ok := parseClass(settings.PoorClass)
 	if !ok {
 		return nil, checkError("settings.poor_class", settings.PoorClass, "must be a class from A to F")
+	}
+	if in.CPV != "" {
+		// A code no task maps to would only give an empty report.
+		if tasks, err := c.Tasks.TasksForCPV(in.CPV); err == nil && len(tasks) == 0 {
+			return nil, checkError("cpv", in.CPV, "no task type of Verken maps to this CPV code")
+		}
 	}
 	// The search's rule: one offer has the task, serves the place (or works
 	// at its own site in the region) and has free capacity.
@@ -203,7 +263,7 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 	}
 	matches, err := c.Engine.Matches(q)
 	if err != nil {
-		return nil, placeError(err)
+		return nil, bodyField(err)
 	}
 	rep := &CheckReport{CreatedAt: time.Now().UTC(), Day: today.String(), Input: in, Settings: settings}
 	rep.Input.Settings = nil
@@ -280,25 +340,35 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 	f.FreeFTE, f.SocialFTE, f.EligibleFTE = round2(f.FreeFTE), round2(f.SocialFTE), round2(f.EligibleFTE)
 	f.LargestFTE, f.LargestEligFTE = round2(f.LargestFTE), round2(f.LargestEligFTE)
 	f.Coverage = round2(f.FreeFTE / volume)
+	f.CoverageSocial = round2(f.SocialFTE / volume)
+	f.CoverageEligible = round2(f.EligibleFTE / volume)
 	// Social economy first, then by capacity: the order a buyer reads.
 	slices.SortFunc(rep.Suppliers, func(a, b CheckSupplier) int {
 		return cmp.Or(-compareBool(a.Social, b.Social), -compareBool(a.Eligible, b.Eligible), cmp.Compare(b.FreeFTE, a.FreeFTE), strings.Compare(a.Name, b.Name))
 	})
+	rep.Plan = plan(rep, volume, in.YearlyValueEUR)
 	rep.Advice = advise(rep, volume, poor)
 	return rep, nil
 }
 
-// placeError names the check's own field when the engine refused the
-// place it was asked to serve.
-func placeError(err error) error {
+// bodyFields are the check's own names of the query parameters the engine
+// may refuse.
+var bodyFields = map[string]string{"serves": "place", "task": "tasks", "target_group": "target_groups"}
+
+// bodyField names the check's own field when the engine refused part of
+// the query it was asked.
+func bodyField(err error) error {
 	var pe *search.ParamError
-	if errors.As(err, &pe) && pe.Param == "serves" {
+	if errors.As(err, &pe) && bodyFields[pe.Param] != "" {
 		e := *pe
-		e.Param = "place"
+		e.Param = bodyFields[pe.Param]
 		return &e
 	}
 	return err
 }
+
+// maxVolumeFTE bounds the volume of one planned contract.
+const maxVolumeFTE = 10000
 
 // classOrDash writes a class as A–F, "-" for not served.
 func classOrDash(c uint8) string {
@@ -322,16 +392,37 @@ func compareBool(a, b bool) int {
 // transitClasses are the classes from best to worst.
 var transitClasses = []string{"A", "B", "C", "D", "E", "F"}
 
-// advise applies the rules of the market check, strongest lever first.
+// plan works out the report's lot plan and, per lot, its value and the
+// carriers it would make dependent.
+func plan(rep *CheckReport, volume, yearlyValue float64) LotPlan {
+	caps := make([]capacityOf, len(rep.Suppliers))
+	for i, c := range rep.Suppliers {
+		caps[i] = capacityOf{fte: c.FreeFTE, eligible: c.Eligible}
+	}
+	p := planLots(volume, caps, rep.Settings)
+	for i := range p.Lots {
+		l := &p.Lots[i]
+		if yearlyValue <= 0 {
+			continue
+		}
+		l.ValueEUR = math.Round(yearlyValue * l.FTE / volume)
+		for _, c := range rep.Suppliers {
+			if c.FreeFTE >= l.FTE-1e-9 && (c.Eligible || !l.Reserved) && c.TurnoverEUR > 0 &&
+				l.ValueEUR/c.TurnoverEUR*100 > rep.Settings.MaxDependencyPct {
+				l.Dependent++
+			}
+		}
+	}
+	return p
+}
+
+// advise applies the rules of the market check, strongest lever first. The
+// lot plan is the one answer to "reserve?" and "split?": its advice cannot
+// contradict it.
 func advise(rep *CheckReport, volume float64, poor uint8) []Advice {
-	f, s := rep.Figures, rep.Settings
-	var eligible, all []float64
+	f, s, p := rep.Figures, rep.Settings, rep.Plan
 	var cooperating []string
 	for _, c := range rep.Suppliers {
-		all = append(all, c.FreeFTE)
-		if c.Eligible {
-			eligible = append(eligible, c.FreeFTE)
-		}
 		if !c.Social && len(c.Cooperation) > 0 {
 			cooperating = append(cooperating, c.Name)
 		}
@@ -341,28 +432,20 @@ func advise(rep *CheckReport, volume float64, poor uint8) []Advice {
 		out = append(out, Advice{Code: code, Setting: setting, Figures: figures})
 		return &out[len(out)-1]
 	}
-	enough := f.Eligible >= s.ReserveMinSuppliers
-	// Reserve the whole contract: enough eligible suppliers, together
-	// covering the volume, and one of them able to carry it.
-	if enough && f.EligibleFTE >= volume && f.LargestEligFTE >= volume {
+	lots := float64(len(p.Lots))
+	switch {
+	case p.NoPlan != "":
+		add(AdviceNoLotPlan, noPlanSetting[p.NoPlan], map[string]float64{"volume_fte": round2(volume), "largest_fte": f.LargestFTE,
+			"lot_min_suppliers": float64(s.LotMinSuppliers), "min_lot_fte": s.MinLotFTE, "max_lots": float64(s.MaxLots)}).Reason = p.NoPlan
+	case len(p.Lots) == 1 && p.Reserved == 1:
 		add(AdviceReserve, "reserve_min_suppliers", map[string]float64{"eligible": float64(f.Eligible), "eligible_fte": f.EligibleFTE,
 			"volume_fte": round2(volume), "reserve_min_suppliers": float64(s.ReserveMinSuppliers)})
-	} else if lot := lotSize(eligible); lot > 0 {
-		// Reserve lots that at least two eligible suppliers can each carry,
-		// as many as the eligible capacity covers.
-		covered := math.Min(f.EligibleFTE, volume)
-		lots := math.Floor(covered/lot + 1e-9)
-		if lots >= 1 {
-			add(AdviceReserveLots, "reserve_min_suppliers", map[string]float64{"lots": lots, "lot_fte": lot, "eligible": float64(f.Eligible),
-				"eligible_fte": f.EligibleFTE, "volume_fte": round2(volume)})
-		}
-	}
-	if f.LargestFTE < volume && f.Matching > 0 {
-		a := add(AdviceSplitLots, "", map[string]float64{"largest_fte": f.LargestFTE, "volume_fte": round2(volume)})
-		if lot := lotSize(all); lot > 0 {
-			a.Figures["lot_fte"] = lot
-			a.Figures["lots"] = math.Ceil(volume/lot - 1e-9)
-		}
+	case p.Reserved > 0:
+		add(AdviceReserveLots, "reserve_min_suppliers", map[string]float64{"lots": lots, "lot_fte": p.LotFTE, "reserved": float64(p.Reserved),
+			"open": lots - float64(p.Reserved), "eligible": float64(f.Eligible), "eligible_fte": f.EligibleFTE, "volume_fte": round2(volume)})
+	case len(p.Lots) > 1:
+		add(AdviceSplitLots, "lot_min_suppliers", map[string]float64{"lots": lots, "lot_fte": p.LotFTE, "largest_fte": f.LargestFTE,
+			"volume_fte": round2(volume), "lot_min_suppliers": float64(s.LotMinSuppliers)})
 	}
 	if f.Matching > 0 && float64(f.Matching-f.CanStart)/float64(f.Matching)*100 > s.UrgentSharePct {
 		add(AdviceTooUrgent, "urgent_share_pct", map[string]float64{"can_start": float64(f.CanStart), "matching": float64(f.Matching),
@@ -374,27 +457,24 @@ func advise(rep *CheckReport, volume float64, poor uint8) []Advice {
 			add(AdvicePoorlyReached, "poor_class", map[string]float64{"class": float64(c)})
 		}
 	}
-	if f.Coverage < 1 {
-		a := add(AdviceThinCapacity, "", map[string]float64{"coverage": f.Coverage, "free_fte": f.FreeFTE, "volume_fte": round2(volume),
+	// The social economy's own capacity decides whether an execution
+	// clause is needed; the regular firms that cooperate are who could
+	// carry one.
+	if f.CoverageSocial < 1 && f.Social >= s.ClauseMinSuppliers {
+		a := add(AdviceThinCapacity, "clause_min_suppliers", map[string]float64{"coverage": f.CoverageSocial, "free_fte": f.SocialFTE, "volume_fte": round2(volume),
 			"cooperating": float64(len(cooperating))})
 		a.Suppliers = cooperating
 	}
 	if f.Social < s.ClauseMinSuppliers {
-		add(AdviceAwardCriterion, "clause_min_suppliers", map[string]float64{"social": float64(f.Social), "clause_min_suppliers": float64(s.ClauseMinSuppliers)})
+		a := add(AdviceAwardCriterion, "clause_min_suppliers", map[string]float64{"social": float64(f.Social), "clause_min_suppliers": float64(s.ClauseMinSuppliers),
+			"cooperating": float64(len(cooperating))})
+		a.Suppliers = cooperating
 	}
 	return out
 }
 
-// lotSize is the largest capacity that at least two suppliers can each
-// carry: the second largest; 0 with fewer than two.
-func lotSize(capacities []float64) float64 {
-	if len(capacities) < 2 {
-		return 0
-	}
-	c := slices.Clone(capacities)
-	slices.Sort(c)
-	return c[len(c)-2]
-}
+// noPlanSetting names the threshold that stopped a lot plan.
+var noPlanSetting = map[string]string{NoPlanTooFewSuppliers: "lot_min_suppliers", NoPlanBelowMinLot: "min_lot_fte", NoPlanTooManyLots: "max_lots"}
 
 func parseClass(s string) (uint8, bool) {
 	i := slices.Index(transitClasses, strings.ToUpper(s))

@@ -80,14 +80,11 @@ func TestMarketCheckWorkedExample(t *testing.T) {
 	if f.Matching != 4 || f.Eligible != 4 || f.Social != 4 || f.FreeFTE != 6.5 || f.Coverage != 1.08 || f.LargestFTE != 2 || f.CanStart != 4 {
 		t.Fatalf("figures: %+v", f)
 	}
-	if got := codes(r); got != "reserve_lots,split_lots" {
+	if got := codes(r); got != "reserve_lots" {
 		t.Fatalf("advice %s", got)
 	}
-	if a := r.Advice[0]; a.Figures["lots"] != 3 || a.Figures["lot_fte"] != 2 {
+	if a := r.Advice[0]; a.Figures["lots"] != 3 || a.Figures["lot_fte"] != 2 || a.Figures["reserved"] != 3 {
 		t.Fatalf("reserve lots: %+v", a.Figures)
-	}
-	if a := r.Advice[1]; a.Figures["lots"] != 3 || a.Figures["lot_fte"] != 2 {
-		t.Fatalf("split: %+v", a.Figures)
 	}
 	// The same in hours: 228 hours a week is 6 FTE.
 	if h := check(t, x, market.CheckInput{HoursPerWeek: 228}); h.Figures.VolumeFTE != 6 || h.Figures.Coverage != 1.08 {
@@ -108,7 +105,7 @@ func TestMarketCheckRules(t *testing.T) {
 	if r := check(t, x, market.CheckInput{VolumeFTE: 2}); !has(r, market.AdviceReserve) || has(r, market.AdviceSplitLots) {
 		t.Errorf("2 FTE: %s", codes(r))
 	}
-	if r := check(t, x, market.CheckInput{VolumeFTE: 2.01}); has(r, market.AdviceReserve) || !has(r, market.AdviceSplitLots) {
+	if r := check(t, x, market.CheckInput{VolumeFTE: 2.01}); has(r, market.AdviceReserve) || !has(r, market.AdviceReserveLots) {
 		t.Errorf("2.01 FTE: %s", codes(r))
 	}
 	// ... and only with reserve_min_suppliers eligible: 4 are not 5.
