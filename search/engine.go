@@ -1,9 +1,9 @@
 // Package search is the seam between Verken and its search engine: the
 // Engine interface, the query a buyer asks and the answers it gets, in
-// plain types. The web front, the commands and the market check use only
-// this package; an engine (search/catalogue today) implements it, and the
-// conformance suite in search/searchtest holds every engine to the same
-// answers.
+// plain types. The web front and the market check use only this package,
+// and the commands name an engine in one function (cmd/verken/engine.go); an
+// engine (search/catalogue today) implements it, and the conformance suite
+// in search/searchtest holds every engine to the same answers.
 package search
 
 import (

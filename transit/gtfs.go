@@ -1,7 +1,8 @@
 // Package transit reads GTFS timetables and tells how well any place is
 // served by public transport: the stops within walking distance, their
 // departures on a reference day, the Swiss/German quality class
-// (ÖV-Güteklasse) and the London PTAL band (DESIGN.md §6).
+// (ÖV-Güteklasse) and the London PTAL band. It also generates the synthetic
+// network of the demo data. It imports only package data.
 package transit
 
 import (

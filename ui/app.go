@@ -1,6 +1,7 @@
 // Package ui is Verken's web front: server-rendered pages, the JSON API, and
 // their middleware, on Fiber. Handlers bind and check input, call the
-// directory or the search index, and render; they hold no domain rules.
+// directory, the search engine (through the search.Engine seam only) or the
+// market check, and render; they hold no domain rules.
 package ui
 
 import (
