@@ -1,0 +1,322 @@
+package blevenative
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/verken/verken/search"
+)
+
+// Typo tolerance: one edit from 5 letters, two from 9.
+func fuzziness(word string) int {
+	switch n := utf8.RuneCountInString(word); {
+	case n >= 9:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}
+
+// minPrefix is the shortest start of a word that matches as a prefix;
+// shorter ones would expand to too many words to be useful.
+const minPrefix = 3
+
+// term is one word of the free text in the forms it is compared in.
+type term struct {
+	plain  string // folded and lower-cased
+	nl, fr string // stemmed; empty for a stop word
+	fuzz   int
+	prefix bool // the last word, which may still be being typed
+	held   bool // the index holds the word as typed
+}
+
+// terms splits the text into its words and their forms. A word made of
+// stop words only is dropped rather than matching nothing.
+func (x *Index) terms(text string) ([]term, error) {
+	m := x.bleve.Mapping()
+	nl, fr, plain := m.AnalyzerNamed(DutchFolded), m.AnalyzerNamed(FrenchFolded), m.AnalyzerNamed(plainFolded)
+	if nl == nil || fr == nil || plain == nil {
+		return nil, fmt.Errorf("analyzers missing from the index mapping")
+	}
+	first := func(ts analysis.TokenStream) string {
+		if len(ts) == 0 {
+			return ""
+		}
+		return string(ts[0].Term)
+	}
+	var out []term
+	for _, w := range strings.Fields(text) {
+		for _, tok := range plain.Analyze([]byte(w)) {
+			p := string(tok.Term)
+			t := term{plain: p, nl: first(nl.Analyze(tok.Term)), fr: first(fr.Analyze(tok.Term)), fuzz: fuzziness(p)}
+			if t.nl == "" && t.fr == "" {
+				continue
+			}
+			out = append(out, t)
+		}
+	}
+	if n := len(out); n > 0 && utf8.RuneCountInString(out[n-1].plain) >= minPrefix {
+		out[n-1].prefix = true
+	}
+	return out, nil
+}
+
+// textQuery requires every word of the text to match: stemmed in Dutch or
+// French, with a typo, or, for the last word, as the start of a word. So
+// "schoonmaak gent" finds cleaners in Ghent and "groenondrhoud" finds
+// groenonderhoud. A match in the name weighs most, a typo least.
+func textQuery(terms []term) query.Query {
+	if len(terms) == 0 {
+		return nil
+	}
+	conj := make([]query.Query, 0, len(terms))
+	for _, t := range terms {
+		alts := []query.Query{}
+		if t.nl != "" {
+			name := bleve.NewTermQuery(t.nl)
+			name.SetField(fieldName)
+			name.SetBoost(3)
+			text := bleve.NewTermQuery(t.nl)
+			text.SetField(fieldText)
+			alts = append(alts, name, text)
+		}
+		if t.fr != "" {
+			fr := bleve.NewTermQuery(t.fr)
+			fr.SetField(fieldTextFR)
+			alts = append(alts, fr)
+		}
+		if t.fuzz > 0 {
+			fq := bleve.NewFuzzyQuery(t.plain)
+			fq.SetFuzziness(t.fuzz)
+			fq.SetField(fieldWords)
+			fq.SetBoost(0.4)
+			alts = append(alts, fq)
+		}
+		if t.prefix {
+			alts = append(alts, longerWords(t))
+		}
+		conj = append(conj, bleve.NewDisjunctionQuery(alts...))
+	}
+	if len(conj) == 1 {
+		return conj[0]
+	}
+	return bleve.NewConjunctionQuery(conj...)
+}
+
+// longerWords matches the words that start with the term. When the index
+// holds the word itself, its Dutch stem already finds it: only the longer
+// words are asked for, which halves the postings a common word walks.
+func longerWords(t term) query.Query {
+	end := []byte(t.plain)
+	last := len(end) - 1
+	if !t.held || t.nl == "" || end[last] == 0xff {
+		pq := bleve.NewPrefixQuery(t.plain)
+		pq.SetField(fieldWords)
+		pq.SetBoost(0.6)
+		return pq
+	}
+	end[last]++ // the first string after every word with the prefix
+	exclusive := false
+	rq := bleve.NewTermRangeInclusiveQuery(t.plain, string(end), &exclusive, &exclusive)
+	rq.SetField(fieldWords)
+	rq.SetBoost(0.6)
+	return rq
+}
+
+// termExists reports whether a field holds a term in any document.
+func termExists(ctx context.Context, r index.IndexReader, field, term string) bool {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return false
+	}
+	defer tfr.Close()
+	return tfr.Count() > 0
+}
+
+// highlight marks the words of the hits' names and descriptions that match
+// the text, by the same rules as the search, without asking Bleve again.
+func (x *Index) highlight(terms []term, hits []search.Hit, descriptions []string) {
+	m := x.bleve.Mapping()
+	// The three analyzers fold and split text alike and differ only in
+	// their token filters: split once, then filter copies of the tokens.
+	// The copies share their bytes: the filters that write in place only
+	// lower-case, and these are lower-case already.
+	filtersOf := func(name string) []analysis.TokenFilter {
+		if a, ok := m.AnalyzerNamed(name).(*analysis.DefaultAnalyzer); ok {
+			return a.TokenFilters
+		}
+		return nil
+	}
+	analyzers := []struct {
+		filters []analysis.TokenFilter
+		form    func(term) string
+	}{
+		{filtersOf(DutchFolded), func(t term) string { return t.nl }},
+		{filtersOf(FrenchFolded), func(t term) string { return t.fr }},
+	}
+	plain := m.AnalyzerNamed(plainFolded)
+	marks := func(text string) []span {
+		if text == "" {
+			return nil
+		}
+		var out []span
+		offsets := foldedOffsets(text)
+		add := func(tok *analysis.Token) {
+			if tok.End < len(offsets) {
+				out = append(out, span{offsets[tok.Start], offsets[tok.End]})
+			}
+		}
+		words := plain.Analyze([]byte(text))
+		for _, an := range analyzers {
+			ts := make(analysis.TokenStream, len(words))
+			copies := make([]analysis.Token, len(words))
+			for i, tok := range words {
+				copies[i] = *tok
+				ts[i] = &copies[i]
+			}
+			for _, f := range an.filters {
+				ts = f.Filter(ts)
+			}
+			for _, tok := range ts {
+				for _, t := range terms {
+					if f := an.form(t); f != "" && f == string(tok.Term) {
+						add(tok)
+						break
+					}
+				}
+			}
+		}
+		for _, tok := range words {
+			w := string(tok.Term)
+			for _, t := range terms {
+				if w == t.plain || t.prefix && strings.HasPrefix(w, t.plain) || t.fuzz > 0 && withinEdits(w, t.plain, t.fuzz) {
+					add(tok)
+					break
+				}
+			}
+		}
+		return merge(out)
+	}
+	for i := range hits {
+		hits[i].NameHTML = markSpans(hits[i].Name, marks(hits[i].Name), 0)
+		hits[i].DescriptionHTML = markSpans(descriptions[i], marks(descriptions[i]), snippetLength)
+	}
+}
+
+// withinEdits reports whether a and b are at most n single-rune insertions,
+// deletions or substitutions apart.
+func withinEdits(a, b string, n int) bool {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > n || -d > n {
+		return false
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > n {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)] <= n
+}
+
+// snippetLength bounds a description in a result list, in bytes.
+const snippetLength = 240
+
+type span struct{ start, end int }
+
+// merge sorts spans and joins overlapping ones.
+func merge(out []span) []span {
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	merged := out[:0]
+	for _, s := range out {
+		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, s.end)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+// markSpans escapes text and wraps the spans in <mark>. With a limit, it
+// returns an excerpt of about that length around the first match.
+func markSpans(text string, marks []span, limit int) string {
+	from, to := 0, len(text)
+	if limit > 0 && len(text) > limit {
+		if len(marks) > 0 && marks[0].end > limit {
+			from = max(0, marks[0].start-limit/3)
+		}
+		to = min(len(text), from+limit)
+		for from > 0 && !utf8.RuneStart(text[from]) {
+			from++
+		}
+		for to < len(text) && !utf8.RuneStart(text[to]) {
+			to--
+		}
+	}
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	pos := from
+	for _, m := range marks {
+		if m.start < pos || m.end > to || m.start >= m.end {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[pos:m.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[m.start:m.end]))
+		b.WriteString("</mark>")
+		pos = m.end
+	}
+	b.WriteString(html.EscapeString(text[pos:to]))
+	if to < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// foldedOffsets maps each byte offset of the accent-folded text that the
+// analyzers saw to the offset in the original text: "café" folds to "cafe",
+// one byte shorter, and the positions Bleve reports are in the folded text.
+func foldedOffsets(text string) []int {
+	fold := asciifolding.New()
+	out := make([]int, 0, len(text)+1)
+	var buf [utf8.UTFMax]byte
+	for i, r := range text {
+		if r < utf8.RuneSelf { // ASCII folds to itself
+			out = append(out, i)
+			continue
+		}
+		n := utf8.EncodeRune(buf[:], r)
+		for range len(fold.Filter(buf[:n])) {
+			out = append(out, i)
+		}
+	}
+	return append(out, len(text))
+}
