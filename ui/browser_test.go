@@ -350,7 +350,7 @@ func TestBrowserMarketCheckPrints(t *testing.T) {
 		chromedp.Click(chromedp.ID("check-submit")))
 	p.waitURL("volume_fte=6")
 	p.until(`document.getElementById("advice") !== null`)
-	if advice := p.text("#advice"); !strings.Contains(advice, "Behoud percelen voor.") || !strings.Contains(advice, "percelen (3) van hoogstens 2 VTE") {
+	if advice := p.text("#advice"); !strings.Contains(advice, "Behoud percelen voor.") || !strings.Contains(advice, "3 percelen van 2 VTE") {
 		t.Fatalf("advice: %q", advice)
 	}
 	pdfBytes, err := chromedp.Run(p.ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))

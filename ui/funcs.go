@@ -17,6 +17,15 @@ import (
 func (s *server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"t": func(lang, key string, args ...any) string { return s.catalog.T(lang, key, args...) },
+		"inc": func(i int) int { return i + 1 },
+		// tn picks the singular of a message (its key with ".one") for a
+		// count of one.
+		"tn": func(lang, key string, n int, args ...any) string {
+			if n == 1 && s.catalog.Has(key+".one") {
+				key += ".one"
+			}
+			return s.catalog.T(lang, key, args...)
+		},
 		"kind": func(lang string, k any) string {
 			return s.catalog.T(lang, "kind."+toString(k))
 		},

@@ -118,16 +118,11 @@ func formatEuro(lang string, x float64) string {
 	return "€\u00a0" + b.String()
 }
 
-// formatDate writes a day as 24-11-2026 (nl), 24/11/2026 (fr) or 2026-11-24 (en).
+// formatDate writes a day as 24-11-2026 in every language: the form a
+// procurement file uses, which no reader mistakes for month first.
 func formatDate(lang string, t time.Time) string {
 	if t.IsZero() {
 		return "–"
-	}
-	switch lang {
-	case "fr":
-		return t.Format("02/01/2006")
-	case "en":
-		return t.Format(time.DateOnly)
 	}
 	return t.Format("02-01-2006")
 }

@@ -28,12 +28,14 @@ func bindCheck(v url.Values) (market.CheckInput, error) {
 	}
 	settings := market.DefaultSettings
 	changed := false
-	for name, dst := range map[string]*int{"reserve_min_suppliers": &settings.ReserveMinSuppliers, "clause_min_suppliers": &settings.ClauseMinSuppliers} {
+	for name, dst := range map[string]*int{"reserve_min_suppliers": &settings.ReserveMinSuppliers, "clause_min_suppliers": &settings.ClauseMinSuppliers,
+		"lot_min_suppliers": &settings.LotMinSuppliers, "max_lots": &settings.MaxLots} {
 		if r.str(name) != "" {
 			*dst, changed = r.int(name), true
 		}
 	}
-	for name, dst := range map[string]*float64{"max_dependency_pct": &settings.MaxDependencyPct, "urgent_share_pct": &settings.UrgentSharePct} {
+	for name, dst := range map[string]*float64{"max_dependency_pct": &settings.MaxDependencyPct, "urgent_share_pct": &settings.UrgentSharePct,
+		"min_lot_fte": &settings.MinLotFTE} {
 		if r.str(name) != "" {
 			*dst, changed = r.float(name), true
 		}
@@ -100,6 +102,9 @@ func checkQuery(in market.CheckInput) string {
 		v.Set("max_dependency_pct", fmtNum(s.MaxDependencyPct))
 		v.Set("urgent_share_pct", fmtNum(s.UrgentSharePct))
 		v.Set("poor_class", s.PoorClass)
+		v.Set("lot_min_suppliers", strconv.Itoa(s.LotMinSuppliers))
+		v.Set("min_lot_fte", fmtNum(s.MinLotFTE))
+		v.Set("max_lots", strconv.Itoa(s.MaxLots))
 	}
 	return v.Encode()
 }
@@ -108,9 +113,12 @@ func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // checkView is the market-check page.
 type checkView struct {
-	Raw     url.Values
-	Report  *market.CheckReport
-	Advice  []adviceView
+	Raw      url.Values
+	Report   *market.CheckReport
+	Advice   []adviceView
+	Settings []settingView
+	// Defaults are the thresholds the form offers to change.
+	Defaults []settingView
 	Error   string
 	Query   string // runs the check again
 	SavedAt string // for a saved report
@@ -121,13 +129,56 @@ type checkView struct {
 // adviceView is an advice in the reader's language.
 type adviceView struct {
 	Code, Title, Text string
-	Setting           string
-	Suppliers         []string
+	// Setting is the threshold it used, in words with its value.
+	Setting   string
+	Suppliers []string
+}
+
+// settingView is a threshold of the report in words: what it is called,
+// its value, and one line on what it does.
+type settingView struct {
+	Name, Label, Value, Help string
+}
+
+// settingNames orders the thresholds as the report shows them.
+var settingNames = []string{"reserve_min_suppliers", "lot_min_suppliers", "min_lot_fte", "max_lots", "clause_min_suppliers",
+	"max_dependency_pct", "urgent_share_pct", "poor_class"}
+
+// settingViews are the thresholds in words.
+func (s *server) settingViews(lang string, st market.Settings) []settingView {
+	out := make([]settingView, len(settingNames))
+	for i, name := range settingNames {
+		out[i] = settingView{Name: name, Label: s.catalog.T(lang, "setting."+name), Value: settingValue(lang, name, st), Help: s.catalog.T(lang, "setting."+name+".help")}
+	}
+	return out
+}
+
+// settingValue is a threshold's value in the reader's language.
+func settingValue(lang, name string, st market.Settings) string {
+	switch name {
+	case "reserve_min_suppliers":
+		return strconv.Itoa(st.ReserveMinSuppliers)
+	case "lot_min_suppliers":
+		return strconv.Itoa(st.LotMinSuppliers)
+	case "min_lot_fte":
+		return formatNumber(lang, st.MinLotFTE)
+	case "max_lots":
+		return strconv.Itoa(st.MaxLots)
+	case "clause_min_suppliers":
+		return strconv.Itoa(st.ClauseMinSuppliers)
+	case "max_dependency_pct":
+		return formatNumber(lang, st.MaxDependencyPct) + " %"
+	case "urgent_share_pct":
+		return formatNumber(lang, st.UrgentSharePct) + " %"
+	case "poor_class":
+		return st.PoorClass
+	}
+	return ""
 }
 
 func (s *server) marketCheckPage(c *fiber.Ctx) error {
 	raw := queryValues(c)
-	view := checkView{Raw: raw}
+	view := checkView{Raw: raw, Defaults: s.settingViews(s.lang(c), market.DefaultSettings)}
 	status := fiber.StatusOK
 	if len(raw["task"])+len(raw["cpv"]) > 0 {
 		in, err := bindCheck(raw)
@@ -153,9 +204,13 @@ func (s *server) fillCheck(c *fiber.Ctx, view *checkView, rep *market.CheckRepor
 	view.Report = rep
 	view.Query = checkQuery(rep.Input)
 	view.CSV = "/marktverkenning/leveranciers.csv?" + view.Query
+	view.Settings = s.settingViews(lang, rep.Settings)
 	for _, a := range rep.Advice {
-		view.Advice = append(view.Advice, adviceView{Code: a.Code, Title: s.catalog.T(lang, "advice."+a.Code+".title"),
-			Text: s.adviceText(lang, a), Setting: a.Setting, Suppliers: a.Suppliers})
+		v := adviceView{Code: a.Code, Title: s.catalog.T(lang, "advice."+a.Code+".title"), Text: s.adviceText(lang, a), Suppliers: a.Suppliers}
+		if a.Setting != "" {
+			v.Setting = s.catalog.T(lang, "setting."+a.Setting) + ": " + settingValue(lang, a.Setting, rep.Settings)
+		}
+		view.Advice = append(view.Advice, v)
 	}
 }
 
@@ -167,12 +222,14 @@ func (s *server) adviceText(lang string, a market.Advice) string {
 	case market.AdviceReserve:
 		return s.catalog.T(lang, key, n("eligible"), n("eligible_fte"), n("volume_fte"), n("reserve_min_suppliers"))
 	case market.AdviceReserveLots:
-		return s.catalog.T(lang, key, n("lots"), n("lot_fte"), n("eligible"), n("eligible_fte"), n("volume_fte"))
-	case market.AdviceSplitLots:
-		if _, ok := a.Figures["lot_fte"]; !ok {
-			return s.catalog.T(lang, "advice.split_lots.text_one", n("largest_fte"), n("volume_fte"))
+		if a.Figures["open"] == 0 {
+			return s.catalog.T(lang, key+"_all", n("lots"), n("lot_fte"), n("eligible"), n("eligible_fte"), n("volume_fte"))
 		}
-		return s.catalog.T(lang, key, n("largest_fte"), n("volume_fte"), n("lots"), n("lot_fte"))
+		return s.catalog.T(lang, key, n("lots"), n("lot_fte"), n("reserved"), n("open"), n("eligible"), n("eligible_fte"), n("volume_fte"))
+	case market.AdviceSplitLots:
+		return s.catalog.T(lang, key, n("largest_fte"), n("volume_fte"), n("lots"), n("lot_fte"), n("lot_min_suppliers"))
+	case market.AdviceNoLotPlan:
+		return s.catalog.T(lang, "advice.no_lot_plan."+a.Reason, n("volume_fte"), n("largest_fte"), n("lot_min_suppliers"), n("min_lot_fte"), n("max_lots"))
 	case market.AdviceTooUrgent:
 		return s.catalog.T(lang, key, n("can_start"), n("matching"), n("urgent_share_pct"))
 	case market.AdvicePoorlyReached:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -44,9 +45,16 @@ func TestMarketCheckPageAndSavedReport(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("check page: %d", code)
 	}
-	for _, want := range []string{`id="fig-coverage">1,08<`, `id="fig-matching">4<`, "Behoud percelen voor.", "Verdeel in percelen (3) van hoogstens 2 VTE", "Verdeel in percelen.", "Poetsploeg 3"} {
+	for _, want := range []string{`id="fig-coverage">1,08<`, `id="fig-matching">4<`, "Behoud percelen voor.", "Verdeel in 3 percelen van 2 VTE en behoud ze alle voor", `id="lot-plan"`, "Poetsploeg 3",
+		"Leveranciers per perceel: 2", "Kleinste perceel (VTE): 1"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("the report lacks %q", want)
+		}
+	}
+	// Thresholds are words, never their setting names.
+	for _, internal := range []string{"reserve_min_suppliers", "poor_class", "lot_min_suppliers"} {
+		if strings.Contains(stripTags(page), internal) {
+			t.Errorf("the page shows the setting name %q", internal)
 		}
 	}
 	// A point outside Flanders and Brussels is refused in the user's language.
@@ -173,4 +181,10 @@ func waitIndexed(t *testing.T, s *liveServer) {
 	if err := s.Index.WaitFor(ctx, seq); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// stripTags leaves a page's text: what a reader sees, without the markup
+// (form field names and attributes may name settings).
+func stripTags(html string) string {
+	return regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(html, " ")
 }
