@@ -148,12 +148,12 @@ type Figures struct {
 	Coverage         float64 `json:"coverage"`
 	CoverageSocial   float64 `json:"coverage_social"`
 	CoverageEligible float64 `json:"coverage_eligible"`
-	CanStart       int     `json:"can_start"`
-	Dependent      int     `json:"dependent"`
-	WithTurnover   int     `json:"with_turnover"`
-	PlaceClass     string  `json:"place_class,omitempty"` // "" when the work is at the suppliers' sites
-	Stale          int     `json:"stale"`                 // profiles to be confirmed
-	OldestConfirm  string  `json:"oldest_confirmation,omitempty"`
+	CanStart         int     `json:"can_start"`
+	Dependent        int     `json:"dependent"`
+	WithTurnover     int     `json:"with_turnover"`
+	PlaceClass       string  `json:"place_class,omitempty"` // "" when the work is at the suppliers' sites
+	Stale            int     `json:"stale"`                 // profiles to be confirmed
+	OldestConfirm    string  `json:"oldest_confirmation,omitempty"`
 }
 
 // Advice is one recommendation with the figures behind it. Code names the

@@ -119,11 +119,11 @@ type checkView struct {
 	Settings []settingView
 	// Defaults are the thresholds the form offers to change.
 	Defaults []settingView
-	Error   string
-	Query   string // runs the check again
-	SavedAt string // for a saved report
-	Saved   bool
-	CSV     string
+	Error    string
+	Query    string // runs the check again
+	SavedAt  string // for a saved report
+	Saved    bool
+	CSV      string
 }
 
 // adviceView is an advice in the reader's language.
