@@ -585,16 +585,13 @@ type nearHit struct {
 // circle touches are read, and a flat-earth bound spares the great-circle
 // formula for the sites in their corners.
 func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64) []nearHit {
-	dLat := radiusKm / 110.57
-	dLon := radiusKm / math.Max(kmPerLon, 1)
-	lo, hi := cellOf(pt.lat-dLat, pt.lon-dLon), cellOf(pt.lat+dLat, pt.lon+dLon)
+	lo, hi := cellRange(pt, radiusKm)
 	bound := (radiusKm*1.05 + 1) * (radiusKm*1.05 + 1)
 	var out []nearHit
 	for la := lo.lat; la <= hi.lat; la++ {
 		for lo := lo.lon; lo <= hi.lon; lo++ {
 			for _, s := range c.grid[cell{la, lo}] {
-				dy, dx := (s.lat-pt.lat)*110.57, (s.lon-pt.lon)*kmPerLon
-				if dx*dx+dy*dy > bound {
+				if flatKm2(pt, s.lat, s.lon, kmPerLon) > bound {
 					continue
 				}
 				if d := data.DistanceKm(pt.lat, pt.lon, s.lat, s.lon); d <= radiusKm {
@@ -608,6 +605,37 @@ func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64) []nearHit {
 		kept.distance = min(kept.distance, repeat.distance)
 	})
 	return hits
+}
+
+// earthKm is the mean radius of the earth, the sphere data.DistanceKm
+// measures on.
+const earthKm = 6371.0088
+
+// cellRange returns the corners of the cells that hold every point within
+// radiusKm of pt by data.DistanceKm. They are bounded on that same sphere,
+// not with a flat degree: the circle reaches δ = radiusKm/earthKm radians
+// north and south, and asin(sin δ / cos φ) east and west, a little more
+// than radiusKm over the length of a degree of longitude at pt (which, at
+// 111.32 km a degree where the sphere has 111.195, fell 20 m short at
+// 18 km and missed the suppliers at the circle's east and west edge). A
+// millionth of a degree more absorbs the rounding of the formulas.
+func cellRange(pt point, radiusKm float64) (lo, hi cell) {
+	const slack = 1e-6
+	delta := radiusKm / earthKm
+	dLat := delta*180/math.Pi + slack
+	dLon := 180.0
+	if s := math.Sin(delta) / math.Cos(pt.lat*math.Pi/180); delta < math.Pi/2 && s < 1 {
+		dLon = math.Asin(s)*180/math.Pi + slack
+	}
+	return cellOf(pt.lat-dLat, pt.lon-dLon), cellOf(pt.lat+dLat, pt.lon+dLon)
+}
+
+// flatKm2 is the square of a flat-earth distance from pt, at kmPerLon km
+// a degree of longitude: within 5 % and a kilometre of the great-circle
+// distance in Belgium up to search.MaxRadiusKm, so a cheap bound first.
+func flatKm2(pt point, lat, lon, kmPerLon float64) float64 {
+	dy, dx := (lat-pt.lat)*110.57, (lon-pt.lon)*kmPerLon
+	return dx*dx + dy*dy
 }
 
 // offerTransit is the best class among the sites where an offer's work

@@ -314,6 +314,11 @@ func sortTop[T any](s []T, n int, cmpFn func(a, b *T) int) {
 func (x *Index) facets(p *plan, c *counter) map[string][]search.FacetValue {
 	out := map[string][]search.FacetValue{}
 	for f, values := range x.facts.facetLists {
+		if facetNames[f] == "" {
+			// near, cpv and serves filter without a facet: no values to
+			// count, and no name (an empty one answered every search).
+			continue
+		}
 		if filter(f) == filterMunicipality {
 			continue // the largest values only, below
 		}
