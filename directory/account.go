@@ -244,3 +244,10 @@ func (s *Store) DeleteAccount(id string) error {
 		return nil
 	})
 }
+
+// PendingAccounts counts the accounts that wait for an administrator's
+// approval.
+func (s *Store) PendingAccounts() (int, error) {
+	out, err := listJSON(s.db, bucketAccounts, func(a Account) bool { return a.Status == StatusPending })
+	return len(out), err
+}

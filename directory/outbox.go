@@ -66,6 +66,13 @@ const MailKeyFile = "mail.key"
 
 // KeepMail adds a message to the outbox. A delivered message keeps no body.
 func (s *Store) KeepMail(m Mail) error {
+	_, err := s.QueueMail(m)
+	return err
+}
+
+// QueueMail adds a message to the outbox and returns its number, for
+// Delivered once a mail server took it.
+func (s *Store) QueueMail(m Mail) (uint64, error) {
 	m.At = s.now().UTC()
 	if m.LinkSecret != "" {
 		m.Link = hashSecret(m.LinkSecret)
@@ -76,21 +83,57 @@ func (s *Store) KeepMail(m Mail) error {
 	} else {
 		sealed, err := s.seal([]byte(m.Body))
 		if err != nil {
-			return err
+			return 0, err
 		}
 		m.Sealed = sealed
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	var seq uint64
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		if err := makeRoom(b, m.Sent); err != nil {
 			return err
 		}
-		seq, err := b.NextSequence()
-		if err != nil {
+		var err error
+		if seq, err = b.NextSequence(); err != nil {
 			return err
 		}
 		return putMail(b, seqKey(seq), m)
 	})
+	return seq, err
+}
+
+// Delivered records that a mail server took message seq: its body goes.
+func (s *Store) Delivered(seq uint64) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		v := b.Get(seqKey(seq))
+		if v == nil {
+			return nil
+		}
+		var m Mail
+		if err := json.Unmarshal(v, &m); err != nil {
+			return err
+		}
+		m.Sent, m.Sealed, m.Withheld = true, nil, WithheldDelivered
+		return putMail(b, seqKey(seq), m)
+	})
+}
+
+// Waiting reports whether a message to to with subject still waits to be
+// passed on: a notice need not be queued twice.
+func (s *Store) Waiting(to, subject string) (bool, error) {
+	found := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
+			var m Mail
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			found = found || m.Sealed != nil && m.To == to && m.Subject == subject
+			return nil
+		})
+	})
+	return found, err
 }
 
 // makeRoom drops the oldest mail that no longer waits to be passed on

@@ -13,6 +13,9 @@ import (
 	"github.com/verken/verken/directory"
 )
 
+// maxPendingAccounts bounds the registrations that wait for approval.
+const maxPendingAccounts = 500
+
 // Lifetimes of one-time links.
 const (
 	inviteTTL = 14 * 24 * time.Hour
@@ -71,16 +74,14 @@ func (s *server) loginPost(c *fiber.Ctx) error {
 	f.Next = f.Values["next"]
 	f.Values["password"] = ""
 	email := strings.ToLower(f.Values["email"])
-	client := s.clientAddress(c)
+	client := s.clientKey(c)
 	// Attempts are counted before the password is checked, so attempts
-	// sent in parallel cannot all slip under the limit; a right password
-	// gives its attempt back.
-	if !s.accountFailures.take(email) {
-		f.Error = s.catalog.T(lang, "login.too_many")
-		return s.page(c, fiber.StatusTooManyRequests, "login", "login.title", f)
-	}
-	if !s.addressFailures.take(client) {
-		s.accountFailures.giveBack(email)
+	// sent in parallel cannot all slip under the limits; a right password
+	// gives its attempts back. An account is locked per address that
+	// guesses (so that a stranger cannot lock its owner out) and, far
+	// higher, in all (so that many addresses cannot guess at leisure).
+	taken, ok := s.signInLimits.take(email, client)
+	if !ok {
 		f.Error = s.catalog.T(lang, "login.too_many")
 		return s.page(c, fiber.StatusTooManyRequests, "login", "login.title", f)
 	}
@@ -89,8 +90,7 @@ func (s *server) loginPost(c *fiber.Ctx) error {
 		f.Error = s.catalog.T(lang, "login.failed")
 		return s.page(c, fiber.StatusUnauthorized, "login", "login.title", f)
 	}
-	s.accountFailures.giveBack(email)
-	s.addressFailures.giveBack(client)
+	taken.giveBack()
 	if a.Status != directory.StatusActive {
 		f.Error = s.catalog.T(lang, "login.pending")
 		return s.page(c, fiber.StatusForbidden, "login", "login.title", f)
@@ -115,7 +115,7 @@ func (s *server) registerPage(c *fiber.Ctx) error {
 func (s *server) registerPost(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	f := newForm(c, "name", "email", "role", "kbo")
-	if !s.registrations.take(s.clientAddress(c)) {
+	if !s.registrations.take(s.clientKey(c)) {
 		f.Error = s.catalog.T(lang, "register.too_many")
 		return s.page(c, fiber.StatusTooManyRequests, "register", "register.title", f)
 	}
@@ -124,6 +124,14 @@ func (s *server) registerPost(c *fiber.Ctx) error {
 		f.Errors["name"] = s.catalog.T(lang, "form.required")
 	}
 	if f.Values["role"] == "supplier" {
+		// Each pending registration waits for an administrator: a flood
+		// of them must not bury the real ones.
+		if n, err := s.Store.PendingAccounts(); err != nil {
+			return err
+		} else if n >= maxPendingAccounts {
+			f.Error = s.catalog.T(lang, "register.too_many_pending")
+			return s.page(c, fiber.StatusServiceUnavailable, "register", "register.title", f)
+		}
 		a.Role, a.Status = directory.RoleSupplier, directory.StatusPending
 		sup, err := s.Store.GetByEnterpriseNumber(f.Values["kbo"])
 		if err != nil {
@@ -173,6 +181,11 @@ func (s *server) tellAdmins(c *fiber.Ctx, subjectKey, bodyKey string, args ...an
 	}
 	for _, a := range accounts {
 		if a.Role == directory.RoleAdmin && a.Status == directory.StatusActive {
+			// One notice waiting is enough: the administrators' page
+			// lists everything that waits for them.
+			if waiting, err := s.Store.Waiting(a.Email, s.catalog.T("nl", subjectKey)); err != nil || waiting {
+				continue
+			}
 			if err := s.mail.send(directory.Mail{To: a.Email, Subject: s.catalog.T("nl", subjectKey), Body: s.catalog.T("nl", bodyKey, args...)}); err != nil {
 				s.Log.Error("mail to administrator", "err", err)
 			}
@@ -189,8 +202,9 @@ func (s *server) forgotPage(c *fiber.Ctx) error {
 func (s *server) forgotPost(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	email := strings.TrimSpace(c.FormValue("email"))
-	// A reset request counts like a failed attempt: it mails someone.
-	if !s.addressFailures.take(s.clientAddress(c)) {
+	// Reset requests have a limit of their own: each mails someone, but
+	// they must not use up the sign-in attempts of everyone at an address.
+	if !s.resetRequests.take(s.clientKey(c)) {
 		return s.page(c, fiber.StatusTooManyRequests, "forgot", "forgot.title", formView{Error: s.catalog.T(lang, "login.too_many")})
 	}
 	if a, err := s.Store.AccountByEmail(email); err == nil {
@@ -289,7 +303,12 @@ func (s *server) invitePost(c *fiber.Ctx) error {
 			f.Errors["name"] = s.fieldMessage(lang, ve.Fields[0])
 		}
 	}
-	if len(f.Errors) > 0 {
+	if _, err := directory.NormalEmail(l.Email); lookup != nil && err != nil {
+		// An invitation made before addresses were checked: refuse it
+		// before it is used up.
+		f.Error = s.catalog.T(lang, "form.invalid_email")
+	}
+	if len(f.Errors) > 0 || f.Error != "" {
 		return s.page(c, fiber.StatusUnprocessableEntity, "invite", "invite.title", f)
 	}
 	if _, err := s.Store.UseLink(directory.LinkInvite, token); err != nil {

@@ -83,10 +83,8 @@ func (s *server) approvePost(c *fiber.Ctx) error {
 		return err
 	}
 	lang := s.lang(c)
-	if err := s.mail.send(directory.Mail{To: a.Email, Subject: s.catalog.T(lang, "mail.approved_subject"), Body: s.catalog.T(lang, "mail.approved_body", a.Name, sup.Name, s.link("/inloggen"))}); err != nil {
-		return err
-	}
-	return c.Redirect("/beheer?notice=approved", fiber.StatusSeeOther)
+	notice := s.mailAfterChange(c, "approved", directory.Mail{To: a.Email, Subject: s.catalog.T(lang, "mail.approved_subject"), Body: s.catalog.T(lang, "mail.approved_body", a.Name, sup.Name, s.link("/inloggen"))})
+	return c.Redirect("/beheer?notice="+notice, fiber.StatusSeeOther)
 }
 
 // refusePost refuses a self-registration: the pending account is deleted
@@ -103,10 +101,8 @@ func (s *server) refusePost(c *fiber.Ctx) error {
 		return err
 	}
 	lang := s.lang(c)
-	if err := s.mail.send(directory.Mail{To: a.Email, Subject: s.catalog.T(lang, "mail.refused_subject"), Body: s.catalog.T(lang, "mail.refused_body", a.Name)}); err != nil {
-		return err
-	}
-	return c.Redirect("/beheer?notice=refused", fiber.StatusSeeOther)
+	notice := s.mailAfterChange(c, "refused", directory.Mail{To: a.Email, Subject: s.catalog.T(lang, "mail.refused_subject"), Body: s.catalog.T(lang, "mail.refused_body", a.Name)})
+	return c.Redirect("/beheer?notice="+notice, fiber.StatusSeeOther)
 }
 
 // inviteCreatePost invites a person by e-mail to keep a supplier's profile.
@@ -121,7 +117,7 @@ func (s *server) inviteCreatePost(c *fiber.Ctx) error {
 	if err != nil {
 		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "register.unknown_kbo")})
 	}
-	if !strings.Contains(email, "@") {
+	if _, err := directory.NormalEmail(email); err != nil {
 		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "form.invalid_email")})
 	}
 	secret, err := s.Store.NewLink(directory.Link{Kind: directory.LinkInvite, Email: email, SupplierID: sup.ID, By: v.Account.ID}, inviteTTL)
@@ -129,7 +125,9 @@ func (s *server) inviteCreatePost(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.mail.send(directory.Mail{To: email, Subject: s.catalog.T(lang, "mail.invite_subject", sup.Name), Body: s.catalog.T(lang, "mail.invite_body", sup.Name, s.link("/uitnodiging/"+secret)),
-		LinkSecret: secret, ExpiresAt: s.Now().Add(inviteTTL)}); err != nil {
+		LinkSecret: secret, ExpiresAt: s.Now().Add(inviteTTL)}); errors.Is(err, directory.ErrOutboxFull) {
+		return s.renderAdmin(c, fiber.StatusServiceUnavailable, adminView{Error: s.catalog.T(lang, "error.outbox_full")})
+	} else if err != nil {
 		return err
 	}
 	return c.Redirect("/beheer?notice=invited", fiber.StatusSeeOther)
@@ -246,4 +244,15 @@ func toAny(ss []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// mailAfterChange mails about a change already made; a mail that cannot
+// even be queued (the outbox is full) does not undo it, and the notice
+// says so.
+func (s *server) mailAfterChange(c *fiber.Ctx, notice string, m directory.Mail) string {
+	if err := s.mail.send(m); err != nil {
+		s.logger(c).Error("mail about a change not queued", "to", m.To, "subject", m.Subject, "err", err)
+		return notice + "_unmailed"
+	}
+	return notice
 }

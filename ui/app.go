@@ -20,6 +20,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	fiberlimiter "github.com/gofiber/fiber/v2/middleware/limiter"
+	fiberrecover "github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
@@ -88,12 +89,13 @@ type server struct {
 	Deps
 	catalog   *Catalog
 	templates map[string]*template.Template
-	// Failed sign-ins per account and per network address: past the
-	// limit within the window, attempts wait until the oldest falls out.
-	accountFailures *limiter
-	addressFailures *limiter
-	// Registrations per address: each one mails the administrators.
+	// Failed sign-ins: past a limit within the window, attempts wait
+	// until the oldest falls out.
+	signInLimits signInLimits
+	// Registrations and password-reset requests per address: each one
+	// mails someone.
 	registrations *limiter
+	resetRequests *limiter
 	mail          mailer
 	metrics       *Metrics
 	csp           string
@@ -102,11 +104,13 @@ type server struct {
 // Sign-in limits. An address may hold several people (an office behind
 // one router), so it gets more attempts than one account.
 const (
-	accountFailureLimit = 5
-	addressFailureLimit = 30
-	failureWindow       = 15 * time.Minute
-	registrationLimit   = 10
-	registrationWindow  = time.Hour
+	accountFailureLimit      = 5   // per account and address
+	accountTotalFailureLimit = 100 // per account, from all addresses
+	addressFailureLimit      = 30
+	failureWindow            = 15 * time.Minute
+	registrationLimit        = 10
+	registrationWindow       = time.Hour
+	resetRequestLimit        = 10
 )
 
 // New builds the Fiber app with every route.
@@ -137,7 +141,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: d, catalog: cat, metrics: d.Metrics, csp: contentSecurityPolicy(d.TileURL), accountFailures: newLimiter(accountFailureLimit, failureWindow, d.Now), addressFailures: newLimiter(addressFailureLimit, failureWindow, d.Now), registrations: newLimiter(registrationLimit, registrationWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
+	s := &server{Deps: d, catalog: cat, metrics: d.Metrics, csp: contentSecurityPolicy(d.TileURL), signInLimits: newSignInLimits(d.Now), registrations: newLimiter(registrationLimit, registrationWindow, d.Now), resetRequests: newLimiter(resetRequestLimit, failureWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
 	if s.templates, err = parseTemplates(s.funcs()); err != nil {
 		return nil, err
 	}
@@ -159,19 +163,22 @@ func New(d Deps) (*fiber.App, error) {
 		IdleTimeout:             60 * time.Second,
 		ErrorHandler:            s.handleError,
 	})
+	limitBodiesEarly(app.Server())
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {
 		return nil, err
 	}
 	s.metrics.watchIndex(d.Store, d.Index)
-	app.Use(s.observe, s.securityHeaders, s.limitBodies)
+	// A panic (a damaged store page makes bbolt panic) costs its request,
+	// not the process.
+	app.Use(s.observe, fiberrecover.New(), s.securityHeaders, s.limitBodies)
 	app.Use(refuseAmbiguousFraming)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())
 	if d.APIRatePerMinute > 0 {
-		app.Use("/api", fiberlimiter.New(fiberlimiter.Config{Max: d.APIRatePerMinute, Expiration: time.Minute, KeyGenerator: s.clientAddress,
+		app.Use("/api", fiberlimiter.New(fiberlimiter.Config{Max: d.APIRatePerMinute, Expiration: time.Minute, KeyGenerator: s.clientKey,
 			LimitReached: func(c *fiber.Ctx) error {
 				return c.Status(fiber.StatusTooManyRequests).JSON(apiError{Error: "rate_limited", Reason: "too many requests from this address; wait a minute"})
 			}}))

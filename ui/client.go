@@ -78,3 +78,16 @@ func (s *server) clientAddress(c *fiber.Ctx) string {
 	c.Locals("client", out)
 	return out
 }
+
+// clientKey is what limits count a client by: its address, or for IPv6
+// its /64 network, which one subscriber usually holds whole and can spend
+// one address at a time.
+func (s *server) clientKey(c *fiber.Ctx) string {
+	client := s.clientAddress(c)
+	a, err := netip.ParseAddr(client)
+	if err != nil || a.Is4() {
+		return client
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Body limits. Imports and administration upload files; every other form
@@ -19,17 +22,49 @@ const (
 // body limit.
 var largeBodyRoutes = []string{"/beheer/", "/api/v1/admin/"}
 
+// takesFiles reports whether a path may carry a large body. The path is
+// read as the router will see it (unescaped, dot segments resolved), so
+// that "/beheer/../inloggen" does not borrow the import's limit.
+func takesFiles(rawURI string) bool {
+	p, _, _ := strings.Cut(rawURI, "?")
+	p, err := url.PathUnescape(p)
+	if err != nil {
+		return false
+	}
+	p = path.Clean("/" + p)
+	for _, prefix := range largeBodyRoutes {
+		if strings.HasPrefix(p+"/", prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// limitBodiesEarly tells the HTTP server, as soon as a request's header is
+// in, how large a body it may read: a body over the small limit is refused
+// before it is read at all, and an "Expect: 100-continue" is not answered
+// with 100 Continue.
+func limitBodiesEarly(srv *fasthttp.Server) {
+	srv.HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		if takesFiles(string(h.RequestURI())) {
+			return fasthttp.RequestConfig{}
+		}
+		return fasthttp.RequestConfig{MaxRequestBodySize: smallBodyLimit}
+	}
+	srv.ContinueHandler = func(h *fasthttp.RequestHeader) bool {
+		return h.ContentLength() <= smallBodyLimit || takesFiles(string(h.RequestURI()))
+	}
+}
+
 // limitBodies refuses a body over the small limit outside the routes
-// that take files.
+// that take files (what limitBodiesEarly let through, say a chunked body).
 func (s *server) limitBodies(c *fiber.Ctx) error {
 	n := c.Request().Header.ContentLength()
 	if n <= smallBodyLimit && len(c.Request().Body()) <= smallBodyLimit {
 		return c.Next()
 	}
-	for _, p := range largeBodyRoutes {
-		if strings.HasPrefix(c.Path(), p) {
-			return c.Next()
-		}
+	if takesFiles(c.OriginalURL()) {
+		return c.Next()
 	}
 	return fiber.NewError(fiber.StatusRequestEntityTooLarge, "body too large")
 }
@@ -122,4 +157,44 @@ func (l *limiter) size() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.hits)
+}
+
+// signInLimits are the three counts a sign-in attempt must pass: the
+// account from this address, the account from everywhere, and the address.
+type signInLimits struct {
+	pair, account, address *limiter
+}
+
+func newSignInLimits(now func() time.Time) signInLimits {
+	return signInLimits{pair: newLimiter(accountFailureLimit, failureWindow, now),
+		account: newLimiter(accountTotalFailureLimit, failureWindow, now),
+		address: newLimiter(addressFailureLimit, failureWindow, now)}
+}
+
+// takenAttempt is an attempt counted against the limits, to give back
+// when it succeeds.
+type takenAttempt struct {
+	limits []*limiter
+	keys   []string
+}
+
+func (t takenAttempt) giveBack() {
+	for i, l := range t.limits {
+		l.giveBack(t.keys[i])
+	}
+}
+
+// take counts an attempt on email from client against every limit, or
+// none when one of them is used up.
+func (s signInLimits) take(email, client string) (takenAttempt, bool) {
+	var t takenAttempt
+	for i, l := range []*limiter{s.pair, s.account, s.address} {
+		key := [...]string{email + "\x00" + client, email, client}[i]
+		if !l.take(key) {
+			t.giveBack()
+			return takenAttempt{}, false
+		}
+		t.limits, t.keys = append(t.limits, l), append(t.keys, key)
+	}
+	return t, true
 }

@@ -303,7 +303,14 @@ func TestDeliveredMailKeepsNoBody(t *testing.T) {
 	b.get("/wachtwoord-vergeten")
 	b.post("/wachtwoord-vergeten", url.Values{"email": {"els@brug.example"}})
 	box.wait(t, 1)
-	kept, _ := s.Store.Outbox()
+	// Delivery runs in the background: give it a moment to record itself.
+	var kept []directory.Mail
+	for range 100 {
+		if kept, _ = s.Store.Outbox(); len(kept) == 1 && kept[0].Sent {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	if len(kept) != 1 || !kept[0].Sent || kept[0].Body != "" || kept[0].Withheld != directory.WithheldDelivered {
 		t.Fatalf("outbox after delivery: %+v", kept)
 	}
@@ -507,5 +514,150 @@ func TestAccountTextsAndSavesAreBounded(t *testing.T) {
 	}
 	if code, _, _ := b.post("/marktverkenning/bewaren", url.Values{"query": {broad}}); code != 422 {
 		t.Errorf("one saved check too many: %d", code)
+	}
+}
+
+// A body over the small limit is refused as soon as its header is read,
+// before the server reads the body; an "Expect: 100-continue" for one is
+// not invited.
+func TestLargeBodiesRefusedBeforeReading(t *testing.T) {
+	s := startServer(t, 1)
+	addr := strings.TrimPrefix(s.URL, "http://")
+	for _, extra := range []string{"", "Expect: 100-continue\r\n"} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Only the header: a server that waits for the 20 MB body never
+		// answers before the deadline.
+		fmt.Fprintf(conn, "POST /inloggen HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 20000000\r\n%s\r\n", addr, extra)
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%q: no answer before the body: %v", extra, err)
+		}
+		resp.Body.Close()
+		conn.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge && resp.StatusCode != http.StatusExpectationFailed {
+			t.Errorf("%q: %d", extra, resp.StatusCode)
+		}
+	}
+}
+
+// Behind a trusted proxy, one IPv6 /64 is one client for the limits: a
+// subscriber cannot spend its addresses one at a time.
+func TestIPv6NetworkIsOneClient(t *testing.T) {
+	s := startServer(t, 1, func(d *ui.Deps) { d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
+	codes := map[int]int{}
+	for i := range 12 {
+		b := newVisitor(t, s)
+		b.header = http.Header{"X-Forwarded-For": {fmt.Sprintf("2001:db8:1:2::%x", i+1)}}
+		b.get("/registreren")
+		code, _, _ := b.post("/registreren", url.Values{"name": {"Koper"}, "email": {fmt.Sprintf("v6-%d@stad.example", i)}, "password": {testPassword}, "role": {"buyer"}})
+		codes[code]++
+	}
+	if codes[303] != 10 || codes[429] != 2 {
+		t.Fatalf("12 registrations from one /64: %v", codes)
+	}
+	b := newVisitor(t, s)
+	b.header = http.Header{"X-Forwarded-For": {"2001:db8:1:3::1"}}
+	b.get("/registreren")
+	if code, _, _ := b.post("/registreren", url.Values{"name": {"Buur"}, "email": {"buur@stad.example"}, "password": {testPassword}, "role": {"buyer"}}); code != 303 {
+		t.Errorf("the next /64: %d", code)
+	}
+}
+
+// A stranger's wrong passwords lock the account for the stranger's
+// address, not for its owner elsewhere; reset requests do not use up
+// anyone's sign-in attempts.
+func TestStrangerCannotLockTheOwnerOut(t *testing.T) {
+	s := startServer(t, 1, func(d *ui.Deps) { d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
+	account(t, s, "els@brug.example", directory.RoleBuyer)
+	stranger := newVisitor(t, s)
+	stranger.header = http.Header{"X-Forwarded-For": {"198.51.100.7"}}
+	stranger.get("/inloggen")
+	for range 5 {
+		stranger.post("/inloggen", url.Values{"email": {"els@brug.example"}, "password": {"fout fout fout"}})
+	}
+	if code, _, _ := stranger.post("/inloggen", url.Values{"email": {"els@brug.example"}, "password": {"fout fout fout"}}); code != 429 {
+		t.Errorf("the stranger's sixth attempt: %d", code)
+	}
+	office := newVisitor(t, s)
+	office.header = http.Header{"X-Forwarded-For": {"203.0.113.50"}}
+	office.get("/wachtwoord-vergeten")
+	for range 10 {
+		office.post("/wachtwoord-vergeten", url.Values{"email": {"niemand@nergens.example"}})
+	}
+	office.get("/inloggen")
+	if code, _, _ := office.post("/inloggen", url.Values{"email": {"els@brug.example"}, "password": {testPassword}}); code != 303 {
+		t.Errorf("the owner, from an office that asked for resets: %d", code)
+	}
+}
+
+// A flood of supplier registrations queues one notice per administrator,
+// not one per registration; with the outbox full, an approval still goes
+// through and says the mail did not.
+func TestRegistrationFloodDoesNotFillTheOutbox(t *testing.T) {
+	s := startServer(t, 3, func(d *ui.Deps) { d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
+	admin := account(t, s, "admin@verken.example", directory.RoleAdmin)
+	sup, _ := s.Store.Get("demo-0001")
+	for i := range 30 {
+		b := newVisitor(t, s)
+		b.header = http.Header{"X-Forwarded-For": {fmt.Sprintf("198.51.100.%d", i+1)}}
+		b.get("/registreren")
+		if code, _, _ := b.post("/registreren", url.Values{"name": {"Lev"}, "email": {fmt.Sprintf("lev%d@brug.example", i)}, "password": {testPassword}, "role": {"supplier"}, "kbo": {sup.EnterpriseNumber}}); code != 200 {
+			t.Fatalf("registration %d: %d", i, code)
+		}
+	}
+	box, _ := s.Store.Outbox()
+	if len(box) != 1 {
+		t.Fatalf("%d notices for 30 registrations", len(box))
+	}
+	for i := len(box); i < directory.MaxUndelivered; i++ {
+		if err := s.Store.KeepMail(directory.Mail{To: fmt.Sprintf("x%d@example.org", i), Subject: "filler", Body: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending, _ := s.Store.AccountByEmail("lev0@brug.example")
+	b := newVisitor(t, s)
+	b.signIn(admin.Email, testPassword)
+	b.get("/beheer")
+	if code, loc, _ := b.post("/beheer/accounts/"+pending.ID+"/goedkeuren", nil); code != 303 || !strings.Contains(loc, "approved_unmailed") {
+		t.Errorf("approval with the outbox full: %d %s", code, loc)
+	}
+	b.get("/beheer")
+	if code, _, _ := b.post("/beheer/uitnodigen", url.Values{"email": {"nieuw@brug.example"}, "kbo": {sup.EnterpriseNumber}}); code != 503 {
+		t.Errorf("invitation with the outbox full: %d", code)
+	}
+	if code, _, _ := b.post("/beheer/uitnodigen", url.Values{"email": {"a@b@c"}, "kbo": {sup.EnterpriseNumber}}); code != 422 {
+		t.Errorf("invitation to a@b@c: %d", code)
+	}
+}
+
+// A mail server that accepts and never answers does not hold a request:
+// the answer comes while the server still hangs.
+func TestStalledMailServerDoesNotHoldRequests(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer conn.Close() // held open, silent, until the test ends
+		}
+	}()
+	host, port, _ := net.SplitHostPort(ln.Addr().String())
+	s := startServer(t, 1, func(d *ui.Deps) { d.SMTP = ui.SMTP{Host: host, Port: atoiT(port), From: "verken@stad.example"} })
+	account(t, s, "els@brug.example", directory.RoleBuyer)
+	b := newVisitor(t, s)
+	b.client.Timeout = 5 * time.Second // far below the mail timeout
+	b.get("/wachtwoord-vergeten")
+	if code, _, _ := b.post("/wachtwoord-vergeten", url.Values{"email": {"els@brug.example"}}); code != 200 {
+		t.Fatalf("reset request: %d", code)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -40,6 +41,13 @@ func maintain(ctx context.Context, sys *system, log *slog.Logger) (wait func()) 
 }
 
 func purge(sys *system, log *slog.Logger, now time.Time) {
+	// bbolt panics on a damaged page; the server goes on answering what it
+	// can, and the log says what to do.
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("purge failed: the store is damaged; restore it from a backup", "panic", fmt.Sprint(r))
+		}
+	}()
 	p, err := sys.store.Purge(now)
 	if err != nil {
 		log.Error("purge failed", "err", err)
