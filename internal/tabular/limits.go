@@ -21,7 +21,7 @@ type Limits struct {
 	MaxPartBytes     int64 // one part of an XLSX that is parsed whole (styles, workbook, …), unzipped
 	MaxTextBytes     int64 // the cells of an XLSX together: shared strings let one long text fill every cell
 	MaxRows          int   // data rows, below the header; JSON objects
-	MaxColumns       int   // cells in a row, up to the last one that is not empty
+	MaxColumns       int   // cells in a row, empty ones included, counted as the row is read
 	MaxCellChars     int   // characters in one cell or one JSON string
 }
 
@@ -130,7 +130,8 @@ type rowChecker struct {
 }
 
 // check returns row n (1-based, the header included) without its trailing
-// empty cells, or the limit it goes over.
+// empty cells, or the limit it goes over. Every cell counts towards the
+// column limit, empty ones too: a line of separators is a row that wide.
 func (c *rowChecker) check(n int, cells []string) ([]string, error) {
 	if n == 1 {
 		c.header = cells
@@ -140,14 +141,14 @@ func (c *rowChecker) check(n int, cells []string) ([]string, error) {
 			return nil, &LimitError{Limit: "rows", Max: int64(c.lim.MaxRows), Row: n}
 		}
 	}
+	if c.lim.MaxColumns > 0 && len(cells) > c.lim.MaxColumns {
+		return nil, &LimitError{Limit: "columns", Max: int64(c.lim.MaxColumns), Row: n}
+	}
 	last := len(cells)
 	for last > 0 && cells[last-1] == "" {
 		last--
 	}
 	cells = cells[:last]
-	if c.lim.MaxColumns > 0 && len(cells) > c.lim.MaxColumns {
-		return nil, &LimitError{Limit: "columns", Max: int64(c.lim.MaxColumns), Row: n}
-	}
 	for i, cell := range cells {
 		c.text += int64(len(cell))
 		if c.lim.MaxCellChars > 0 && len(cell) > c.lim.MaxCellChars && utf8.RuneCountInString(cell) > c.lim.MaxCellChars {

@@ -142,7 +142,7 @@ func TestCSVAndJSONLimits(t *testing.T) {
 	if le := limitOf(t, err); le.Limit != "cell_chars" || le.Field != "name" || le.Row != 2 {
 		t.Fatalf("csv cell: %+v", le)
 	}
-	_, err = tabular.ReadImport("groot.csv", io.MultiReader(strings.NewReader("name\n"), strings.NewReader(strings.Repeat("x;", 11<<20))))
+	_, err = tabular.ReadImport("groot.csv", io.MultiReader(strings.NewReader("name\n"), strings.NewReader(strings.Repeat("x", 21<<20))))
 	if le := limitOf(t, err); le.Limit != "bytes" {
 		t.Fatalf("csv bytes: %+v", le)
 	}

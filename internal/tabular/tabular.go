@@ -72,8 +72,9 @@ func readCSV(r io.Reader, lim Limits) ([][]string, error) {
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, asLimit(err)
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(head)
+	comma := sniffComma(head)
+	cr := csv.NewReader(newCSVColumns(br, comma, lim.MaxColumns))
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	check := rowChecker{lim: lim}
 	var table [][]string
@@ -113,6 +114,9 @@ func readXLSX(r io.Reader, lim Limits) ([][]string, error) {
 		return nil, fmt.Errorf("not an XLSX workbook: %w", err)
 	}
 	if err := checkZip(zr, lim); err != nil {
+		return nil, err
+	}
+	if err := checkSheetColumns(zr, lim.MaxColumns); err != nil {
 		return nil, err
 	}
 	opts := excelize.Options{UnzipXMLSizeLimit: xlsxInMemory}
