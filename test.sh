@@ -27,4 +27,4 @@ go test -count=1 "$@" ./...
 # caches, the store's writers, the transit holder, the server) run again
 # under the race detector.
 echo "test.sh: go test -race"
-go test -count=1 -race "$@" ./search ./ui ./directory ./transit
+go test -count=1 -race "$@" ./search/... ./market ./ui ./directory ./transit
