@@ -3,6 +3,7 @@ package directory
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"slices"
 	"strings"
@@ -95,10 +96,47 @@ var (
 	ErrInvalidEmail     = errors.New("not an e-mail address")
 )
 
+// E-mail addresses are bounded as RFC 5321 bounds them: a local part of
+// at most 64 octets, a path of at most 254.
+const (
+	MaxEmailLocal = 64
+	MaxEmail      = 254
+)
+
+// CheckEmail refuses what is not one plain, deliverable e-mail address:
+// what net/mail does not read as exactly this address, a local part
+// longer than 64 characters or an address longer than 254, more than one
+// @ (a quoted local part), a domain that is an IP address ("a@[127.0.0.1]"
+// or a bare one), and control characters or bidirectional overrides. The
+// error wraps ErrInvalidEmail and says why. Registration, invitations and
+// a supplier's contact address are checked with it.
+func CheckEmail(e string) error {
+	_, err := normalEmail(e)
+	return err
+}
+
 func normalEmail(e string) (string, error) {
 	e = strings.ToLower(strings.TrimSpace(e))
+	invalid := func(why string) (string, error) { return "", fmt.Errorf("%w: %s", ErrInvalidEmail, why) }
+	if len(e) > MaxEmail {
+		return invalid(fmt.Sprintf("it is longer than %d characters", MaxEmail))
+	}
+	if code, reason := textFault(e, false); code != "" {
+		return invalid("it " + reason)
+	}
+	local, domain, ok := strings.Cut(e, "@")
+	switch {
+	case !ok || strings.Contains(domain, "@"):
+		return invalid("it has one @")
+	case len(local) > MaxEmailLocal:
+		return invalid(fmt.Sprintf("the part before the @ is longer than %d characters", MaxEmailLocal))
+	case strings.HasPrefix(domain, "[") || net.ParseIP(domain) != nil:
+		return invalid("the part after the @ is a domain name, not an IP address")
+	case !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, ".."):
+		return invalid("the part after the @ is a full domain name")
+	}
 	if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
-		return "", ErrInvalidEmail
+		return invalid("it is not an address as RFC 5322 writes one")
 	}
 	return e, nil
 }

@@ -3,6 +3,7 @@ package directory
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -66,12 +67,61 @@ func lastName(field string) string {
 	return field
 }
 
-// checkText refuses a text longer than the limit named by limit.
+// multiLine are the texts, by their limit's name, that may hold line breaks
+// (and tabs); every other text is one line.
+var multiLine = map[string]bool{
+	"description":    true,
+	"reference_text": true,
+	"note":           true,
+	"reason":         true,
+}
+
+// checkText refuses a text longer than the limit named by limit, and a
+// text with characters no one types: control characters (in a one-line
+// text line breaks and tabs too: a name with CR LF in it ends up in a
+// mail header) and the bidirectional overrides and isolates that make a
+// text read other than it is written.
 func (e *ValidationError) checkText(field, limit, s string) {
 	max := textLimits[limit]
 	if len(s) > max && utf8.RuneCountInString(s) > max {
 		e.Fields = append(e.Fields, FieldError{Field: field, Code: "too_long", Reason: fmt.Sprintf("is longer than %d characters", max), Limit: max})
+		return
 	}
+	if limit == "saved_search" {
+		return // a query string, read as a URL is
+	}
+	if code, reason := textFault(s, multiLine[limit]); code != "" {
+		e.add(field, code, reason)
+	}
+}
+
+// textFault says what is wrong with the characters of s, or returns "".
+func textFault(s string, lines bool) (code, reason string) {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			return "control_character", "is not valid UTF-8"
+		case lines && (r == '\n' || r == '\r' || r == '\t'):
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			if r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' {
+				return "control_character", fmt.Sprintf("holds a line break (U+%04X); it is one line", r)
+			}
+			return "control_character", fmt.Sprintf("holds the control character U+%04X", r)
+		case r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069':
+			return "bidi_control", fmt.Sprintf("holds the bidirectional control U+%04X", r)
+		}
+	}
+	return "", ""
+}
+
+// CheckLine refuses a one-line text (a name, an address, a subject) that
+// holds a line break, a control character or a bidirectional override;
+// field names the field in the error. It returns a *ValidationError.
+func CheckLine(field, s string) error {
+	if code, reason := textFault(s, false); code != "" {
+		return &ValidationError{Fields: []FieldError{{Field: field, Code: code, Reason: reason}}}
+	}
+	return nil
 }
 
 // checkList refuses a list longer than its limit, and reports whether it

@@ -3,7 +3,6 @@ package directory
 import (
 	"errors"
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 
@@ -124,8 +123,8 @@ func (v Validator) Normalize(s *Supplier) error {
 	errs.checkText("contact.website", "website", s.Contact.Website)
 	errs.checkText("contact.email", "email", s.Contact.Email)
 	if s.Contact.Email != "" {
-		if _, err := mail.ParseAddress(s.Contact.Email); err != nil {
-			errs.add("contact.email", "email", "is not an e-mail address")
+		if err := CheckEmail(s.Contact.Email); err != nil {
+			errs.add("contact.email", "email", "is not an e-mail address"+strings.TrimPrefix(err.Error(), ErrInvalidEmail.Error()))
 		}
 	}
 	if len(s.Sites) == 0 {
