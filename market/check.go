@@ -112,22 +112,24 @@ type CheckInput struct {
 
 // CheckSupplier is one matching supplier with the figures it adds.
 type CheckSupplier struct {
-	ID             string   `json:"id"`
-	Name           string   `json:"name"`
-	Kind           string   `json:"kind"`
-	Social         bool     `json:"social"`
-	Eligible       bool     `json:"eligible"` // for a reserved contract
-	FreeFTE        float64  `json:"free_fte"` // of its matching offers
-	CanStart       bool     `json:"can_start"`
-	EarliestStart  string   `json:"earliest_start"` // YYYY-MM-DD
-	TurnoverEUR    float64  `json:"turnover_eur,omitempty"`
-	TurnoverYear   int      `json:"turnover_year,omitempty"`
-	DependencyPct  *float64 `json:"dependency_pct,omitempty"` // contract value / turnover
-	Dependent      bool     `json:"dependent"`
-	SiteClasses    []string `json:"site_classes,omitempty"` // with work at its sites
-	Cooperation    []string `json:"cooperation,omitempty"`
-	ConfirmedAt    string   `json:"confirmed_at"`
-	MunicipalityNL string   `json:"municipality"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	Social   bool   `json:"social"`
+	Eligible bool   `json:"eligible"` // for a reserved contract
+	// TargetGroupShare is the share of target-group workers, per cent.
+	TargetGroupShare float64  `json:"target_group_share"`
+	FreeFTE          float64  `json:"free_fte"` // of its matching offers
+	CanStart         bool     `json:"can_start"`
+	EarliestStart    string   `json:"earliest_start"` // YYYY-MM-DD
+	TurnoverEUR      float64  `json:"turnover_eur,omitempty"`
+	TurnoverYear     int      `json:"turnover_year,omitempty"`
+	DependencyPct    *float64 `json:"dependency_pct,omitempty"` // contract value / turnover
+	Dependent        bool     `json:"dependent"`
+	SiteClasses      []string `json:"site_classes,omitempty"` // with work at its sites
+	Cooperation      []string `json:"cooperation,omitempty"`
+	ConfirmedAt      string   `json:"confirmed_at"`
+	MunicipalityNL   string   `json:"municipality"`
 }
 
 // Figures sum up the matching suppliers.
@@ -184,13 +186,16 @@ const (
 // CheckReport is the market check's answer, complete enough to save and
 // show later as it was.
 type CheckReport struct {
-	ID        string          `json:"id,omitempty"`
-	CreatedAt time.Time       `json:"created_at"`
-	Day       string          `json:"reference_day"`
-	Input     CheckInput      `json:"input"`
-	Settings  Settings        `json:"settings"`
-	Figures   Figures         `json:"figures"`
-	Plan      LotPlan         `json:"lot_plan"`
+	ID        string     `json:"id,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	Day       string     `json:"reference_day"`
+	Input     CheckInput `json:"input"`
+	Settings  Settings   `json:"settings"`
+	Figures   Figures    `json:"figures"`
+	Plan      LotPlan    `json:"lot_plan"`
+	// Threshold places the contract against the EU threshold, when a
+	// yearly value is given.
+	Threshold *Threshold      `json:"threshold,omitempty"`
 	Advice    []Advice        `json:"advice"`
 	Suppliers []CheckSupplier `json:"suppliers"`
 }
@@ -208,6 +213,9 @@ type Checker struct {
 	// Transit is the public-transport class at a place; nil when no
 	// network is imported, and then no class is claimed.
 	Transit search.TransitClass
+	// Rules are the legal facts (thresholds, reservation bases); without
+	// them the lots carry no legal frame.
+	Rules *data.Rules
 }
 
 // Check runs a market check on the reference day.
@@ -286,7 +294,7 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 				earliest = o.EarliestStart
 			}
 		}
-		cs := CheckSupplier{ID: m.ID, Name: m.Name, Kind: m.Kind, Social: m.Social, Eligible: m.Eligible,
+		cs := CheckSupplier{ID: m.ID, Name: m.Name, Kind: m.Kind, Social: m.Social, Eligible: m.Eligible, TargetGroupShare: m.TargetGroupShare,
 			FreeFTE: round2(fte), TurnoverEUR: m.TurnoverEUR, TurnoverYear: m.TurnoverYear, MunicipalityNL: m.Municipality,
 			ConfirmedAt: m.ConfirmedAt.Format(time.DateOnly), Cooperation: m.Cooperation}
 		// The earliest day one of its matching offers can start.
@@ -347,6 +355,7 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 		return cmp.Or(-compareBool(a.Social, b.Social), -compareBool(a.Eligible, b.Eligible), cmp.Compare(b.FreeFTE, a.FreeFTE), strings.Compare(a.Name, b.Name))
 	})
 	rep.Plan = plan(rep, volume, in.YearlyValueEUR)
+	c.frame(rep, volume)
 	rep.Advice = advise(rep, volume, poor)
 	return rep, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
 	"github.com/verken/verken/market"
@@ -39,7 +40,11 @@ func checkIndex(t *testing.T, classAt search.TransitClass, sups ...*directory.Su
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { x.Close() })
-	return &market.Checker{Engine: x, Places: g, Tasks: tx, Transit: classAt}
+	rules, err := data.LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &market.Checker{Engine: x, Places: g, Tasks: tx, Transit: classAt, Rules: rules}
 }
 
 func codes(r *market.CheckReport) string {
@@ -180,5 +185,45 @@ func TestMarketCheckCooperationAndDependency(t *testing.T) {
 	// A bad input names its field.
 	if _, err := x.Check(market.CheckInput{Tasks: []string{"office-cleaning"}, Place: "9000"}, today); err == nil || !strings.Contains(err.Error(), "volume") {
 		t.Fatalf("no volume: %v", err)
+	}
+}
+
+// The second example through the real engine: 60 FTE with eligible
+// suppliers at 20, 17, 10 and 5 FTE and a regular firm at 40: four lots of
+// 15, three reserved on art. 15 (BT-71 res-ws) and one open, each with its
+// notice fields; the contract lies above the EU threshold.
+func TestMarketCheckLotsAndTheirLegalFrame(t *testing.T) {
+	firm := supplier(9, "regular-firm", "9000", offer("office-cleaning", 40, directory.ServiceArea{Provinces: []string{"OVL"}}))
+	firm.Kind = directory.KindRegulier
+	x := checkIndex(t, nil, cleaner(1, 20, 1), cleaner(2, 17, 1), cleaner(3, 10, 1), cleaner(4, 5, 1), firm)
+	r := check(t, x, market.CheckInput{VolumeFTE: 60, YearlyValueEUR: 1200000, DurationMonths: 24})
+	p := r.Plan
+	if len(p.Lots) != 4 || p.LotFTE != 15 || p.Reserved != 3 {
+		t.Fatalf("plan: %+v", p)
+	}
+	for i, l := range p.Lots {
+		g := l.Legal
+		wantBT71, wantBasis := "res-ws", "sheltered_integration"
+		if i == 3 {
+			wantBT71, wantBasis = "none", "none"
+		}
+		if g.BT71 != wantBT71 || g.Basis != wantBasis || g.BT736 != "no" || g.BT262 == "" || g.BT27 != 600000 || g.LegalBasisEU == "" {
+			t.Errorf("lot %d: %+v", i+1, g)
+		}
+		// 15 FTE × 38 h × 52 weeks × 65 % target-group share.
+		if g.TargetGroupHours != 19266 {
+			t.Errorf("lot %d: %v target-group hours", i+1, g.TargetGroupHours)
+		}
+	}
+	if p.Lots[3].Legal.WhyNone != market.WhyEligibleCovered || p.Lots[3].Legal.Clause != market.ClauseExecution || p.Lots[0].Legal.Clause != market.ClauseReservation {
+		t.Errorf("the open lot: %+v", p.Lots[3].Legal)
+	}
+	if th := r.Threshold; th == nil || !th.Above || th.AmountEUR != 216000 || th.ValueEUR != 2400000 {
+		t.Errorf("threshold: %+v", th)
+	}
+	// The social economy covers 52 of 60 FTE: the open lot is where an
+	// execution clause with the regular firm comes in.
+	if codes(r) != "reserve_lots,capacity_thin" {
+		t.Errorf("advice %s", codes(r))
 	}
 }

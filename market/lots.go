@@ -32,6 +32,8 @@ type Lot struct {
 	// Dependent counts the carriers for which the lot's value is above the
 	// dependency threshold of their turnover.
 	Dependent int `json:"dependent"`
+	// Legal is the lot's basis for reservation and its notice fields.
+	Legal Legal `json:"legal"`
 }
 
 // Why there is no lot plan.

@@ -42,7 +42,10 @@ type Deps struct {
 	Index  search.Engine
 	Places *data.Gazetteer
 	Tasks  *data.Taxonomy
-	Log    *slog.Logger
+	// Rules are the legal facts of the market check; New loads the
+	// embedded ones when nil.
+	Rules *data.Rules
+	Log   *slog.Logger
 	// Now is the clock; the reference date of searches is its day.
 	Now func() time.Time
 	// TileURL is the map tile template ({z}/{x}/{y}); TileAttribution is
@@ -126,6 +129,13 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics()
+	}
+	if d.Rules == nil {
+		rules, err := data.LoadRules()
+		if err != nil {
+			return nil, err
+		}
+		d.Rules = rules
 	}
 	if d.PublicURL == "" {
 		d.PublicURL = DefaultPublicURL
@@ -321,7 +331,7 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 // checker is the market check over the engine, with the transit classes
 // of the network imported now (none before one is).
 func (s *server) checker() *market.Checker {
-	c := &market.Checker{Engine: s.Index, Places: s.Places, Tasks: s.Tasks}
+	c := &market.Checker{Engine: s.Index, Places: s.Places, Tasks: s.Tasks, Rules: s.Rules}
 	if s.Transit.Get() != nil {
 		c.Transit = s.Transit.ClassAt
 	}

@@ -46,10 +46,14 @@ func TestMarketCheckPageAndSavedReport(t *testing.T) {
 		t.Fatalf("check page: %d", code)
 	}
 	for _, want := range []string{`id="fig-coverage">1,08<`, `id="fig-matching">4<`, "Behoud percelen voor.", "Verdeel in 3 percelen van 2 VTE en behoud ze alle voor", `id="lot-plan"`, "Poetsploeg 3",
-		"Leveranciers per perceel: 2", "Kleinste perceel (VTE): 1"} {
+		"Leveranciers per perceel: 2", "Kleinste perceel (VTE): 1", "<code>res-ws</code>", "BT-736", "minstens 30 % van hun werknemers",
+		"art. 15 van de wet van 17 juni 2016"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("the report lacks %q", want)
 		}
+	}
+	if strings.Contains(page, "%!") {
+		t.Error("a message was formatted with the wrong arguments")
 	}
 	// Thresholds are words, never their setting names.
 	for _, internal := range []string{"reserve_min_suppliers", "poor_class", "lot_min_suppliers"} {
