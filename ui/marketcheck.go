@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -189,7 +190,7 @@ func (s *server) marketCheckPage(c *fiber.Ctx) error {
 		var pe *search.ParamError
 		switch {
 		case errors.As(err, &pe):
-			status, view.Error = fiber.StatusBadRequest, s.paramMessage(s.lang(c), pe)
+			status, view.Error = fiber.StatusUnprocessableEntity, s.paramMessage(s.lang(c), pe)
 		case err != nil:
 			return err
 		default:
@@ -366,6 +367,9 @@ func (s *server) apiMarketCheck(c *fiber.Ctx) error {
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
+		if field := badField(c.Body()); field != "" {
+			return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "invalid_field", Param: field, Reason: err.Error()})
+		}
 		return c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_body", Reason: err.Error()})
 	}
 	err := checkNumbers(in)
@@ -393,4 +397,28 @@ func (s *server) apiSavedCheck(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(rep)
+}
+
+// badField names the field of a market check's JSON body that does not
+// decode (a date such as 2027-02-30, a word where a number goes): the
+// decoder's own error does not say which. It decodes the fields one at a
+// time; "" when the body is not an object or no single field is at fault.
+func badField(body []byte) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return ""
+	}
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		one, _ := json.Marshal(map[string]json.RawMessage{name: fields[name]})
+		var probe market.CheckInput
+		if json.Unmarshal(one, &probe) != nil {
+			return name
+		}
+	}
+	return ""
 }

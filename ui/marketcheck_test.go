@@ -3,6 +3,7 @@ package ui_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
+	"github.com/verken/verken/market"
 )
 
 // seedCleaners puts the worked example into an empty store: four eligible
@@ -63,7 +65,7 @@ func TestMarketCheckPageAndSavedReport(t *testing.T) {
 	}
 	// A point outside Flanders and Brussels is refused in the user's language.
 	code, page = b.get("/marktverkenning?task=office-cleaning&place=48.8566,2.3522&volume_fte=6&start=2030-01-07")
-	if code != 400 || !strings.Contains(page, "ligt buiten Vlaanderen en Brussel") {
+	if code != 422 || !strings.Contains(page, "ligt buiten Vlaanderen en Brussel") {
 		t.Fatalf("point in Paris: %d", code)
 	}
 	// The suppliers behind the figures as CSV.
@@ -191,4 +193,48 @@ func waitIndexed(t *testing.T, s *liveServer) {
 // (form field names and attributes may name settings).
 func stripTags(html string) string {
 	return regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(html, " ")
+}
+
+// Every bad market check names its body field, with 422: over the API
+// and on the page, in the buyer's language.
+func TestMarketCheckBadRequestsNameTheirField(t *testing.T) {
+	s := startServer(t, 0)
+	seedCleaners(t, s)
+	for body, field := range map[string]string{
+		`{"tasks":["office-cleaning"],"place":"9000","volume_fte":2,"start":"2020-01-06"}`:             "start",
+		`{"tasks":["office-cleaning"],"place":"9000","volume_fte":2,"start":"2027-02-30"}`:             "start",
+		`{"tasks":["no-such-task"],"place":"9000","volume_fte":2,"start":"2030-01-07"}`:                "tasks",
+		`{"tasks":["office-cleaning"],"target_groups":["nobody"],"volume_fte":2,"start":"2030-01-07"}`: "target_groups",
+		`{"cpv":"12345678","volume_fte":2,"start":"2030-01-07"}`:                                       "cpv",
+		`{"tasks":["office-cleaning"],"volume_fte":1e308,"start":"2030-01-07"}`:                        "volume_fte",
+		`{"tasks":["office-cleaning"],"volume_fte":2,"start":"2030-01-07","settings":{"max_lots":0}}`:  "settings.max_lots",
+	} {
+		resp, err := http.Post(s.URL+"/api/v1/market-checks", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct{ Param, Reason string }
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != 422 || e.Param != field {
+			t.Errorf("%s: %d, param %q (%s), want 422 naming %s", body, resp.StatusCode, e.Param, e.Reason, field)
+		}
+	}
+	// A partial settings object keeps the other thresholds.
+	resp, err := http.Post(s.URL+"/api/v1/market-checks", "application/json",
+		strings.NewReader(`{"tasks":["office-cleaning"],"place":"9000","volume_fte":2,"start":"2030-01-07","settings":{"max_lots":4}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep market.CheckReport
+	_ = json.NewDecoder(resp.Body).Decode(&rep)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || rep.Settings.MaxLots != 4 || rep.Settings.ReserveMinSuppliers != 3 || rep.Settings.LotMinSuppliers != 2 {
+		t.Errorf("partial settings: %d %+v", resp.StatusCode, rep.Settings)
+	}
+	b := newVisitor(t, s)
+	code, page := b.get("/marktverkenning?lang=fr&task=office-cleaning&place=9000&volume_fte=2&start=2020-01-06")
+	if code != 422 || !strings.Contains(page, "lang=\"fr\"") {
+		t.Errorf("a start in the past on the French page: %d", code)
+	}
 }
