@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -173,4 +174,36 @@ func keepVerifications(old, edited *Supplier) {
 		}
 	}
 	edited.Delisted = old.Delisted
+}
+
+// Public returns the entry as anyone but an administrator may see it, as
+// Supplier.Public shows a supplier: who verified or delisted shows as
+// PublicVerifier and a verification's note is left out. Unless keepActor,
+// the author is PublicVerifier too, without an account id: what an
+// administrator (or the system) did is the directory's doing.
+func (e HistoryEntry) Public(keepActor bool) HistoryEntry {
+	if !keepActor {
+		e.Actor = Actor{Name: PublicVerifier}
+	}
+	if e.Changes == nil {
+		return e
+	}
+	anon := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return PublicVerifier
+	}
+	changes := make([]FieldChange, 0, len(e.Changes))
+	for _, c := range e.Changes {
+		switch {
+		case strings.HasSuffix(c.Field, "verified.note"):
+			continue
+		case strings.HasSuffix(c.Field, "verified.by"), c.Field == "delisted.by":
+			c.Old, c.New = anon(c.Old), anon(c.New)
+		}
+		changes = append(changes, c)
+	}
+	e.Changes = changes
+	return e
 }

@@ -44,7 +44,7 @@ func (v editView) ErrorList() []fieldMessage {
 // conflictView explains a refused save: someone saved the supplier since
 // this form was opened.
 type conflictView struct {
-	Changes []directory.HistoryEntry
+	Changes []historyEntry
 }
 
 // formValues parses a posted form; the values are copies.
@@ -188,7 +188,7 @@ func (s *server) conflict(c *fiber.Ctx, v viewer, stale *directory.StaleVersionE
 	if err != nil {
 		return err
 	}
-	view := editView{S: v.visible(stale.Supplier), Conflict: &conflictView{Changes: changes}, Admin: v.Admin()}
+	view := editView{S: v.visible(stale.Supplier), Conflict: &conflictView{Changes: entryViews(s.visibleHistory(v, stale.ID, changes))}, Admin: v.Admin()}
 	return s.page(c, fiber.StatusConflict, tmpl, title, view)
 }
 
@@ -240,11 +240,54 @@ func (v viewer) visible(s directory.Supplier) directory.Supplier {
 // historyView is a supplier's history.
 type historyView struct {
 	S       directory.Supplier
-	Entries []directory.HistoryEntry
+	Entries []historyEntry
+}
+
+// historyEntry is a history entry on a page; Verken says its author shows
+// as the directory (the catalogue's history.verken).
+type historyEntry struct {
+	directory.HistoryEntry
+	Verken bool
+}
+
+func entryViews(h []directory.HistoryEntry) []historyEntry {
+	out := make([]historyEntry, len(h))
+	for i, e := range h {
+		out[i] = historyEntry{HistoryEntry: e, Verken: e.Actor.AccountID == "" && e.Actor.Name == directory.PublicVerifier}
+	}
+	return out
+}
+
+// visibleHistory is a supplier's history as the viewer may see it, as
+// visible shows the supplier: an administrator sees everything; anyone
+// else sees by name only the supplier's own users (as they are now), and
+// "Verken" and the date for what an administrator, the system or an
+// account that is gone did, and for every verification and delisting,
+// without the administrator's account, name, e-mail or note.
+func (s *server) visibleHistory(v viewer, supplierID string, h []directory.HistoryEntry) []directory.HistoryEntry {
+	if v.Admin() {
+		return h
+	}
+	own := map[string]bool{}
+	out := make([]directory.HistoryEntry, len(h))
+	for i, e := range h {
+		id := e.Actor.AccountID
+		keep, known := own[id]
+		if !known && id != "" {
+			a, err := s.Store.Account(id)
+			keep = err == nil && a.Role == directory.RoleSupplier && slices.Contains(a.SupplierIDs, supplierID)
+			own[id] = keep
+		}
+		if e.Action == directory.ActionVerify || e.Action == directory.ActionDelist || e.Action == directory.ActionImport {
+			keep = false
+		}
+		out[i] = e.Public(keep)
+	}
+	return out
 }
 
 func (s *server) historyPage(c *fiber.Ctx) error {
-	sup, _, err := s.requireSupplier(c)
+	sup, v, err := s.requireSupplier(c)
 	if err != nil {
 		return err
 	}
@@ -256,7 +299,7 @@ func (s *server) historyPage(c *fiber.Ctx) error {
 	for i, j := 0, len(h)-1; i < j; i, j = i+1, j-1 {
 		h[i], h[j] = h[j], h[i]
 	}
-	return s.page(c, fiber.StatusOK, "history", "history.title", historyView{S: sup, Entries: h})
+	return s.page(c, fiber.StatusOK, "history", "history.title", historyView{S: v.visible(sup), Entries: entryViews(s.visibleHistory(v, sup.ID, h))})
 }
 
 // tokensView lists a supplier user's API tokens.
@@ -392,6 +435,7 @@ func (s *server) apiPatchOffer(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "invalid_field", Param: fe.Field, Reason: fe.Reason})
 	case errors.As(err, &stale):
 		changes, _ := s.Store.ChangedSince(id, p.Version)
+		changes = s.visibleHistory(v, id, changes)
 		return c.Status(fiber.StatusConflict).JSON(apiConflict{apiError: apiError{Error: "stale_version",
 			Reason: "the supplier changed since version " + strconv.FormatUint(p.Version, 10)}, CurrentVersion: stale.Current, Changes: changes})
 	case err != nil:
