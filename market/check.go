@@ -216,6 +216,9 @@ type Checker struct {
 	// Rules are the legal facts (thresholds, reservation bases); without
 	// them the lots carry no legal frame.
 	Rules *data.Rules
+	// Segs keeps segments tables between calls; nil works them out every
+	// time.
+	Segs *SegmentCache
 }
 
 // Check runs a market check on the reference day.

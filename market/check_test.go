@@ -3,6 +3,7 @@ package market_test
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -225,5 +226,54 @@ func TestMarketCheckLotsAndTheirLegalFrame(t *testing.T) {
 	// execution clause with the regular firm comes in.
 	if codes(r) != "reserve_lots,capacity_thin" {
 		t.Errorf("advice %s", codes(r))
+	}
+}
+
+// The segments overview counts the social economy per task group and
+// area; a cached table is worked out again once the engine applies a
+// change.
+func TestSegmentsFollowChanges(t *testing.T) {
+	dir := t.TempDir()
+	store := testenv.Store(t, dir, 0)
+	for _, sup := range []*directory.Supplier{cleaner(1, 2, 1), cleaner(2, 3, 1)} {
+		if err := store.Create(sup); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g, tx := testenv.Tables(t)
+	idx, err := catalogue.Open(filepath.Join(dir, "index"), store, catalogue.Options{Places: g, Tasks: tx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	x := &market.Checker{Engine: idx, Places: g, Tasks: tx, Segs: &market.SegmentCache{}}
+	task, ok := tx.Task("office-cleaning")
+	if !ok {
+		t.Fatal("no office-cleaning task")
+	}
+	cell := func() market.Segment {
+		t.Helper()
+		tab, err := x.Segments("", today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := slices.Index(tab.Groups, task.Group)
+		a := slices.IndexFunc(tab.Areas, func(a market.SegmentArea) bool { return a.Code == "OVL" })
+		if r < 0 || a < 0 {
+			t.Fatalf("no %s row or OVL column: %v %v", task.Group, tab.Groups, tab.Areas)
+		}
+		return tab.Cells[r][a]
+	}
+	if got := cell(); got.Suppliers != 2 || got.FreeFTE != 5 {
+		t.Fatalf("two cleaners in Ghent: %+v", got)
+	}
+	if err := store.Create(cleaner(3, 4, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := idx.CatchUp(); err != nil {
+		t.Fatal(err)
+	}
+	if got := cell(); got.Suppliers != 3 || got.FreeFTE != 9 {
+		t.Fatalf("after a third cleaner: %+v", got)
 	}
 }

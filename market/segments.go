@@ -2,6 +2,7 @@ package market
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/verken/verken/directory"
@@ -38,6 +39,48 @@ type Segment struct {
 // Segments counts social-economy supply per task group and province, or per
 // arrondissement within one province, on the day.
 func (c *Checker) Segments(province string, today directory.Date) (*SegmentTable, error) {
+	if c.Segs != nil {
+		return c.Segs.get(c, province, today)
+	}
+	return c.segments(province, today)
+}
+
+// SegmentCache keeps the segments tables until the engine applies a change
+// or the day turns: every buyer reads the same overview, and it changes
+// only with the suppliers. A table from the cache is shared: read-only.
+type SegmentCache struct {
+	mu      sync.Mutex
+	applied uint64
+	day     directory.Date
+	tables  map[string]*SegmentTable
+}
+
+func (sc *SegmentCache) get(c *Checker, province string, today directory.Date) (*SegmentTable, error) {
+	applied := c.Engine.Applied()
+	sc.mu.Lock()
+	if sc.applied != applied || sc.day != today {
+		sc.applied, sc.day, sc.tables = applied, today, map[string]*SegmentTable{}
+	}
+	t, ok := sc.tables[province]
+	sc.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err := c.segments(province, today)
+	if err != nil {
+		return nil, err
+	}
+	sc.mu.Lock()
+	// Another change may have come in meanwhile: keep the table only for
+	// the state it was made from.
+	if sc.applied == applied && sc.day == today {
+		sc.tables[province] = t
+	}
+	sc.mu.Unlock()
+	return t, nil
+}
+
+func (c *Checker) segments(province string, today directory.Date) (*SegmentTable, error) {
 	start := time.Now()
 	g := c.Places
 	t := &SegmentTable{Level: "province", Day: today.String()}

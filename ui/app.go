@@ -100,8 +100,10 @@ type server struct {
 	registrations *limiter
 	resetRequests *limiter
 	mail          mailer
-	metrics       *Metrics
-	csp           string
+	// segments keeps the segments overview until the engine changes.
+	segments *market.SegmentCache
+	metrics  *Metrics
+	csp      string
 }
 
 // Sign-in limits. An address may hold several people (an office behind
@@ -152,7 +154,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	s := &server{Deps: d, catalog: cat, metrics: d.Metrics, csp: contentSecurityPolicy(d.TileURL), signInLimits: newSignInLimits(d.Now), registrations: newLimiter(registrationLimit, registrationWindow, d.Now), resetRequests: newLimiter(resetRequestLimit, failureWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
-	if s.templates, err = parseTemplates(s.funcs()); err != nil {
+	if s.templates, err = parseTemplates(s.planFuncs(s.funcs())); err != nil {
 		return nil, err
 	}
 	app := fiber.New(fiber.Config{
@@ -233,6 +235,14 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/marktverkenning/:id/leveranciers.csv", s.checkCSV)
 	app.Get("/segmenten", s.segmentsPage)
 	app.Get("/segmenten.csv", s.segmentsCSV)
+	app.Get("/aankoopplan", s.plansPage)
+	app.Post("/aankoopplan/upload", s.planUploadPost)
+	app.Get("/aankoopplan/sjabloon.:format", s.planTemplate)
+	app.Get("/aankoopplan/:id", s.planPage)
+	app.Post("/aankoopplan/:id/controleren", s.planCheckPost)
+	app.Post("/aankoopplan/:id/verwijderen", s.planDeletePost)
+	app.Get("/aankoopplan/:id/samenvatting.xlsx", s.planXLSX)
+	app.Get("/aankoopplan/:id/regel/:n", s.planLinePage)
 
 	app.Get("/beheer", s.adminPage)
 	app.Post("/beheer/accounts/:aid/goedkeuren", s.approvePost)
@@ -248,7 +258,7 @@ func New(d Deps) (*fiber.App, error) {
 
 func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := []string{"search", "supplier", "error", "login", "register", "forgot", "reset", "invite", "message",
-		"dashboard", "capacity", "edit", "history", "tokens", "admin", "marketcheck", "segments"}
+		"dashboard", "capacity", "edit", "history", "tokens", "admin", "marketcheck", "segments", "plan"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/forms.html", "templates/conflict.html", "templates/"+p+".html")
@@ -256,6 +266,9 @@ func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, erro
 			return nil, err
 		}
 		out[p] = t
+	}
+	if err := parsePlanLine(funcs, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -331,7 +344,7 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 // checker is the market check over the engine, with the transit classes
 // of the network imported now (none before one is).
 func (s *server) checker() *market.Checker {
-	c := &market.Checker{Engine: s.Index, Places: s.Places, Tasks: s.Tasks, Rules: s.Rules}
+	c := &market.Checker{Engine: s.Index, Places: s.Places, Tasks: s.Tasks, Rules: s.Rules, Segs: s.segments}
 	if s.Transit.Get() != nil {
 		c.Transit = s.Transit.ClassAt
 	}

@@ -20,11 +20,23 @@ func (x *Index) Matches(q search.Query) ([]search.Match, error) {
 	active := p.active()
 	groups := x.facts.tasks.Groups()
 	municipalities := x.facts.places.Municipalities()
+	// One backing array each for every match's offers and sites: a broad
+	// query matches tens of thousands of suppliers.
+	nOffers, nSites := 0, 0
+	for _, m := range matches {
+		nOffers += len(m.e.offers)
+		nSites += len(m.e.sites)
+	}
+	offers := make([]search.MatchOffer, 0, nOffers)
+	sites := make([]search.MatchSite, 0, nSites)
 	out := make([]search.Match, len(matches))
 	for i, m := range matches {
 		e := m.e
-		r := search.Match{Hit: m.hit(x.facts), Social: e.social, Eligible: e.reservedOn(p.today),
-			TurnoverEUR: e.turnover, TurnoverYear: e.turnoverYear, Cooperation: cooperationOf(e)}
+		r := &out[i]
+		r.Hit = m.hit(x.facts)
+		r.Social, r.Eligible = e.social, e.reservedOn(p.today)
+		r.TurnoverEUR, r.TurnoverYear, r.Cooperation = e.turnover, e.turnoverYear, cooperationOf(e)
+		first := len(offers)
 		for j := range e.offers {
 			o := &e.offers[j]
 			if p.offerFails(o, active) != 0 {
@@ -32,18 +44,20 @@ func (x *Index) Matches(q search.Query) ([]search.Match, error) {
 			}
 			// Free by then, and its lead time counted from the day.
 			earliest := max(o.availableFrom, p.today+o.leadWeeks*7)
-			r.Offers = append(r.Offers, search.MatchOffer{Task: e.tasks[j], Group: groups[o.group].ID, FreeFTE: o.freeFTE,
+			offers = append(offers, search.MatchOffer{Task: e.tasks[j], Group: groups[o.group].ID, FreeFTE: o.freeFTE,
 				EarliestStart: time.Unix(int64(earliest)*86400, 0).UTC()})
 		}
+		r.Offers = offers[first:len(offers):len(offers)]
+		first = len(sites)
 		for _, s := range e.sites {
-			mu := municipalities[s.municipality]
+			mu := &municipalities[s.municipality]
 			ms := search.MatchSite{MunicipalityNIS: mu.NIS, Arrondissement: mu.Arrondissement, Province: mu.Province}
 			if x.facts.transit != nil {
 				ms.TransitClass = classOrDash(s.class)
 			}
-			r.Sites = append(r.Sites, ms)
+			sites = append(sites, ms)
 		}
-		out[i] = r
+		r.Sites = sites[first:len(sites):len(sites)]
 	}
 	return out, nil
 }
