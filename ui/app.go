@@ -153,7 +153,12 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: d, catalog: cat, metrics: d.Metrics, csp: contentSecurityPolicy(d.TileURL), signInLimits: newSignInLimits(d.Now), registrations: newLimiter(registrationLimit, registrationWindow, d.Now), resetRequests: newLimiter(resetRequestLimit, failureWindow, d.Now), mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
+	s := &server{Deps: d, catalog: cat, metrics: d.Metrics, csp: contentSecurityPolicy(d.TileURL),
+		signInLimits:  newSignInLimits(d.Now),
+		registrations: newLimiter(registrationLimit, registrationWindow, d.Now),
+		resetRequests: newLimiter(resetRequestLimit, failureWindow, d.Now),
+		mail:          mailer{smtp: d.SMTP, store: d.Store, log: d.Log},
+		segments:      &market.SegmentCache{}}
 	if s.templates, err = parseTemplates(s.planFuncs(s.funcs())); err != nil {
 		return nil, err
 	}
