@@ -413,12 +413,25 @@ func badField(body []byte) string {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	for _, name := range names {
-		one, _ := json.Marshal(map[string]json.RawMessage{name: fields[name]})
+	decodes := func(v any) bool {
+		one, _ := json.Marshal(v)
 		var probe market.CheckInput
-		if json.Unmarshal(one, &probe) != nil {
-			return name
+		return json.Unmarshal(one, &probe) == nil
+	}
+	for _, name := range names {
+		if decodes(map[string]json.RawMessage{name: fields[name]}) {
+			continue
 		}
+		// Within an object (settings), the field inside it.
+		var inner map[string]json.RawMessage
+		if json.Unmarshal(fields[name], &inner) == nil {
+			for sub, raw := range inner {
+				if !decodes(map[string]map[string]json.RawMessage{name: {sub: raw}}) {
+					return name + "." + sub
+				}
+			}
+		}
+		return name
 	}
 	return ""
 }

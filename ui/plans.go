@@ -39,12 +39,6 @@ var planLimits = func() tabular.Limits {
 	return l
 }()
 
-func init() {
-	// The upload may be larger than a form (the small body limit); it is
-	// bounded by planLimits when read.
-	largeBodyRoutes = append(largeBodyRoutes, "/aankoopplan/upload/")
-}
-
 // Plan states.
 const (
 	planReview  = "review"
