@@ -79,8 +79,9 @@ type Store struct {
 
 // Open opens (or creates) the store file at path and brings its schema up
 // to this version (see migrations). It refuses, with a *DamagedError, a
-// file cut short or not written by bbolt, and, with ErrNewerSchema, a store
-// of a newer version of Verken.
+// file cut short or not written by bbolt, with ErrNewerSchema, a store
+// of a newer version of Verken, and, with ErrIncompleteLoad, a store that an
+// import into an empty directory left half loaded.
 func Open(path string, v Validator) (*Store, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
@@ -92,8 +93,10 @@ func Open(path string, v Validator) (*Store, error) {
 		if db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second}); err != nil {
 			return fmt.Errorf("open store %s: %w", path, err)
 		}
-		from, err = migrate(db)
-		return err
+		if from, err = migrate(db); err != nil {
+			return err
+		}
+		return db.View(checkComplete)
 	})
 	if err != nil {
 		if db != nil {
