@@ -35,6 +35,7 @@ type Index struct {
 	dir   string
 	store *directory.Store
 	docs  documenter
+	tds   *textDocs // the documents Bleve indexes, from docs' values
 	facts *facts
 	log   *slog.Logger
 
@@ -94,7 +95,15 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 	if opt.OfferSlots > 0 {
 		f.offerSlots = opt.OfferSlots
 	}
-	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(),
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	tds, err := newTextDocs(m)
+	if err != nil {
+		return nil, err
+	}
+	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, tds: tds, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(),
 		texts: newHitCache(func(m textMatch) int { return len(m.hits) }),
 		nears: newHitCache(func(h []nearHit) int { return len(h) })}
 	if opt.NoResultCache {
@@ -238,35 +247,18 @@ func (x *Index) rebuild() error {
 	if err != nil {
 		return err
 	}
+	// The build has memos of its own, which go with it: what a hundred
+	// thousand suppliers share is not what the next few changes need.
+	tds, err := newTextDocs(m)
+	if err != nil {
+		return err
+	}
 	idx, err := bleve.New(tmp, m)
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	batch := idx.NewBatch()
-	var n int
 	cat := newCatalogue(x.facts)
-	last, err := x.store.Snapshot(func(s directory.Supplier) error {
-		if !searchable(&s) {
-			return nil
-		}
-		cat.put(x.facts.entry(&s))
-		if err := batch.Index(s.ID, x.docs.document(&s)); err != nil {
-			return err
-		}
-		n++
-		if batch.Size() >= batchSize {
-			if err := idx.Batch(batch); err != nil {
-				return err
-			}
-			batch.Reset()
-		}
-		return nil
-	})
-	if err == nil {
-		batch.SetInternal(keyMappingVersion, []byte(MappingVersion))
-		batch.SetInternal(keyLastSeq, []byte(strconv.FormatUint(last, 10)))
-		err = idx.Batch(batch)
-	}
+	n, last, err := x.buildAll(idx, tds, cat)
 	if cerr := idx.Close(); err == nil {
 		err = cerr
 	}
@@ -318,7 +310,11 @@ func (x *Index) CatchUp() (int, error) {
 				continue
 			}
 			entries[i] = x.facts.entry(c.Supplier)
-			if err := batch.Index(c.SupplierID, x.docs.document(c.Supplier)); err != nil {
+			doc, err := x.tds.document(c.SupplierID, x.docs.document(c.Supplier))
+			if err == nil {
+				err = batch.IndexAdvanced(doc)
+			}
+			if err != nil {
 				return total, err
 			}
 		}
