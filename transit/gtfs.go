@@ -1,8 +1,11 @@
 // Package transit reads GTFS timetables and tells how well any place is
 // served by public transport: the stops within walking distance, their
 // departures on a reference day, the Swiss/German quality class
-// (ÖV-Güteklasse) and the London PTAL band. It also generates the synthetic
-// network of the demo data. It imports only package data.
+// (ÖV-Güteklasse) and the London PTAL band. It keeps the reference day's
+// trips as a timetable for journeys (RAPTOR, raptor.go): how late one can
+// leave every stop to arrive somewhere by a time, and the journey from a
+// point. It also generates the synthetic network of the demo data. It
+// imports only package data.
 package transit
 
 import (

@@ -3,7 +3,6 @@ package transit
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"time"
 )
@@ -20,9 +19,20 @@ const (
 	modeCount
 )
 
+// ModeWalk marks the walks of a journey; no route runs in it.
+const ModeWalk = modeCount
+
 var modeNames = [modeCount]string{"rail", "metro", "tram", "bus", "other"}
 
-func (m Mode) String() string { return modeNames[m] }
+func (m Mode) String() string {
+	if m == ModeWalk {
+		return "walk"
+	}
+	if m > ModeWalk {
+		return "unknown"
+	}
+	return modeNames[m]
+}
 
 // MarshalText writes the mode's name.
 func (m Mode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
@@ -59,11 +69,16 @@ func ModeOf(routeType int) (Mode, bool) {
 // Snapshot is the result of an import: every stop with its departures on
 // the reference day. It is what the data directory keeps.
 type Snapshot struct {
+	// Version is the format the snapshot was saved in; Load refuses
+	// another one rather than misread it.
+	Version      int        `json:"version"`
 	ReferenceDay string     `json:"reference_day"` // YYYY-MM-DD
 	ImportedAt   time.Time  `json:"imported_at"`
 	Feeds        []FeedInfo `json:"feeds"`
 	Routes       []Route    `json:"routes"`
 	Stops        []Stop     `json:"stops"`
+	// Timetable holds the trips journeys are planned on.
+	Timetable Timetable `json:"-"`
 }
 
 // FeedInfo describes an imported feed.
@@ -96,10 +111,13 @@ type Stop struct {
 }
 
 // Departure is a vehicle leaving a stop: seconds after the reference
-// day's midnight, and the index of its route.
+// day's midnight, the index of its route, and its direction: the trip's
+// direction_id (0 or 1), or 2 plus the index of the stop where it ends
+// when the feed gives none. PTAL takes a route's busier direction.
 type Departure struct {
 	T     int32 `json:"t"`
 	Route int32 `json:"r"`
+	Dir   int32 `json:"d"`
 }
 
 // Options steer an import.
@@ -168,17 +186,24 @@ func Import(sources []Source, opt Options) (*Snapshot, error) {
 		return nil, err
 	}
 	snap := &Snapshot{ReferenceDay: day.Format(time.DateOnly), ImportedAt: time.Now().UTC()}
+	tb := newTTBuilder()
 	for _, f := range feeds {
 		files, err := openFeed(f.src)
 		if err != nil {
 			return nil, err
 		}
-		err = f.read(files, day, snap)
+		err = f.read(files, day, snap, tb)
 		files.close()
 		if err != nil {
 			return nil, err
 		}
 		snap.Feeds = append(snap.Feeds, f.info)
+	}
+	// Walking transfers cross feeds: a bus stop beside a station.
+	tb.finish(snap)
+	for i := range snap.Stops {
+		d := snap.Stops[i].Departures
+		slices.SortFunc(d, func(a, b Departure) int { return int(a.T - b.T) })
 	}
 	return snap, nil
 }
@@ -323,27 +348,12 @@ type tripInfo struct {
 	// today: the trip runs on the reference day; yesterday: it ran the day
 	// before, and its times past 24:00 fall on the reference day.
 	today, yesterday bool
-	lastSeq          int32
-	freq             bool // runs by frequencies.txt
-}
-
-// times calls emit with when a departure at t (after its service day's
-// midnight) happens on the reference day: once, twice, or not at all.
-func (ti *tripInfo) times(t int32, emit func(int32)) {
-	if ti.today {
-		emit(t)
-	}
-	if ti.yesterday && t >= 24*3600 {
-		emit(t - 24*3600)
-	}
-}
-
-type event struct {
-	stop, trip, seq, t int32
+	freq             bool  // runs by frequencies.txt
+	dir              int32 // direction_id, -1 when the feed gives none
 }
 
 // read reads one feed's stops, routes, trips and stop_times for the day.
-func (f *feedData) read(files feedFiles, day time.Time, snap *Snapshot) error {
+func (f *feedData) read(files feedFiles, day time.Time, snap *Snapshot, tb *ttBuilder) error {
 	name := f.src.Name
 	err := readTable(files, name, "agency.txt", true, func(t *table) error {
 		if n := t.get("agency_name"); n != "" {
@@ -356,7 +366,6 @@ func (f *feedData) read(files feedFiles, day time.Time, snap *Snapshot) error {
 	}
 
 	stopIndex := map[string]int32{}
-	firstStop := int32(len(snap.Stops))
 	err = readTable(files, name, "stops.txt", true, func(t *table) error {
 		id, err := t.need("stop_id")
 		if err != nil {
@@ -406,6 +415,10 @@ func (f *feedData) read(files feedFiles, day time.Time, snap *Snapshot) error {
 		return err
 	}
 
+	if err := f.readTransfers(files, snap, stopIndex, tb); err != nil {
+		return err
+	}
+
 	key := day.Format("20060102")
 	prev := day.AddDate(0, 0, -1)
 	prevKey := prev.Format("20060102")
@@ -420,7 +433,13 @@ func (f *feedData) read(files feedFiles, day time.Time, snap *Snapshot) error {
 			return t.errorf("trip %q names an unknown route_id %q", id, t.get("route_id"))
 		}
 		if s := f.services[t.get("service_id")]; s != nil {
-			ti := &tripInfo{route: r, today: s.runsOn(key, day.Weekday()), yesterday: s.runsOn(prevKey, prev.Weekday())}
+			ti := &tripInfo{route: r, today: s.runsOn(key, day.Weekday()), yesterday: s.runsOn(prevKey, prev.Weekday()), dir: -1}
+			switch t.get("direction_id") {
+			case "0":
+				ti.dir = 0
+			case "1":
+				ti.dir = 1
+			}
 			if ti.today || ti.yesterday {
 				trips[id] = ti
 			}
@@ -451,12 +470,12 @@ func (f *feedData) read(files feedFiles, day time.Time, snap *Snapshot) error {
 		return err
 	}
 
-	// Stream stop_times, keeping only rows of the day's trips.
+	// Stream stop_times, keeping only rows of the day's trips: 24 bytes
+	// each while the feed is read, then only their times in patterns.
 	tripIndex := map[string]int32{}
 	var tripList []*tripInfo
-	var events []event
-	firstTime := map[int32]int32{} // frequency trips: the time of their first stop
-	firstSeq := map[int32]int32{}
+	var tripIDs []string
+	var rows []stopTime
 	err = readTable(files, name, "stop_times.txt", true, func(t *table) error {
 		tid := t.get("trip_id")
 		sid := t.get("stop_id")
@@ -472,68 +491,136 @@ func (f *feedData) read(files feedFiles, day time.Time, snap *Snapshot) error {
 		if err != nil {
 			return t.errorf("stop_sequence %q is not a whole number", t.get("stop_sequence"))
 		}
-		seq := int32(seq64)
 		ix, ok := tripIndex[tid]
 		if !ok {
 			ix = int32(len(tripList))
 			tripIndex[tid] = ix
 			tripList = append(tripList, ti)
-			ti.lastSeq = -1 << 30
+			tripIDs = append(tripIDs, tid)
 		}
-		ti.lastSeq = max(ti.lastSeq, seq)
-		dep := t.get("departure_time")
-		if dep == "" {
-			dep = t.get("arrival_time")
+		arrS, depS := t.get("arrival_time"), t.get("departure_time")
+		if arrS == "" {
+			arrS = depS
 		}
-		tm, ok := parseTime(dep)
-		if dep != "" && !ok {
-			return t.errorf("time %q is not H:MM:SS", dep)
+		if depS == "" {
+			depS = arrS
 		}
-		if ti.freq && ok {
-			if fs, seen := firstSeq[ix]; !seen || seq < fs {
-				firstSeq[ix], firstTime[ix] = seq, tm
+		st := stopTime{trip: ix, seq: int32(seq64), stop: stop}
+		if depS == "" {
+			st.flags |= untimed // to be interpolated
+		} else {
+			var ok1, ok2 bool
+			st.arr, ok1 = parseTime(arrS)
+			st.dep, ok2 = parseTime(depS)
+			if !ok1 || !ok2 {
+				bad := depS
+				if !ok1 {
+					bad = arrS
+				}
+				return t.errorf("time %q is not H:MM:SS", bad)
 			}
 		}
-		if dep == "" || t.get("pickup_type") == "1" {
-			// No time (to be interpolated) or nobody may board: not a departure.
-			events = append(events, event{stop: -1, trip: ix, seq: seq})
-			return nil
+		if t.get("pickup_type") == "1" {
+			st.flags |= noPickup
 		}
-		events = append(events, event{stop: stop, trip: ix, seq: seq, t: tm})
+		if t.get("drop_off_type") == "1" {
+			st.flags |= noDropoff
+		}
+		rows = append(rows, st)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	trips = nil
 
-	// The last stop of a trip is an arrival; frequency trips repeat.
-	byTripID := make([]string, len(tripList))
-	for id, ix := range tripIndex {
-		byTripID[ix] = id
+	// Feeds list a trip's rows together and in order nearly always; sort
+	// only when one does not.
+	less := func(a, b stopTime) int {
+		if a.trip != b.trip {
+			return int(a.trip - b.trip)
+		}
+		return int(a.seq - b.seq)
 	}
-	for _, e := range events {
-		ti := tripList[e.trip]
-		if e.stop < 0 || e.seq == ti.lastSeq {
-			continue
+	if !slices.IsSortedFunc(rows, less) {
+		slices.SortFunc(rows, less)
+	}
+	var shifts []int32
+	for start := 0; start < len(rows); {
+		end := start + 1
+		for end < len(rows) && rows[end].trip == rows[start].trip {
+			end++
 		}
-		st := &snap.Stops[e.stop]
-		emit := func(t int32) { st.Departures = append(st.Departures, Departure{T: t, Route: ti.route}) }
+		st := rows[start:end]
+		start = end
+		ti := tripList[st[0].trip]
+		// The day before's trips count from what they run past midnight.
+		var days []int32
+		if ti.today {
+			days = append(days, 0)
+		}
+		if ti.yesterday && st[len(st)-1].arr >= 24*3600 {
+			days = append(days, -24*3600)
+		}
+		shifts = shifts[:0]
 		if !ti.freq {
-			ti.times(e.t, emit)
-			continue
-		}
-		offset := e.t - firstTime[e.trip]
-		for _, w := range freqs[byTripID[e.trip]] {
-			for start := w.start; start < w.end; start += w.headway {
-				ti.times(start+offset, emit)
+			shifts = append(shifts, days...)
+		} else if st[0].flags&untimed == 0 {
+			// frequencies.txt repeats the trip's times from each start.
+			for _, w := range freqs[tripIDs[st[0].trip]] {
+				for t := w.start; t < w.end; t += w.headway {
+					for _, d := range days {
+						shifts = append(shifts, t-st[0].dep+d)
+					}
+				}
 			}
 		}
-	}
-	for i := firstStop; i < int32(len(snap.Stops)); i++ {
-		d := snap.Stops[i].Departures
-		sort.Slice(d, func(a, b int) bool { return d[a].T < d[b].T })
+		tb.addTrip(snap, ti.route, ti.dir, st, shifts)
 	}
 	slices.Sort(f.info.Agencies)
 	f.info.Agencies = slices.Compact(f.info.Agencies)
 	return nil
+}
+
+// readTransfers reads transfers.txt; a parent station stands for each of
+// its platforms.
+func (f *feedData) readTransfers(files feedFiles, snap *Snapshot, stopIndex map[string]int32, tb *ttBuilder) error {
+	children := map[string][]int32{}
+	for _, i := range stopIndex {
+		if p := snap.Stops[i].Parent; p != "" {
+			children[p] = append(children[p], i)
+		}
+	}
+	expand := func(id string) []int32 {
+		if c := children[id]; len(c) > 0 {
+			return c
+		}
+		if i, ok := stopIndex[id]; ok {
+			return []int32{i}
+		}
+		return nil
+	}
+	return readTable(files, f.src.Name, "transfers.txt", false, func(t *table) error {
+		from, to := expand(t.get("from_stop_id")), expand(t.get("to_stop_id"))
+		if t.get("from_trip_id") != "" || t.get("to_trip_id") != "" || t.get("from_route_id") != "" || t.get("to_route_id") != "" {
+			return nil // trip- and route-specific rules are not modelled
+		}
+		typ, err := strconv.Atoi(t.get("transfer_type"))
+		if t.get("transfer_type") == "" {
+			typ, err = 0, nil
+		}
+		if err != nil || typ < 0 || typ > 3 {
+			return nil // types 4 and 5 are in-seat transfers: nothing to walk
+		}
+		mts := int32(-1)
+		if v, err := strconv.Atoi(t.get("min_transfer_time")); err == nil && v >= 0 && v < 24*3600 {
+			mts = int32(v)
+		}
+		for _, a := range from {
+			for _, b := range to {
+				tb.transfers = append(tb.transfers, feedTransfer{from: a, to: b, typ: uint8(typ), minSec: mts})
+			}
+		}
+		return nil
+	})
 }

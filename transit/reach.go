@@ -3,6 +3,7 @@ package transit
 import (
 	"compress/gzip"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"sync/atomic"
+	"time"
 
 	"github.com/verken/verken/data"
 )
@@ -140,11 +142,13 @@ func interval(departures int) float64 {
 	return float64(dayEnd-dayStart) / 60 / (float64(departures) / 2)
 }
 
-// Network is an imported snapshot with a spatial index over its stops.
+// Network is an imported snapshot with a spatial index over its stops and
+// the indexes journeys need.
 type Network struct {
 	snap *Snapshot
 	grid map[[2]int32][]int32
 	byID map[string]int32 // feed + "\x00" + stop id
+	idx  raptorIndex
 }
 
 // gridDeg is the side of a grid cell in degrees, about 1.1 by 0.7 km in
@@ -166,6 +170,7 @@ func NewNetwork(s *Snapshot) *Network {
 		k := cellKey(st.Lat, st.Lon)
 		n.grid[k] = append(n.grid[k], int32(i))
 	}
+	n.idx = newRaptorIndex(s)
 	return n
 }
 
@@ -183,12 +188,28 @@ type StopReach struct {
 	Routes      []string `json:"routes"`
 	PeakPerHour float64  `json:"departures_per_hour_07_09"`
 	Departures  int      `json:"departures_06_20"`
-	First       string   `json:"first_departure,omitempty"`
-	Last        string   `json:"last_departure,omitempty"`
-	Category    int      `json:"category"` // 1 = I … 7 = VII; 0 none
-	Class       Class    `json:"class"`
-	BestMode    Mode     `json:"best_mode"`
-	IntervalMin float64  `json:"interval_min"` // of the mode that gives the class
+	First       string   `json:"first_departure,omitempty"` // HH:MM
+	Last        string   `json:"last_departure,omitempty"`  // HH:MM, the next day's when LastNextDay
+	// FirstNextDay and LastNextDay mark a departure after midnight (a
+	// trip of the reference day running on): "00:13" the next day, never
+	// "24:13".
+	FirstNextDay bool        `json:"first_next_day,omitempty"`
+	LastNextDay  bool        `json:"last_next_day,omitempty"`
+	ByMode       []ModeReach `json:"by_mode"`
+	Category     int         `json:"category"` // 1 = I … 7 = VII; 0 none
+	Class        Class       `json:"class"`
+	BestMode     Mode        `json:"best_mode"`
+	IntervalMin  float64     `json:"interval_min"` // of the mode that gives the class
+}
+
+// ModeReach is one mode at a stop or station: measured from that mode's
+// own nearest platform, so that a bus stop in front of a station does not
+// bring its trains closer.
+type ModeReach struct {
+	Mode        Mode    `json:"mode"`
+	DistanceM   int     `json:"distance_m"`
+	Departures  int     `json:"departures_06_20"`
+	PeakPerHour float64 `json:"departures_per_hour_07_09"`
 }
 
 // Reach is how well a place is served.
@@ -250,15 +271,26 @@ func (n *Network) lookup(lat, lon float64, full bool) Reach {
 		}
 	}
 	perMode := [modeCount]map[int32]float64{} // PTAL: best EDF per route, per mode
+	if full {
+		r.Stops = []StopReach{} // none near is an empty list, not null
+	}
+	type routeDir struct{ route, dir int32 }
 	for _, key := range order {
 		sr := StopReach{DistanceM: math.MaxInt}
 		var counts [3]int // departures 06–20 per mode group
+		// Each mode group is measured from its own nearest platform.
+		groupDist := [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)}
 		var peak int
 		first, last := int32(math.MaxInt32), int32(-1)
-		var routes map[int32]int
-		var modes map[Mode]bool
+		var routeDist map[int32]float64 // PTAL walks to the route's own stop
+		var peakDir map[routeDir]int
+		var byMode [modeCount]ModeReach
+		var modeDist [modeCount]float64
 		if full {
-			routes, modes = map[int32]int{}, map[Mode]bool{}
+			routeDist, peakDir = map[int32]float64{}, map[routeDir]int{}
+			for m := range modeDist {
+				modeDist[m] = math.Inf(1)
+			}
 		}
 		served := false
 		for _, m := range groups[key] {
@@ -278,18 +310,25 @@ func (n *Network) lookup(lat, lon float64, full bool) Reach {
 					continue
 				}
 				served = true
+				g := group(mode)
+				groupDist[g] = min(groupDist[g], m.dist)
 				if d.T >= dayStart && d.T < dayEnd {
-					counts[group(mode)]++
+					counts[g]++
 				}
 				if !full {
 					continue
 				}
-				modes[mode] = true
+				modeDist[mode] = min(modeDist[mode], m.dist)
+				if d.T >= dayStart && d.T < dayEnd {
+					byMode[mode].Departures++
+				}
+				if rd, ok := routeDist[d.Route]; !ok || m.dist < rd {
+					routeDist[d.Route] = m.dist
+				}
 				if d.T >= peakStart && d.T < peakEnd {
 					peak++
-					routes[d.Route]++
-				} else if _, ok := routes[d.Route]; !ok {
-					routes[d.Route] = 0
+					byMode[mode].PeakPerHour++
+					peakDir[routeDir{d.Route, d.Dir}]++
 				}
 				first, last = min(first, d.T), max(last, d.T)
 			}
@@ -302,25 +341,38 @@ func (n *Network) lookup(lat, lon float64, full bool) Reach {
 				if c == 0 {
 					continue
 				}
-				cls := classOf(category(g, interval(c)), float64(sr.DistanceM))
+				cls := classOf(category(g, interval(c)), math.Round(groupDist[g]))
 				if cls != NotServed && (r.Class == NotServed || cls < r.Class) {
 					r.Class = cls
 				}
 			}
 			continue
 		}
-		for m := range modes {
+		sr.Modes, sr.ByMode = []Mode{}, []ModeReach{}
+		for m := range modeCount {
+			if math.IsInf(modeDist[m], 1) {
+				continue
+			}
 			sr.Modes = append(sr.Modes, m)
+			mr := byMode[m]
+			mr.Mode, mr.DistanceM, mr.PeakPerHour = m, int(math.Round(modeDist[m])), mr.PeakPerHour/2
+			sr.ByMode = append(sr.ByMode, mr)
 		}
-		slices.Sort(sr.Modes)
-		for ri, c := range routes {
+		// PTAL (TfL, Assessing transport connectivity in London, 2015):
+		// a route's frequency is that of its busier direction in the peak.
+		busier := map[int32]int{}
+		for rd, c := range peakDir {
+			busier[rd.route] = max(busier[rd.route], c)
+		}
+		sr.Routes = []string{}
+		for ri, dist := range routeDist {
 			sr.Routes = append(sr.Routes, n.snap.Routes[ri].Name)
-			if c > 0 {
-				// PTAL: a route's frequency in the peak, per hour.
+			if c := busier[ri]; c > 0 {
+				// Departures per hour over the two peak hours.
 				f := float64(c) / 2
-				wait := 0.5*60/f + reliability(n.snap.Routes[ri].Mode)
-				edf := 30 / (float64(sr.DistanceM)/walkMPerMin + wait)
 				mode := n.snap.Routes[ri].Mode
+				wait := 0.5*60/f + reliability(mode)
+				edf := 30 / (math.Round(dist)/walkMPerMin + wait)
 				if perMode[mode] == nil {
 					perMode[mode] = map[int32]float64{}
 				}
@@ -335,7 +387,7 @@ func (n *Network) lookup(lat, lon float64, full bool) Reach {
 				continue
 			}
 			cat := category(g, interval(c))
-			cls := classOf(cat, float64(sr.DistanceM))
+			cls := classOf(cat, math.Round(groupDist[g]))
 			if cat > 0 && (sr.Category == 0 || cat < sr.Category) {
 				sr.Category, sr.IntervalMin, sr.BestMode = cat, math.Round(interval(c)*10)/10, bestModeOf(g, sr.Modes)
 			}
@@ -347,7 +399,8 @@ func (n *Network) lookup(lat, lon float64, full bool) Reach {
 			sr.Departures += c
 		}
 		if last >= 0 {
-			sr.First, sr.Last = clock(first), clock(last)
+			sr.First, sr.FirstNextDay = clock(first)
+			sr.Last, sr.LastNextDay = clock(last)
 		}
 		if sr.Class != NotServed && (r.Class == NotServed || sr.Class < r.Class) {
 			r.Class = sr.Class
@@ -435,7 +488,24 @@ func ptalBand(ai float64) string {
 	return "6b"
 }
 
-func clock(t int32) string { return fmt.Sprintf("%02d:%02d", t/3600, t%3600/60) }
+// clock writes seconds after the reference day's midnight as HH:MM on a
+// 24-hour clock, and whether that is on the next day: GTFS writes a
+// trip's times past midnight as 24:13, a traveller reads 00:13.
+func clock(t int32) (string, bool) {
+	next := t >= 24*3600
+	t %= 24 * 3600
+	return fmt.Sprintf("%02d:%02d", t/3600, t%3600/60), next
+}
+
+// Clock writes a time of a journey (after the reference day's midnight)
+// as HH:MM, and how many days after the reference day it is: 24:13 is
+// "00:13", 1; 23:50 the day before is "23:50", -1.
+func Clock(t time.Duration) (string, int) {
+	s := int64(t / time.Second)
+	day := int(math.Floor(float64(s) / 86400))
+	s -= int64(day) * 86400
+	return fmt.Sprintf("%02d:%02d", s/3600, s%3600/60), day
+}
 
 // distanceM is the great-circle distance in metres.
 func distanceM(lat1, lon1, lat2, lon2 float64) float64 {
@@ -445,6 +515,15 @@ func distanceM(lat1, lon1, lat2, lon2 float64) float64 {
 // FileName is where a data directory keeps its imported network.
 const FileName = "transit.gob.gz"
 
+// FormatVersion is the snapshot format Save writes and Load reads.
+// Version 1 (unnumbered, read as 0) kept departures only; 2 adds the
+// timetable journeys are planned on and the departures' directions.
+const FormatVersion = 2
+
+// ErrOldFormat is what Load returns (wrapped) for a network saved in
+// another format: the feeds have to be imported again.
+var ErrOldFormat = errors.New("transit network saved in another format")
+
 // Save writes the snapshot into dir, atomically: a reader sees the old
 // network or the new one, never half of one.
 func (s *Snapshot) Save(dir string) error {
@@ -453,6 +532,7 @@ func (s *Snapshot) Save(dir string) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
+	s.Version = FormatVersion
 	zw := gzip.NewWriter(tmp)
 	err = gob.NewEncoder(zw).Encode(s)
 	if cerr := zw.Close(); err == nil {
@@ -487,6 +567,12 @@ func Load(dir string) (*Network, error) {
 	var s Snapshot
 	if err := gob.NewDecoder(zr).Decode(&s); err != nil {
 		return nil, fmt.Errorf("read transit network: %w", err)
+	}
+	if s.Version != FormatVersion {
+		// An older file has departures but no timetable: used as it is,
+		// journeys would find nothing and PTAL would count both ways.
+		return nil, fmt.Errorf("%s is in format %d, this Verken reads format %d: import the feeds again (verken transit import): %w",
+			filepath.Join(dir, FileName), s.Version, FormatVersion, ErrOldFormat)
 	}
 	return NewNetwork(&s), nil
 }
