@@ -249,6 +249,19 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/aankoopplan/:id/samenvatting.xlsx", s.planXLSX)
 	app.Get("/aankoopplan/:id/regel/:n", s.planLinePage)
 
+	app.Get("/raadplegingen", s.consultsPage)
+	app.Get("/raadplegingen/nieuw", s.consultNewPage)
+	app.Post("/raadplegingen/nieuw", s.consultCreatePost)
+	app.Get("/raadplegingen/:id", s.consultPage)
+	app.Post("/raadplegingen/:id/versturen", s.consultSendPost)
+	app.Post("/raadplegingen/:id/herinneren", s.consultRemindPost)
+	app.Post("/raadplegingen/:id/vragen/:n", s.consultAnswerPost)
+	app.Get("/raadplegingen/:id/verslag", s.consultReportPage)
+	app.Get("/raadplegingen/:id/antwoorden.csv", s.consultCSV)
+	app.Get("/raadpleging/:secret", s.linkPage)
+	app.Post("/raadpleging/:secret", s.linkAnswerPost)
+	app.Post("/raadpleging/:secret/vraag", s.linkAskPost)
+
 	app.Get("/beheer", s.adminPage)
 	app.Post("/beheer/accounts/:aid/goedkeuren", s.approvePost)
 	app.Post("/beheer/accounts/:aid/weigeren", s.refusePost)
@@ -263,7 +276,8 @@ func New(d Deps) (*fiber.App, error) {
 
 func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := []string{"search", "supplier", "error", "login", "register", "forgot", "reset", "invite", "message",
-		"dashboard", "capacity", "edit", "history", "tokens", "admin", "marketcheck", "segments", "plan"}
+		"dashboard", "capacity", "edit", "history", "tokens", "admin", "marketcheck", "segments", "plan",
+		"consults", "consultnew", "consult", "consultreport", "consultlink"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/forms.html", "templates/conflict.html", "templates/"+p+".html")
