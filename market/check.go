@@ -18,6 +18,7 @@ import (
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/search"
+	"github.com/verken/verken/transit"
 )
 
 // The market check: can the market carry a planned
@@ -51,11 +52,17 @@ type Settings struct {
 	MinLotFTE float64 `json:"min_lot_fte"`
 	// MaxLots: the most lots one contract is cut into.
 	MaxLots int `json:"max_lots"`
+	// ShiftStart and ShiftEnd ("07:00", "15:30") are when the crew must be
+	// at the place and when it leaves; MaxTravelMinutes the longest
+	// journey by public transport each way.
+	ShiftStart       string `json:"shift_start"`
+	ShiftEnd         string `json:"shift_end"`
+	MaxTravelMinutes int    `json:"max_travel_minutes"`
 }
 
 // DefaultSettings are the thresholds the report uses unless told otherwise.
 var DefaultSettings = Settings{ReserveMinSuppliers: 3, MaxDependencyPct: 30, UrgentSharePct: 50, PoorClass: "D", ClauseMinSuppliers: 2,
-	LotMinSuppliers: 2, MinLotFTE: 1, MaxLots: 8}
+	LotMinSuppliers: 2, MinLotFTE: 1, MaxLots: 8, ShiftStart: "07:00", ShiftEnd: "15:30", MaxTravelMinutes: 60}
 
 // UnmarshalJSON starts from the defaults, so that settings that name only
 // some thresholds keep the others.
@@ -86,6 +93,14 @@ func (s Settings) check() error {
 		return checkError("settings.min_lot_fte", fmt.Sprint(s.MinLotFTE), "must lie between 0.1 and 1000")
 	case s.MaxLots < 1 || s.MaxLots > 100:
 		return checkError("settings.max_lots", fmt.Sprint(s.MaxLots), "must lie between 1 and 100")
+	case s.MaxTravelMinutes < 5 || s.MaxTravelMinutes > 240:
+		return checkError("settings.max_travel_minutes", fmt.Sprint(s.MaxTravelMinutes), "must lie between 5 and 240")
+	}
+	if _, err := parseClock(s.ShiftStart); err != nil {
+		return checkError("settings.shift_start", s.ShiftStart, err.Error())
+	}
+	if _, err := parseClock(s.ShiftEnd); err != nil {
+		return checkError("settings.shift_end", s.ShiftEnd, err.Error())
 	}
 	return nil
 }
@@ -130,6 +145,9 @@ type CheckSupplier struct {
 	Cooperation      []string `json:"cooperation,omitempty"`
 	ConfirmedAt      string   `json:"confirmed_at"`
 	MunicipalityNL   string   `json:"municipality"`
+	// Travel is how its crew gets to the place of work, when the work is
+	// at the client's and a network is imported.
+	Travel *Travel `json:"travel,omitempty"`
 }
 
 // Figures sum up the matching suppliers.
@@ -147,15 +165,21 @@ type Figures struct {
 	// Coverage is free FTE over the volume needed: of every matching
 	// supplier, of the social economy, and of the suppliers eligible for a
 	// reserved contract.
-	Coverage         float64 `json:"coverage"`
-	CoverageSocial   float64 `json:"coverage_social"`
-	CoverageEligible float64 `json:"coverage_eligible"`
-	CanStart         int     `json:"can_start"`
-	Dependent        int     `json:"dependent"`
-	WithTurnover     int     `json:"with_turnover"`
-	PlaceClass       string  `json:"place_class,omitempty"` // "" when the work is at the suppliers' sites
-	Stale            int     `json:"stale"`                 // profiles to be confirmed
-	OldestConfirm    string  `json:"oldest_confirmation,omitempty"`
+	Coverage float64 `json:"coverage"`
+	// TravelChecked: journeys were worked out; InTime*FTE are the free
+	// FTE whose crew gets there and back within the travel time allowed.
+	TravelChecked     bool    `json:"travel_checked"`
+	InTimeFTE         float64 `json:"in_time_fte"`
+	InTimeSocialFTE   float64 `json:"in_time_social_fte"`
+	InTimeEligibleFTE float64 `json:"in_time_eligible_fte"`
+	CoverageSocial    float64 `json:"coverage_social"`
+	CoverageEligible  float64 `json:"coverage_eligible"`
+	CanStart          int     `json:"can_start"`
+	Dependent         int     `json:"dependent"`
+	WithTurnover      int     `json:"with_turnover"`
+	PlaceClass        string  `json:"place_class,omitempty"` // "" when the work is at the suppliers' sites
+	Stale             int     `json:"stale"`                 // profiles to be confirmed
+	OldestConfirm     string  `json:"oldest_confirmation,omitempty"`
 }
 
 // Advice is one recommendation with the figures behind it. Code names the
@@ -219,6 +243,9 @@ type Checker struct {
 	// Segs keeps segments tables between calls; nil works them out every
 	// time.
 	Segs *SegmentCache
+	// Network is the public-transport network for journeys; nil without
+	// one, and then no travel times are claimed.
+	Network *transit.Network
 }
 
 // Check runs a market check on the reference day.
@@ -280,12 +307,15 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 	rep.Input.Settings = nil
 	f := &rep.Figures
 	f.VolumeFTE = round2(volume)
-	if in.Place != "" && c.Transit != nil {
-		// The engine accepted the place, so it resolves.
-		if lat, lon, err := search.ResolvePlace(c.Places, "place", in.Place); err == nil {
-			f.PlaceClass = classOrDash(c.Transit(lat, lon))
-		}
+	// The engine accepted the place, so it resolves.
+	placeLat, placeLon, placeErr := 0.0, 0.0, error(nil)
+	if in.Place != "" {
+		placeLat, placeLon, placeErr = search.ResolvePlace(c.Places, "place", in.Place)
 	}
+	if in.Place != "" && placeErr == nil && c.Transit != nil {
+		f.PlaceClass = classOrDash(c.Transit(placeLat, placeLon))
+	}
+	sites := map[string][]siteAt{}
 	start := in.Start.Time()
 	var stalest time.Time
 	for _, m := range matches {
@@ -314,6 +344,9 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 			}
 		}
 		rep.Suppliers = append(rep.Suppliers, cs)
+		for _, st := range m.Sites {
+			sites[m.ID] = append(sites[m.ID], siteAt{st.Lat, st.Lon})
+		}
 
 		f.Matching++
 		f.FreeFTE += fte
@@ -357,6 +390,9 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 	slices.SortFunc(rep.Suppliers, func(a, b CheckSupplier) int {
 		return cmp.Or(-compareBool(a.Social, b.Social), -compareBool(a.Eligible, b.Eligible), cmp.Compare(b.FreeFTE, a.FreeFTE), strings.Compare(a.Name, b.Name))
 	})
+	if in.Place != "" && placeErr == nil {
+		c.travel(rep, sites, placeLat, placeLon)
+	}
 	rep.Plan = plan(rep, volume, in.YearlyValueEUR)
 	c.frame(rep, volume)
 	rep.Advice = advise(rep, volume, poor)
@@ -463,7 +499,23 @@ func advise(rep *CheckReport, volume float64, poor uint8) []Advice {
 		add(AdviceTooUrgent, "urgent_share_pct", map[string]float64{"can_start": float64(f.CanStart), "matching": float64(f.Matching),
 			"urgent_share_pct": s.UrgentSharePct})
 	}
-	if f.PlaceClass != "" {
+	switch {
+	case f.TravelChecked:
+		// What counts is whether the crews can get there: the share of
+		// the capacity that matters (eligible, else social economy, else
+		// all) that arrives and leaves within the travel time allowed.
+		have, inTime := f.EligibleFTE, f.InTimeEligibleFTE
+		if have == 0 {
+			have, inTime = f.SocialFTE, f.InTimeSocialFTE
+		}
+		if have == 0 {
+			have, inTime = f.FreeFTE, f.InTimeFTE
+		}
+		if have > 0 && inTime/have < 0.5 {
+			add(AdvicePoorlyReached, "max_travel_minutes", map[string]float64{"in_time_fte": inTime, "free_fte": have,
+				"max_travel_minutes": float64(s.MaxTravelMinutes)}).Reason = "travel"
+		}
+	case f.PlaceClass != "":
 		c, _ := parseClass(f.PlaceClass)
 		if c == 0 || c > poor {
 			add(AdvicePoorlyReached, "poor_class", map[string]float64{"class": float64(c)})

@@ -89,6 +89,7 @@ type MatchOffer struct {
 
 // MatchSite is a site of a matching supplier.
 type MatchSite struct {
+	Lat, Lon        float64
 	MunicipalityNIS string
 	Arrondissement  string
 	Province        string

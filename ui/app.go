@@ -364,8 +364,8 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 // of the network imported now (none before one is).
 func (s *server) checker() *market.Checker {
 	c := &market.Checker{Engine: s.Index, Places: s.Places, Tasks: s.Tasks, Rules: s.Rules, Segs: s.segments}
-	if s.Transit.Get() != nil {
-		c.Transit = s.Transit.ClassAt
+	if n := s.Transit.Get(); n != nil {
+		c.Transit, c.Network = s.Transit.ClassAt, n
 	}
 	return c
 }

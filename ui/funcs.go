@@ -16,8 +16,9 @@ import (
 // output depends on it.
 func (s *server) funcs() template.FuncMap {
 	return template.FuncMap{
-		"t":   func(lang, key string, args ...any) string { return s.catalog.T(lang, key, args...) },
-		"inc": func(i int) int { return i + 1 },
+		"t":     func(lang, key string, args ...any) string { return s.catalog.T(lang, key, args...) },
+		"inc":   func(i int) int { return i + 1 },
+		"deref": func(p *int) int { return *p },
 		// tn picks the singular of a message (its key with ".one") for a
 		// count of one.
 		"tn": func(lang, key string, n int, args ...any) string {

@@ -44,6 +44,14 @@ func bindCheck(v url.Values) (market.CheckInput, error) {
 	if c := r.str("poor_class"); c != "" {
 		settings.PoorClass, changed = c, true
 	}
+	for name, dst := range map[string]*string{"shift_start": &settings.ShiftStart, "shift_end": &settings.ShiftEnd} {
+		if v := r.str(name); v != "" {
+			*dst, changed = v, true
+		}
+	}
+	if r.str("max_travel_minutes") != "" {
+		settings.MaxTravelMinutes, changed = r.int("max_travel_minutes"), true
+	}
 	if changed {
 		in.Settings = &settings
 	}
@@ -106,6 +114,9 @@ func checkQuery(in market.CheckInput) string {
 		v.Set("lot_min_suppliers", strconv.Itoa(s.LotMinSuppliers))
 		v.Set("min_lot_fte", fmtNum(s.MinLotFTE))
 		v.Set("max_lots", strconv.Itoa(s.MaxLots))
+		v.Set("shift_start", s.ShiftStart)
+		v.Set("shift_end", s.ShiftEnd)
+		v.Set("max_travel_minutes", strconv.Itoa(s.MaxTravelMinutes))
 	}
 	return v.Encode()
 }
@@ -143,7 +154,7 @@ type settingView struct {
 
 // settingNames orders the thresholds as the report shows them.
 var settingNames = []string{"reserve_min_suppliers", "lot_min_suppliers", "min_lot_fte", "max_lots", "clause_min_suppliers",
-	"max_dependency_pct", "urgent_share_pct", "poor_class"}
+	"max_dependency_pct", "urgent_share_pct", "poor_class", "shift_start", "shift_end", "max_travel_minutes"}
 
 // settingViews are the thresholds in words.
 func (s *server) settingViews(lang string, st market.Settings) []settingView {
@@ -173,6 +184,12 @@ func settingValue(lang, name string, st market.Settings) string {
 		return formatNumber(lang, st.UrgentSharePct) + " %"
 	case "poor_class":
 		return st.PoorClass
+	case "shift_start":
+		return st.ShiftStart
+	case "shift_end":
+		return st.ShiftEnd
+	case "max_travel_minutes":
+		return strconv.Itoa(st.MaxTravelMinutes)
 	}
 	return ""
 }
@@ -234,6 +251,9 @@ func (s *server) adviceText(lang string, a market.Advice) string {
 	case market.AdviceTooUrgent:
 		return s.catalog.T(lang, key, n("can_start"), n("matching"), n("urgent_share_pct"))
 	case market.AdvicePoorlyReached:
+		if a.Reason == "travel" {
+			return s.catalog.T(lang, "advice.poorly_reachable.travel", n("in_time_fte"), n("free_fte"), n("max_travel_minutes"))
+		}
 		class := s.catalog.T(lang, "transit.none")
 		if c := int(a.Figures["class"]); c > 0 {
 			class = string(rune('A' + c - 1))

@@ -3,6 +3,7 @@ package ui_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/testenv"
+	"github.com/verken/verken/market"
 	"github.com/verken/verken/transit"
 	"github.com/verken/verken/ui"
 )
@@ -151,5 +155,49 @@ func TestReachabilityAPIAndProfiles(t *testing.T) {
 		case place != "" && rep.Figures.PlaceClass != "A":
 			t.Fatalf("class of the place: %q", rep.Figures.PlaceClass)
 		}
+	}
+}
+
+// With a network, the market check works out how each supplier's crew gets
+// to the place of work for the shift and home again: a supplier beside
+// the tram gets there in minutes, one 50 km away not at all, and the
+// figures count the capacity that can be there in time.
+func TestMarketCheckTravelTimes(t *testing.T) {
+	const lat, lon = 51.05, 3.72 // Ghent
+	tram := tramAt(t, lat, lon)
+	s := startServer(t, 0, func(d *ui.Deps) { d.Transit = &transit.Holder{}; d.Transit.Set(tram) })
+	near := testenv.Supplier(1, "bij-de-tram", "9000", testenv.Offer("office-cleaning", 3, directory.ServiceArea{}))
+	near.Sites[0].Lat, near.Sites[0].Lon = lat, lon+0.0105 // by the east stop
+	far := testenv.Supplier(2, "ver-weg", "2000", testenv.Offer("office-cleaning", 2, directory.ServiceArea{}))
+	for _, sup := range []*directory.Supplier{near, far} {
+		if err := s.Store.Create(sup); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitIndexed(t, s)
+	body := fmt.Sprintf(`{"tasks":["office-cleaning"],"place":"%v,%v","volume_fte":2,"start":"2030-01-07"}`, lat, lon)
+	resp, err := http.Post(s.URL+"/api/v1/market-checks", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep market.CheckReport
+	_ = json.NewDecoder(resp.Body).Decode(&rep)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !rep.Figures.TravelChecked {
+		t.Fatalf("check: %d %+v", resp.StatusCode, rep.Figures)
+	}
+	byID := map[string]market.CheckSupplier{}
+	for _, c := range rep.Suppliers {
+		byID[c.ID] = c
+	}
+	tr := byID["bij-de-tram"].Travel
+	if tr == nil || tr.Minutes == nil || *tr.Minutes > 20 || !tr.InTime || tr.ReturnMinutes == nil {
+		t.Fatalf("the supplier by the tram: %+v", tr)
+	}
+	if tr := byID["ver-weg"].Travel; tr == nil || tr.Minutes != nil || tr.InTime {
+		t.Fatalf("the supplier 50 km away: %+v", tr)
+	}
+	if rep.Figures.InTimeFTE != 3 || rep.Figures.InTimeEligibleFTE != 0 {
+		t.Fatalf("capacity in time: %+v", rep.Figures)
 	}
 }

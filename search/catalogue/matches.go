@@ -51,7 +51,7 @@ func (x *Index) Matches(q search.Query) ([]search.Match, error) {
 		first = len(sites)
 		for _, s := range e.sites {
 			mu := &municipalities[s.municipality]
-			ms := search.MatchSite{MunicipalityNIS: mu.NIS, Arrondissement: mu.Arrondissement, Province: mu.Province}
+			ms := search.MatchSite{Lat: s.lat, Lon: s.lon, MunicipalityNIS: mu.NIS, Arrondissement: mu.Arrondissement, Province: mu.Province}
 			if x.facts.transit != nil {
 				ms.TransitClass = classOrDash(s.class)
 			}
