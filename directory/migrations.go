@@ -43,6 +43,15 @@ func migrations() []migration {
 			}
 			return nil
 		},
+		// 3: the buckets of buyers' purchasing plans (plans.go).
+		func(tx *bolt.Tx) error {
+			for _, b := range []string{"purchase_plans", "purchase_plans_by_account"} {
+				if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	}
 }
 

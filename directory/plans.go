@@ -17,9 +17,8 @@ import (
 // check, a plan is kept when its account goes (it may be in a procurement
 // file) and read by whoever holds its link.
 
-// bucketPlans holds the plans by id. It is made on the first save, so a
-// store written before plans existed needs no migration (an older Verken
-// leaves the bucket alone).
+// bucketPlans holds the plans by id; migration 3 makes it (and a save
+// makes it too, should a store lack it).
 var (
 	bucketPlans = []byte("purchase_plans")
 	// bucketPlansByAccount keys "account/plan" to nothing: an account's
