@@ -271,7 +271,7 @@ func (f *facts) document(s *directory.Supplier, r *row) map[string]interface{} {
 		}
 	}
 	doc := map[string]interface{}{
-		fieldName: s.Name, fieldText: all, fieldTextFR: append([]string{s.Description}, taskLabels...), fieldWords: all,
+		fDoc: "supplier", fieldName: s.Name, fieldText: all, fieldTextFR: append([]string{s.Description}, taskLabels...), fieldWords: all,
 		fKind: string(s.Kind), fSector: r.hit.Sector, fTarget: targets, fCoop: r.cooperation,
 		fMun: mun, fArr: arr, fProv: prov, fRegion: reg,
 		fConfirmed: float64(r.confirmed), fUpdated: fmt.Sprintf("%020d", s.UpdatedAt.UnixNano()),

@@ -25,7 +25,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the documents change shape;
 // an index of another version is rebuilt at start-up.
-const MappingVersion = "bn1"
+const MappingVersion = "bn2"
 
 // Analyzers, as in search/catalogue: Bleve's own Dutch and French
 // analyzers keep accents, so "cafe" would not find "café"; ours fold them
@@ -45,6 +45,10 @@ const (
 	fieldTextFR = "text_fr"
 	fieldWords  = "words"
 
+	// fDoc marks the supplier documents, beside their nested ones: a
+	// search without words or filters asks for it rather than for every
+	// document, nested ones included.
+	fDoc       = "doc"
 	fKind      = "kind"
 	fSector    = "sector"
 	fTarget    = "target_group"
@@ -137,7 +141,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldText, text(DutchFolded))
 	doc.AddFieldMappingsAt(fieldTextFR, text(FrenchFolded))
 	doc.AddFieldMappingsAt(fieldWords, text(plainFolded))
-	for _, f := range []string{fKind, fSector, fTarget, fCoop, fMun, fArr, fProv, fRegion, fUpdated, fNameKey, fAnyTask, fAnyGroup, fAnyClient} {
+	for _, f := range []string{fDoc, fKind, fSector, fTarget, fCoop, fMun, fArr, fProv, fRegion, fUpdated, fNameKey, fAnyTask, fAnyGroup, fAnyClient} {
 		doc.AddFieldMappingsAt(f, kw())
 	}
 	for _, f := range []string{fConfirmed, fFTE, fAnyFTE, fAnyLead, fAnyContract, fAnyTransit, fAnyFrom} {

@@ -365,21 +365,12 @@ func (f *facts) resolveLocated(p *plan, q search.Query) error {
 	return nil
 }
 
-const maxServedKm = 15
-
 // resolveServed reads a place of execution: the municipality whose service
 // areas count, and the point distances start from.
 func (f *facts) resolveServed(param, text string) (string, point, error) {
-	lat, lon, err := search.ResolvePlace(f.places, param, text)
+	lat, lon, m, err := search.ResolveServed(f.places, param, text)
 	if err != nil {
 		return "", point{}, err
-	}
-	m, ok := f.places.ResolveMunicipality(text)
-	if !ok {
-		var km float64
-		if m, km = f.places.NearestMunicipality(lat, lon); km > maxServedKm {
-			return "", point{}, &search.ParamError{Param: param, Value: text, Code: "outside_area", Reason: fmt.Sprintf("%q lies outside Flanders and Brussels", text)}
-		}
 	}
 	return m.NIS, point{lat, lon, true}, nil
 }
@@ -421,7 +412,7 @@ func (p *plan) query(text query.Query, skip filter, extra ...query.Query) query.
 	parts = append(parts, extra...)
 	switch len(parts) {
 	case 0:
-		return bleve.NewMatchAllQuery()
+		return termQ(fDoc, "supplier")
 	case 1:
 		return parts[0]
 	}
