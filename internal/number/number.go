@@ -34,9 +34,12 @@ var (
 	Year      = Bound{1900, 2100} // a reference's year
 	Turnyear  = Bound{1990, 2100} // the year of a stated turnover
 	Count     = Bound{0, 1000}    // suppliers a threshold asks for
-	Page      = Bound{1, 10_000}  // of a search's results
-	PerPage   = Bound{1, 100}     // hits of one page
-	Version   = Bound{0, 1 << 53} // a record's write count, exact in a float64
+	// TravelMinutes bounds a journey by public transport: four hours
+	// is more than anyone commutes.
+	TravelMinutes = Bound{0, 240}
+	Page          = Bound{1, 10_000}  // of a search's results
+	PerPage       = Bound{1, 100}     // hits of one page
+	Version       = Bound{0, 1 << 53} // a record's write count, exact in a float64
 )
 
 // fields names the bound of every numeric field by its last name, as it
@@ -71,6 +74,10 @@ var fields = map[string]Bound{
 	"yearly_value_eur":      EUR,
 	"reserve_min_suppliers": Count,
 	"clause_min_suppliers":  Count,
+	"lot_min_suppliers":     Count,
+	"max_lots":              Count,
+	"min_lot_fte":           FTE,
+	"max_travel_minutes":    TravelMinutes,
 	"max_dependency_pct":    Percent,
 	"urgent_share_pct":      Percent,
 }
