@@ -1,6 +1,7 @@
 package blevenative
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -9,7 +10,12 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/geo"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
@@ -247,13 +253,7 @@ func (f *facts) resolve(q search.Query) (*plan, error) {
 		if radius < 0 || radius > search.MaxRadiusKm || math.IsNaN(radius) {
 			return nil, &search.ParamError{Param: "radius_km", Value: fmtFloat(q.RadiusKm), Code: "range", Reason: fmt.Sprintf("must lie between 0 and %d", search.MaxRadiusKm)}
 		}
-		// Bleve measures on an ellipsoid, the gazetteer on a sphere: the
-		// radius is scaled so that both draw the same circle here.
-		scale := geo.Haversin(lon, lat, lon, lat+0.1) / data.DistanceKm(lat, lon, lat+0.1, lon)
-		// Bleve's geo takes longitude first.
-		gq := bleve.NewGeoDistanceQuery(lon, lat, strconv.FormatFloat(radius*scale*1000, 'f', 3, 64)+"m")
-		gq.SetField(sGeo)
-		p.near = gq
+		p.near = &nearQuery{field: sGeo, lat: lat, lon: lon, km: radius}
 	}
 
 	for _, n := range []struct {
@@ -438,4 +438,54 @@ func (p *plan) offerPasses(o *offer) bool {
 		return false
 	}
 	return true
+}
+
+// nearQuery finds the documents with a geo point within km of a place, by
+// the gazetteer's measure (data.DistanceKm, on a sphere). Bleve's own
+// geo_distance measures on an ellipsoid, 0.09 % shorter in Flanders, and
+// takes its bounding box on the sphere: no radius makes both agree with
+// the gazetteer to the metre. This query takes Bleve's bounding-box
+// searcher (a little larger than the circle) and keeps the points within
+// the radius, read from the field's doc values as Bleve's geo_distance
+// does. It names its field, so that a conjunction knows it lies in a
+// nested document.
+type nearQuery struct {
+	field        string
+	lat, lon, km float64
+}
+
+func (q *nearQuery) Field() string     { return q.field }
+func (q *nearQuery) SetField(f string) { q.field = f }
+func (q *nearQuery) SetBoost(float64)  {}
+func (q *nearQuery) Boost() float64    { return 1 }
+func (q *nearQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	// Bleve's geo takes longitude first.
+	minLon, maxLat, maxLon, minLat, err := geo.RectFromPointDistance(q.lon, q.lat, q.km*1000*1.01+10)
+	if err != nil {
+		return nil, err
+	}
+	box, err := searcher.NewGeoBoundingBoxSearcher(ctx, r, minLon, minLat, maxLon, maxLat, q.field, 1, options, false)
+	if err != nil {
+		return nil, err
+	}
+	dv, err := r.DocValueReader([]string{q.field})
+	if err != nil {
+		_ = box.Close()
+		return nil, err
+	}
+	var within bool
+	visit := func(_ string, t []byte) {
+		pc := numeric.PrefixCoded(t)
+		if shift, err := pc.Shift(); err != nil || shift != 0 || within {
+			return
+		}
+		if h, err := pc.Int64(); err == nil {
+			lon, lat := geo.MortonUnhashLon(uint64(h)), geo.MortonUnhashLat(uint64(h))
+			within = data.DistanceKm(q.lat, q.lon, lat, lon) <= q.km
+		}
+	}
+	return searcher.NewFilteringSearcher(ctx, box, func(_ *bsearch.SearchContext, d *bsearch.DocumentMatch) bool {
+		within = false
+		return dv.VisitDocValues(d.IndexInternalID, visit) == nil && within
+	}), nil
 }
