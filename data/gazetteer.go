@@ -81,11 +81,22 @@ type Gazetteer struct {
 	// byName maps a folded name (current, French, former, or place name) to
 	// the NIS codes it may denote, best first.
 	byName map[string][]string
+	// places maps a folded place name (a former or sub-municipality) to
+	// its own point and municipality, the first in postcode order.
+	places map[string]namedPlace
+	// outside are places beyond Flanders and Brussels near their border.
+	outside []Place
+}
+
+// namedPlace is a place's point and the municipality it lies in.
+type namedPlace struct {
+	Place
+	NIS string
 }
 
 // LoadGazetteer reads the embedded gazetteer tables.
 func LoadGazetteer() (*Gazetteer, error) {
-	g := &Gazetteer{byNIS: map[string]int{}, postcodes: map[string]Postcode{}, byName: map[string][]string{}}
+	g := &Gazetteer{byNIS: map[string]int{}, postcodes: map[string]Postcode{}, byName: map[string][]string{}, places: map[string]namedPlace{}}
 	rows, err := readTSV("geo/regions.tsv", 4)
 	if err != nil {
 		return nil, err
@@ -151,6 +162,9 @@ func LoadGazetteer() (*Gazetteer, error) {
 		g.postcodes[p.Code] = p
 	}
 	g.indexNames()
+	if g.outside, err = readOutside(); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 
@@ -185,6 +199,9 @@ func (g *Gazetteer) indexNames() {
 		p := g.postcodes[c]
 		for _, pl := range p.Places {
 			add(pl.Name, p.NIS)
+			if _, ok := g.places[FoldName(pl.Name)]; !ok {
+				g.places[FoldName(pl.Name)] = namedPlace{pl, p.NIS}
+			}
 		}
 	}
 }

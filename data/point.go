@@ -26,7 +26,14 @@ func (e *PlaceError) Error() string { return e.Reason }
 
 // ResolvePoint reads a place as people give it — "lat,lon", a postcode, a
 // NIS code, or a current, French, former or sub-municipality name — as a
-// point: a postcode is its own point, a municipality its centre. Any text
+// point. The one rule: a text measures from the point of what it names. A
+// postcode names its postal area and gives that area's own point (8000
+// covers Brugge and Koolkerke, so its point is not Brugge's centre); a NIS
+// code or a current municipality's name gives the municipality's centre;
+// a former municipality's or a sub-municipality's name (Gooik, Kortessem,
+// Mariakerke) gives that place's own point, not the centre of the
+// municipality it merged into. The municipality whose service areas count
+// is the same for all (ResolveMunicipality). Any text
 // with a comma is taken as "lat,lon" (decimal points; the longitude, being
 // after the one comma that separates, may also use a decimal comma), and
 // must give a finite latitude in [-90, 90] and longitude in [-180, 180].
@@ -46,6 +53,11 @@ func (g *Gazetteer) ResolvePoint(text string) (lat, lon float64, err error) {
 	}
 	if pc, ok := g.Postcode(text); ok {
 		return pc.Lat, pc.Lon, nil
+	}
+	if k := FoldName(text); k != FoldName(m.Name.NL) && k != FoldName(m.Name.FR) && k != m.NIS {
+		if pl, ok := g.places[k]; ok && pl.NIS == m.NIS {
+			return pl.Lat, pl.Lon, nil
+		}
 	}
 	return m.Lat, m.Lon, nil
 }

@@ -257,25 +257,13 @@ func (f *facts) resolvePoint(text string) (point, error) {
 	return point{lat, lon, err == nil}, err
 }
 
-// maxServedKm bounds how far a "lat,lon" place of execution may lie from
-// the nearest municipality centre: farther, it is outside Flanders and
-// Brussels, where no service area reaches.
-const maxServedKm = 15
-
 // resolveServed reads a place of execution: the ordinal of the municipality
 // whose service areas count, and the point distances start from. A point
 // counts as in the municipality whose centre is nearest.
 func (f *facts) resolveServed(param, text string) (int, point, error) {
-	lat, lon, err := search.ResolvePlace(f.places, param, text)
+	lat, lon, m, err := search.ResolveServed(f.places, param, text)
 	if err != nil {
 		return -1, point{}, err
-	}
-	m, ok := f.places.ResolveMunicipality(text)
-	if !ok {
-		var km float64
-		if m, km = f.places.NearestMunicipality(lat, lon); km > maxServedKm {
-			return -1, point{}, &search.ParamError{Param: param, Value: text, Code: "outside_area", Reason: fmt.Sprintf("%q lies outside Flanders and Brussels", text)}
-		}
 	}
 	ord, _ := f.places.MunicipalityOrdinal(m.NIS)
 	return ord, point{lat, lon, true}, nil
