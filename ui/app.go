@@ -240,6 +240,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/marktverkenning/:id/leveranciers.csv", s.checkCSV)
 	app.Get("/segmenten", s.segmentsPage)
 	app.Get("/segmenten.csv", s.segmentsCSV)
+	app.Get("/bereikbaarheid", s.reachabilityPage)
 	app.Get("/aankoopplan", s.plansPage)
 	app.Post("/aankoopplan/upload", s.planUploadPost)
 	app.Get("/aankoopplan/sjabloon.:format", s.planTemplate)
@@ -277,7 +278,7 @@ func New(d Deps) (*fiber.App, error) {
 func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := []string{"search", "supplier", "error", "login", "register", "forgot", "reset", "invite", "message",
 		"dashboard", "capacity", "edit", "history", "tokens", "admin", "marketcheck", "segments", "plan",
-		"consults", "consultnew", "consult", "consultreport", "consultlink"}
+		"consults", "consultnew", "consult", "consultreport", "consultlink", "reachability"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/forms.html", "templates/conflict.html", "templates/"+p+".html")

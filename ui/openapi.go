@@ -22,6 +22,7 @@ type apiRoute struct {
 	Summary      string
 	Search       bool // takes the search parameters
 	Query        []queryDoc
+	Optional     []queryDoc // query parameters one may leave out
 	PathParams   []string
 	Request      any    // a value of the JSON request body type, if any
 	Bearer       bool   // needs an API token (or a session with X-CSRF-Token)
@@ -51,6 +52,15 @@ func (s *server) apiRoutes() []apiRoute {
 			Bearer: true, Body: directory.ImportReport{}, Errors: []int{401, 403, 413, 422}, handler: s.apiImport},
 		{Method: "GET", Path: "/api/v1/reachability", Summary: "How well a place (near=postcode, municipality or lat,lon) is served by public transport: stops within walking distance, departures, ÖV-Güteklasse and PTAL.",
 			Query: []queryDoc{{"near", "A postcode, a municipality or lat,lon."}}, Body: apiReach{}, Errors: []int{400, 503}, handler: s.apiReachability},
+		{Method: "GET", Path: "/api/v1/reachability/area", Summary: "The stops from which one arrives at a place by public transport by a time (RAPTOR, up to 3 transfers), each with its travel time in minutes and band (30, 45, 60 or max_minutes).",
+			Query:    []queryDoc{{"place", "The place to arrive at: a postcode, a municipality or lat,lon in Flanders or Brussels."}},
+			Optional: []queryDoc{{"arrive_by", "Arrive by HH:MM (default 07:00)."}, {"max_minutes", "The longest travel time, 1 to 120 minutes (default 60)."}},
+			Body:     apiArea{}, Errors: []int{400, 503}, handler: s.apiReachabilityArea},
+		{Method: "GET", Path: "/api/v1/journeys", Summary: "The best journey by public transport between two places, arriving by a time (latest departure) or leaving at one (earliest arrival): walks and rides with lines, stops and times, up to 3 transfers. Give arrive_by or depart_at.",
+			Query: []queryDoc{{"from", "Where the journey starts: a postcode, a municipality or lat,lon in Flanders or Brussels."},
+				{"to", "Where it ends, read the same way."}},
+			Optional: []queryDoc{{"arrive_by", "Arrive by HH:MM on the network's reference day."}, {"depart_at", "Leave at HH:MM on the network's reference day."}},
+			Body:     apiJourneyResult{}, Errors: []int{400, 503}, handler: s.apiJourneys},
 		{Method: "GET", Path: "/api/v1/suppliers/:id", Summary: "One supplier's full profile.",
 			PathParams: []string{"id"}, Body: directory.Supplier{}, Errors: []int{404}, handler: s.apiGetSupplier},
 		{Method: "PATCH", Path: "/api/v1/suppliers/:id/offers/:offer_id", Summary: "Update one offer's free capacity and availability; version is the supplier version the change is based on.",
@@ -78,6 +88,9 @@ func (s *server) openAPIDocument() map[string]any {
 		}
 		for _, q := range r.Query {
 			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": true, "description": q.Doc, "schema": map[string]any{"type": "string"}})
+		}
+		for _, q := range r.Optional {
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Doc, "schema": map[string]any{"type": "string"}})
 		}
 		if r.Search {
 			for _, p := range searchParams {

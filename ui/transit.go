@@ -28,7 +28,7 @@ func (s *server) apiReachability(c *fiber.Ctx) error {
 	if q == "" {
 		return c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_parameter", Param: "near", Reason: "give a postcode, a municipality or lat,lon"})
 	}
-	lat, lon, err := search.ResolvePlace(s.Places, "near", q)
+	lat, lon, _, err := search.ResolveServed(s.Places, "near", q)
 	if handled, err := paramErrorJSON(c, err); handled || err != nil {
 		return err
 	}
