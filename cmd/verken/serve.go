@@ -27,7 +27,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", "run the web server; an empty data directory is seeded with the demo data set", stderr, &cfg)
 	addr := fs.String("addr", envOr("VERKEN_ADDR", ":8080"), "address to listen on (env VERKEN_ADDR)")
 	tiles := fs.String("tile-url", envOr("VERKEN_TILE_URL", ui.DefaultTileURL), "map tile URL template with {z}/{x}/{y} (env VERKEN_TILE_URL)")
-	fs.StringVar(&engineName, "engine", engineName, engineUsage)
 	apiRate := fs.Int("api-rate", envInt("VERKEN_API_RATE", 1200), "API requests per minute per client address; 0 turns the limit off (env VERKEN_API_RATE)")
 	var mail ui.SMTP
 	fs.StringVar(&mail.Host, "smtp-host", envOr("VERKEN_SMTP_HOST", ""), "SMTP server for mail; without it, mail waits in the administrators' outbox (env VERKEN_SMTP_HOST)")
