@@ -10,14 +10,21 @@ import (
 )
 
 // openEngine opens the search engine of a data directory: the one place
-// that names the engine behind the search.Engine seam. rebuild throws the
-// index away and builds it again from the store.
+// that names the engine behind the search.Engine seam.
 //
 // The engine is the catalogue (Bleve for free text, an in-memory catalogue
 // for the rest). A Bleve-native engine, offers as nested documents, passed
 // the same conformance suite but was 10–25 times slower than a PostgreSQL
 // peer and about 200 times slower than the catalogue at 100,000 suppliers;
 // docs/performance.md has the figures and where its code lies in history.
-func openEngine(dataDir string, store *directory.Store, places *data.Gazetteer, tasks *data.Taxonomy, classAt search.TransitClass, log *slog.Logger, rebuild bool) (search.Engine, error) {
-	return catalogue.Open(catalogue.IndexDir(dataDir), store, catalogue.Options{Places: places, Tasks: tasks, Log: log, Rebuild: rebuild, Transit: classAt})
+func openEngine(dataDir string, store *directory.Store, places *data.Gazetteer, tasks *data.Taxonomy, classAt search.TransitClass, log *slog.Logger, opt engineOptions) (search.Engine, error) {
+	return catalogue.Open(catalogue.IndexDir(dataDir), store, catalogue.Options{Places: places, Tasks: tasks, Log: log,
+		Rebuild: opt.rebuild, NoResultCache: opt.noResultCache, Transit: classAt})
+}
+
+// engineOptions say how to open the engine: rebuild throws the index away
+// and builds it again from the store; noResultCache turns the caches of
+// recent results off.
+type engineOptions struct {
+	rebuild, noResultCache bool
 }

@@ -28,6 +28,9 @@ type config struct {
 	seed bool
 	// noDemo starts a brand-new directory empty even where seed is set.
 	noDemo bool
+	// noResultCache turns the engine's caches of recent results off, for
+	// measuring every search's own work (benchmarks side by side).
+	noResultCache bool
 }
 
 // envOr returns the environment variable, or def when it is unset.
@@ -139,7 +142,7 @@ func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
 		log.Error("public-transport network unreadable; import it again", "err", err)
 	}
 	holder.Set(network)
-	index, err := openEngine(cfg.dataDir, store, places, tasks, holder.ClassAt, log, rebuild)
+	index, err := openEngine(cfg.dataDir, store, places, tasks, holder.ClassAt, log, engineOptions{rebuild: rebuild, noResultCache: cfg.noResultCache})
 	if err != nil {
 		store.Close()
 		return nil, err

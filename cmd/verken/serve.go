@@ -38,6 +38,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	memoryLimit := fs.String("memory-limit", envOr("VERKEN_MEMORY_LIMIT", "auto"), "Go's soft memory limit: auto (2.5 times the heap after start-up), off, or a size such as 512MiB; GOMEMLIMIT wins (env VERKEN_MEMORY_LIMIT)")
 	publicURL := fs.String("public-url", envOr("VERKEN_PUBLIC_URL", ""), "where people reach Verken, e.g. https://verken.example.org; every link in mail is built from it (env VERKEN_PUBLIC_URL; default http://localhost:<port>)")
 	proxies := fs.String("trusted-proxies", envOr("VERKEN_TRUSTED_PROXIES", ""), "addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (env VERKEN_TRUSTED_PROXIES; default none)")
+	fs.BoolVar(&cfg.noResultCache, "no-result-cache", envBool("VERKEN_NO_RESULT_CACHE"), "turn the caches of recent search results off, so that a benchmark measures every search's own work (env VERKEN_NO_RESULT_CACHE)")
 	pprofAddr := fs.String("pprof-addr", envOr("VERKEN_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it off public interfaces (env VERKEN_PPROF_ADDR)")
 	sys, log, code, ok := parseAndOpen(fs, args, &cfg, false, stderr)
 	if !ok {
