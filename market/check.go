@@ -315,7 +315,12 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 	if in.Place != "" && placeErr == nil && c.Transit != nil {
 		f.PlaceClass = classOrDash(c.Transit(placeLat, placeLon))
 	}
-	sites := map[string][]siteAt{}
+	// The sites' points, for journeys: only when there is a network and a
+	// place to travel to.
+	var sites map[string][]siteAt
+	if c.Network != nil && in.Place != "" && placeErr == nil {
+		sites = make(map[string][]siteAt, len(matches))
+	}
 	start := in.Start.Time()
 	var stalest time.Time
 	for _, m := range matches {
@@ -344,8 +349,10 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 			}
 		}
 		rep.Suppliers = append(rep.Suppliers, cs)
-		for _, st := range m.Sites {
-			sites[m.ID] = append(sites[m.ID], siteAt{st.Lat, st.Lon})
+		if sites != nil {
+			for _, st := range m.Sites {
+				sites[m.ID] = append(sites[m.ID], siteAt{st.Lat, st.Lon})
+			}
 		}
 
 		f.Matching++
@@ -390,7 +397,7 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 	slices.SortFunc(rep.Suppliers, func(a, b CheckSupplier) int {
 		return cmp.Or(-compareBool(a.Social, b.Social), -compareBool(a.Eligible, b.Eligible), cmp.Compare(b.FreeFTE, a.FreeFTE), strings.Compare(a.Name, b.Name))
 	})
-	if in.Place != "" && placeErr == nil {
+	if sites != nil {
 		c.travel(rep, sites, placeLat, placeLon)
 	}
 	rep.Plan = plan(rep, volume, in.YearlyValueEUR)

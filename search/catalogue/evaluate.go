@@ -90,10 +90,31 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 	// The offers in the slots: in each slot, the suppliers whose offer
 	// passes every offer filter.
 	slotPass := make([][]bitset, len(offerSet)) // by offer filter, by slot
+	// The service-area filter visits every candidate's offer, one by one.
+	// Without facets to count, only the suppliers that pass every other
+	// filter need that visit, slot by slot: it is then the last filter
+	// worked out, over the fewest suppliers. (Facet counts need each
+	// filter's own set over every candidate.)
+	servesLast := -1
 	for k, g := range offerSet {
 		slotPass[k] = make([]bitset, len(cat.slots))
+		if g == filterServes && c == nil {
+			servesLast = k
+			continue
+		}
 		for j := range cat.slots {
 			slotPass[k][j] = f.slotPassing(g, j, p, cat, s, req)
+		}
+	}
+	if servesLast >= 0 {
+		for j := range cat.slots {
+			narrow := s.copyOf(passAll)
+			for k := range offerSet {
+				if k != servesLast {
+					narrow.and(slotPass[k][j])
+				}
+			}
+			slotPass[servesLast][j] = f.slotPassing(filterServes, j, p, cat, s, narrow)
 		}
 	}
 	passing := f.intersectSlots(cat, s, slotPass, -1)
