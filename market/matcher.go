@@ -2,6 +2,7 @@ package market
 
 import (
 	"cmp"
+	"github.com/verken/verken/internal/fuzzy"
 	"math"
 	"slices"
 	"strings"
@@ -200,7 +201,7 @@ func similarity(q, w string) float64 {
 		return 0
 	}
 	best := 0.0
-	if d := editDistance(q, w, 2); d == 1 && short >= 4 {
+	if d := fuzzy.Distance(q, w, 2, true); d == 1 && short >= 4 {
 		best = 0.85
 	} else if d == 2 && short >= 8 {
 		best = 0.7
@@ -220,42 +221,6 @@ func commonPrefix(a, b string) int {
 		n++
 	}
 	return n
-}
-
-// editDistance is the optimal string alignment distance of a and b
-// (insertions, deletions, substitutions and adjacent swaps), or max+1
-// once it is sure to exceed max.
-func editDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
 }
 
 // stopWords are the small words of Dutch, French and English that say

@@ -14,6 +14,7 @@ import (
 	blevesearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/verken/verken/internal/fuzzy"
 	"github.com/verken/verken/search"
 )
 
@@ -296,7 +297,7 @@ func (x *Index) highlight(terms []term, hits []search.Hit, descriptions []string
 		for _, tok := range words {
 			w := string(tok.Term)
 			for _, t := range terms {
-				if w == t.plain || t.prefix && strings.HasPrefix(w, t.plain) || t.fuzz > 0 && withinEdits(w, t.plain, t.fuzz) {
+				if w == t.plain || t.prefix && strings.HasPrefix(w, t.plain) || t.fuzz > 0 && fuzzy.Distance(w, t.plain, t.fuzz, false) <= t.fuzz {
 					add(tok)
 					break
 				}
@@ -308,37 +309,6 @@ func (x *Index) highlight(terms []term, hits []search.Hit, descriptions []string
 		hits[i].NameHTML = markSpans(hits[i].Name, marks(hits[i].Name), 0)
 		hits[i].DescriptionHTML = markSpans(descriptions[i], marks(descriptions[i]), snippetLength)
 	}
-}
-
-// withinEdits reports whether a and b are at most n single-rune insertions,
-// deletions or substitutions apart.
-func withinEdits(a, b string, n int) bool {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > n || -d > n {
-		return false
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			best = min(best, cur[j])
-		}
-		if best > n {
-			return false
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)] <= n
 }
 
 // snippetLength bounds a description in a result list, in bytes.
