@@ -2,12 +2,12 @@ package market
 
 import (
 	"cmp"
-	"github.com/verken/verken/internal/fuzzy"
 	"math"
 	"slices"
 	"strings"
 
 	"github.com/verken/verken/data"
+	"github.com/verken/verken/internal/fuzzy"
 )
 
 // The task matcher: a purchasing plan's free-text description ("schoonmak
