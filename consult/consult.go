@@ -150,6 +150,13 @@ type Consultation struct {
 	Sent      string      `json:"sent,omitempty"`
 	Lang      string      `json:"lang,omitempty"`
 	Reminders []time.Time `json:"reminders,omitempty"`
+	// AutoRemindedAt is when the automatic reminder went, AutoRemind
+	// before the deadline (DueReminders); it counts apart from the
+	// buyer's MaxReminders.
+	AutoRemindedAt time.Time `json:"auto_reminded_at,omitzero"`
+	// PurgedAt is when its personal data was removed, Retention after
+	// the deadline (Purge); the figures stay.
+	PurgedAt time.Time `json:"purged_at,omitzero"`
 }
 
 // Draft reports whether the consultation is not sent yet.

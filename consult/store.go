@@ -348,19 +348,24 @@ func (s *Store) Answer(secret string, resp Response, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if err := resp.check(len(c.Questions)); err != nil {
-			return err
-		}
-		resp.At = now.UTC()
-		if r.Response != nil {
-			resp.Revised = r.Response.Revised + 1
-		}
-		if r.OpenedAt.IsZero() {
-			r.OpenedAt = now.UTC()
-		}
-		r.Response = &resp
-		return put(tx, bucketRecipients, c.ID+"/"+r.SupplierID, r)
+		return answerTx(tx, c, r, resp, now)
 	})
+}
+
+// answerTx checks and records a recipient's answer inside tx.
+func answerTx(tx *bolt.Tx, c Consultation, r Recipient, resp Response, now time.Time) error {
+	if err := resp.check(len(c.Questions)); err != nil {
+		return err
+	}
+	resp.At = now.UTC()
+	if r.Response != nil {
+		resp.Revised = r.Response.Revised + 1
+	}
+	if r.OpenedAt.IsZero() {
+		r.OpenedAt = now.UTC()
+	}
+	r.Response = &resp
+	return put(tx, bucketRecipients, c.ID+"/"+r.SupplierID, r)
 }
 
 // Ask records a recipient's question through its link.
@@ -370,28 +375,33 @@ func (s *Store) Ask(secret, text string, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		var v invalid
-		text = strings.TrimSpace(text)
-		v.text("question", limitQuestion, text, true)
-		if err := v.err(); err != nil {
-			return err
-		}
-		total, mine := 0, 0
-		if err := each(tx, bucketQuestions, c.ID+"/", func(q Question) error {
-			total++
-			if q.AskedBy == r.SupplierID {
-				mine++
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		if total >= MaxAskedTotal || mine >= MaxAsked {
-			return ErrAskLimit
-		}
-		q := Question{ConsultationID: c.ID, N: total + 1, Text: text, AskedBy: r.SupplierID, AskedAt: now.UTC()}
-		return put(tx, bucketQuestions, fmt.Sprintf("%s/%06d", c.ID, q.N), q)
+		return askTx(tx, c, r, text, now)
 	})
+}
+
+// askTx checks and records a recipient's question inside tx.
+func askTx(tx *bolt.Tx, c Consultation, r Recipient, text string, now time.Time) error {
+	var v invalid
+	text = strings.TrimSpace(text)
+	v.text("question", limitQuestion, text, true)
+	if err := v.err(); err != nil {
+		return err
+	}
+	total, mine := 0, 0
+	if err := each(tx, bucketQuestions, c.ID+"/", func(q Question) error {
+		total++
+		if q.AskedBy == r.SupplierID {
+			mine++
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if total >= MaxAskedTotal || mine >= MaxAsked {
+		return ErrAskLimit
+	}
+	q := Question{ConsultationID: c.ID, N: total + 1, Text: text, AskedBy: r.SupplierID, AskedAt: now.UTC()}
+	return put(tx, bucketQuestions, fmt.Sprintf("%s/%06d", c.ID, q.N), q)
 }
 
 // AnswerQuestion publishes the buyer's answer to question n to every
