@@ -69,10 +69,17 @@ type Supplier struct {
 	Demo bool `json:"demo,omitempty"`
 	// Delisted takes the supplier out of search; the record and its
 	// history stay.
-	Delisted    *Delisting `json:"delisted,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
-	ConfirmedAt time.Time  `json:"confirmed_at"`
+	Delisted *Delisting `json:"delisted,omitempty"`
+	// Unclaimed marks a profile made from an authority's register that no
+	// supplier keeps yet: no capacity, out of search (provenance.go).
+	Unclaimed bool `json:"unclaimed,omitempty"`
+	// Provenance says per fact which source vouches for it; Registry holds
+	// what the register states (provenance.go).
+	Provenance  map[string]Provenance `json:"provenance,omitempty"`
+	Registry    *Registry             `json:"registry,omitempty"`
+	CreatedAt   time.Time             `json:"created_at"`
+	UpdatedAt   time.Time             `json:"updated_at"`
+	ConfirmedAt time.Time             `json:"confirmed_at"`
 	// Version counts the writes of this supplier; an update must name the
 	// version it was based on.
 	Version uint64 `json:"version"`

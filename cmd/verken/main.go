@@ -28,6 +28,7 @@ var commands = []struct {
 	{"seed", "fill an empty data directory with N generated demo suppliers", runSeed},
 	{"bench", "send a bounded load to a running server and print throughput and latency", runBench},
 	{"transit", "transit import FEED.zip ...: import public-transport timetables (GTFS)", runTransit},
+	{"kbo", "kbo import FILE.zip: import a KBO Open Data extract as unclaimed profiles; kbo generate: write a synthetic one", runKBO},
 }
 
 func run(args []string, stdout, stderr io.Writer) int {

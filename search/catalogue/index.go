@@ -442,9 +442,9 @@ func (x *Index) SetTransit(t search.TransitClass) error {
 	return nil
 }
 
-// searchable reports whether a supplier belongs in search: a delisted one
-// does not.
-func searchable(s *directory.Supplier) bool { return s.Delisted == nil }
+// searchable reports whether a supplier belongs in search: a delisted one,
+// or an unclaimed profile from a register, does not.
+func searchable(s *directory.Supplier) bool { return s.InSearch() }
 
 // IndexDir is where a data directory keeps its index.
 func IndexDir(dataDir string) string { return filepath.Join(dataDir, "index") }

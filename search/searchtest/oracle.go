@@ -48,7 +48,7 @@ func newOracle(g *data.Gazetteer, tx *data.Taxonomy, today directory.Date, store
 	coll := collate.New(language.Dutch, collate.IgnoreCase, collate.Loose)
 	var buf collate.Buffer
 	err := store.List(func(s directory.Supplier) error {
-		if s.Delisted != nil {
+		if !s.InSearch() {
 			return nil
 		}
 		o.byID[s.ID] = len(o.sups)
