@@ -33,7 +33,7 @@ type apiRoute struct {
 }
 
 func (s *server) apiRoutes() []apiRoute {
-	return []apiRoute{
+	return append([]apiRoute{
 		{Method: "GET", Path: "/api/v1/suppliers", Summary: "Search suppliers: filters, disjunctive facets, sort, paging.",
 			Search: true, Body: apiSearchResult{}, Errors: []int{400}, handler: s.apiSearchSuppliers},
 		{Method: "GET", Path: "/api/v1/suppliers/sites", Summary: "The sites of every matching supplier, for a map.",
@@ -66,7 +66,7 @@ func (s *server) apiRoutes() []apiRoute {
 		{Method: "PATCH", Path: "/api/v1/suppliers/:id/offers/:offer_id", Summary: "Update one offer's free capacity and availability; version is the supplier version the change is based on.",
 			PathParams: []string{"id", "offer_id"}, Request: offerPatch{}, Bearer: true, Body: directory.Supplier{},
 			Errors: []int{400, 401, 403, 404, 409, 422}, handler: s.apiPatchOffer},
-	}
+	}, s.consultAPIRoutes()...)
 }
 
 // queryDoc is a query parameter of a route that does not search.

@@ -65,7 +65,8 @@ func TestOpenAPISchemasMatchAnswers(t *testing.T) {
 	checked := 0
 	for _, path := range paths {
 		op := doc.Paths.Value(path).Get
-		if op == nil || strings.Contains(path, "{") || needsParameter(op) {
+		// An operation that needs a token is checked by its own tests.
+		if op == nil || strings.Contains(path, "{") || needsParameter(op) || op.Security != nil && len(*op.Security) > 0 {
 			continue
 		}
 		media := op.Responses.Value("200").Value.Content.Get("application/json")
