@@ -262,6 +262,10 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/raadpleging/:secret", s.linkPage)
 	app.Post("/raadpleging/:secret", s.linkAnswerPost)
 	app.Post("/raadpleging/:secret/vraag", s.linkAskPost)
+	app.Get("/mijn/raadplegingen", s.mineConsultsPage)
+	app.Get("/mijn/raadplegingen/:id/:sid", s.mineConsultPage)
+	app.Post("/mijn/raadplegingen/:id/:sid", s.mineAnswerPost)
+	app.Post("/mijn/raadplegingen/:id/:sid/vraag", s.mineAskPost)
 
 	app.Get("/beheer", s.adminPage)
 	app.Post("/beheer/accounts/:aid/goedkeuren", s.approvePost)
@@ -278,7 +282,7 @@ func New(d Deps) (*fiber.App, error) {
 func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := []string{"search", "supplier", "error", "login", "register", "forgot", "reset", "invite", "message",
 		"dashboard", "capacity", "edit", "history", "tokens", "admin", "marketcheck", "segments", "plan",
-		"consults", "consultnew", "consult", "consultreport", "consultlink", "reachability"}
+		"consults", "consultnew", "consult", "consultreport", "consultlink", "consultmine", "reachability"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/forms.html", "templates/conflict.html", "templates/"+p+".html")

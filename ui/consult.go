@@ -719,9 +719,12 @@ func oneLine(s string) string {
 
 // linkView is the page a supplier reaches through its link.
 type linkView struct {
-	C         consult.Consultation
-	R         consult.Recipient
-	Secret    string
+	C      consult.Consultation
+	R      consult.Recipient
+	Secret string
+	// Action is where the forms post: the link's address, or the
+	// signed-in supplier's in "Mijn Verken".
+	Action    string
 	Published []consult.Question
 	// Mine are the supplier's own questions still waiting for an answer.
 	Mine    []consult.Question
@@ -770,7 +773,7 @@ func (s *server) consultLinkGone(c *fiber.Ctx) error {
 }
 
 func (s *server) linkView(lang string, cs *consult.Store, co consult.Consultation, r consult.Recipient, secret string) (linkView, error) {
-	view := linkView{C: co, R: r, Secret: secret, Errors: map[string]string{}, Raw: url.Values{}, Modes: consult.BidModes,
+	view := linkView{C: co, R: r, Secret: secret, Action: "/raadpleging/" + secret, Errors: map[string]string{}, Raw: url.Values{}, Modes: consult.BidModes,
 		stampf: func(t time.Time) string { return s.stamp(lang, t) }}
 	qs, err := cs.Questions(co.ID)
 	if err != nil {

@@ -20,16 +20,21 @@ const feedMargin = 1000
 
 // maintain starts purging expired sessions and one-time links and
 // compacting the change feed below what the index has applied: now, and
-// then every purgeEvery until ctx ends. The function it returns waits for
-// it to stop, so that the store is not closed under a purge.
-func maintain(ctx context.Context, sys *system, log *slog.Logger) (wait func()) {
+// then every purgeEvery until ctx ends; after each purge it runs jobs (the
+// consultations' reminders and retention). The function it returns waits
+// for it to stop, so that the store is not closed under a purge.
+func maintain(ctx context.Context, sys *system, log *slog.Logger, jobs ...func(now time.Time)) (wait func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		tick := time.NewTicker(purgeEvery)
 		defer tick.Stop()
 		for {
-			purge(sys, log, time.Now())
+			now := time.Now()
+			purge(sys, log, now)
+			for _, job := range jobs {
+				job(now)
+			}
 			select {
 			case <-ctx.Done():
 				return

@@ -80,7 +80,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		close(following)
 	}()
 	go watchTransit(ctx, cfg.dataDir, sys, log, metrics)
-	defer maintain(ctx, sys, log)() // waits for a purge under way before the store closes
+	consultJob, err := ui.ConsultJob(ui.Deps{Store: sys.store, Log: log, SMTP: mail, PublicURL: public})
+	if err != nil {
+		log.Error("cannot build the consultations' maintenance", "err", err)
+		return 1
+	}
+	defer maintain(ctx, sys, log, consultJob)() // waits for a purge under way before the store closes
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listen(*addr) }()
 	log.Info("verken is listening", "addr", *addr, "data", cfg.dataDir, "public_url", public)
