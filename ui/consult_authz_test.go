@@ -3,6 +3,7 @@ package ui_test
 import (
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -251,7 +252,19 @@ func TestConsultationAPI(t *testing.T) {
 	ids, emails := seedConsultable(t, s)
 	buyer := account(t, s, "koper@stad.example", directory.RoleBuyer)
 	sup := account(t, s, "eigen@poets.example", directory.RoleSupplier, ids[1])
-	buyerToken, _, _ := s.Store.NewToken(buyer.ID, "", "erp")
+	// The buyer makes its token on /mijn/tokens, for no supplier.
+	page := newVisitor(t, s)
+	page.signIn(buyer.Email, testPassword)
+	page.get("/mijn/tokens")
+	code, _, body := page.post("/mijn/tokens", url.Values{"name": {"inkoopsysteem"}, "supplier_id": {""}})
+	m := regexp.MustCompile(`id="new-token">([^<]+)<`).FindStringSubmatch(body)
+	if code != 201 || m == nil {
+		t.Fatalf("a buyer's token: %d\n%s", code, body)
+	}
+	buyerToken := m[1]
+	if code, _, _ := page.post("/mijn/tokens", url.Values{"name": {"x"}, "supplier_id": {ids[0]}}); code != 403 {
+		t.Fatalf("a buyer's token for a supplier: %d", code)
+	}
 	supToken, _, _ := s.Store.NewToken(sup.ID, ids[1], "erp")
 	b := newVisitor(t, s)
 	b.bearer = buyerToken
@@ -271,7 +284,7 @@ func TestConsultationAPI(t *testing.T) {
 		}
 	}
 	deadline := time.Now().Add(5 * 24 * time.Hour).UTC().Format(time.RFC3339)
-	code, body := jsonCall(b, "POST", "/api/v1/consultations", `{"title":"Schoonmaak","description":"Kantoren.","questions":["Vanaf wanneer?"],`+
+	code, body = jsonCall(b, "POST", "/api/v1/consultations", `{"title":"Schoonmaak","description":"Kantoren.","questions":["Vanaf wanneer?"],`+
 		`"deadline":"`+deadline+`","value_band":"30k_140k","send":true,"recipients":["`+ids[0]+`","`+ids[1]+`"],`+
 		`"check":{"tasks":["office-cleaning"],"place":"9000","volume_fte":2,"start":"2030-01-07"}}`)
 	if code != 200 {

@@ -309,6 +309,7 @@ type tokensView struct {
 	NewSecret string // shown once, right after it was made
 	Error     string
 	Admin     bool // may make an administration token
+	Buyer     bool // may make a token for its consultations
 }
 
 func (s *server) tokensPage(c *fiber.Ctx) error {
@@ -328,7 +329,8 @@ func (s *server) renderTokens(c *fiber.Ctx, status int, secret, message string) 
 	if err != nil {
 		return err
 	}
-	return s.page(c, status, "tokens", "tokens.title", tokensView{Tokens: tokens, Suppliers: sups, NewSecret: secret, Error: message, Admin: v.Admin()})
+	return s.page(c, status, "tokens", "tokens.title", tokensView{Tokens: tokens, Suppliers: sups, NewSecret: secret, Error: message, Admin: v.Admin(),
+		Buyer: v.Account.Role == directory.RoleBuyer && v.Account.Status == directory.StatusActive})
 }
 
 func (s *server) tokenCreatePost(c *fiber.Ctx) error {
@@ -339,7 +341,8 @@ func (s *server) tokenCreatePost(c *fiber.Ctx) error {
 	supplierID := c.FormValue("supplier_id")
 	// A supplier user's token acts for one of its suppliers; an
 	// administrator's, for the administration (backups, imports).
-	adminToken := v.Admin() && supplierID == ""
+	// A buyer's, made for no supplier, for its consultations.
+	adminToken := (v.Admin() || mayConsult(v)) && supplierID == ""
 	if !adminToken && (v.Account.Role != directory.RoleSupplier || !v.MaySupply(supplierID)) {
 		return errForbidden
 	}
