@@ -120,7 +120,9 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 			"title": {"Schoonmaak"}, "description": {"Iets."}, "deadline": {time.Now().Add(72 * time.Hour).In(brusselsT).Format(time.DateOnly)}}
 	}
 	answerJSON := `{"interested":true,"fte":1,"from":"2030-02-01","bids":["alone"],"answers":["Ja."]}`
-	linkJSON := func() string { return `{"link":"` + s.URL + f.links[1] + `","interested":false,"reason":"Geen ploeg vrij."}` }
+	linkJSON := func() string {
+		return `{"link":"` + s.URL + f.links[1] + `","interested":false,"reason":"Geen ploeg vrij."}`
+	}
 	mine := "/mijn/raadplegingen/" + f.id + "/" + f.ids[0]
 	notMine := "/mijn/raadplegingen/" + f.id + "/" + f.ids[4]
 
