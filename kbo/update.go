@@ -35,7 +35,7 @@ func (b *Builder) applyUpdate(x *Extract, w *writer) error {
 	}
 	// The inserts, whole: an update file is small.
 	type ent struct {
-		row  []string
+		row []string
 	}
 	ents := map[uint64]*ent{}
 	touched := map[uint64]bool{}
@@ -235,7 +235,11 @@ func (b *Builder) applyUpdate(x *Extract, w *writer) error {
 		}
 		if err != nil { // not in the directory: kept only when the update holds all it needs
 			if _, why := b.Build(num, &reg); why != "" {
-				w.rep.Skipped[SkipIncomplete]++
+				if !hasActivity(&reg) {
+					w.rep.Skipped[SkipNoTask]++
+				} else {
+					w.rep.Skipped[SkipIncomplete]++
+				}
 				continue
 			}
 		}
@@ -244,6 +248,19 @@ func (b *Builder) applyUpdate(x *Extract, w *writer) error {
 		}
 	}
 	return nil
+}
+
+// hasActivity reports whether the record has a (mapped) activity at all.
+func hasActivity(r *directory.Registry) bool {
+	if len(r.Activities) > 0 {
+		return true
+	}
+	for _, e := range r.Establishments {
+		if len(e.Activities) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func cloneRegistry(r *directory.Registry) *directory.Registry {
