@@ -1,6 +1,8 @@
 package kbo
 
 import (
+	"strings"
+
 	"github.com/verken/verken/directory"
 )
 
@@ -15,6 +17,9 @@ type candidate struct {
 // enterprises that have a mapped activity (themselves or at one of their
 // establishments), keyed by enterprise number.
 func (b *Builder) readFull(x *Extract, rep *Report) (map[uint64]*candidate, error) {
+	// Values repeat (codes, municipalities, streets) and a CSV field keeps
+	// its whole line alive: every kept value is interned.
+	in := interner{}
 	// 1. activity.csv: remember mapped activities only.
 	acts := map[uint64][]directory.RegistryActivity{}
 	err := x.each("activity", []string{"EntityNumber", "NaceVersion", "NaceCode", "Classification"}, func(r []string) error {
@@ -25,7 +30,7 @@ func (b *Builder) readFull(x *Extract, rep *Report) (map[uint64]*candidate, erro
 		if !ok {
 			return &lineError{"EntityNumber " + r[0] + " is not a number"}
 		}
-		acts[n] = append(acts[n], directory.RegistryActivity{Version: r[1], Code: r[2], Classification: r[3]})
+		acts[n] = append(acts[n], directory.RegistryActivity{Version: in.s(r[1]), Code: in.s(r[2]), Classification: in.s(r[3])})
 		return nil
 	})
 	if err != nil {
@@ -35,7 +40,7 @@ func (b *Builder) readFull(x *Extract, rep *Report) (map[uint64]*candidate, erro
 	get := func(n uint64) *candidate {
 		c := cands[n]
 		if c == nil {
-			c = &candidate{reg: directory.Registry{Source: directory.SourceKBO}, est: map[uint64]int{}}
+			c = &candidate{reg: directory.Registry{Source: directory.SourceKBO}}
 			cands[n] = c
 		}
 		return c
@@ -60,6 +65,9 @@ func (b *Builder) readFull(x *Extract, rep *Report) (map[uint64]*candidate, erro
 		}
 		c := get(n)
 		d, _ := parseDate(r[1])
+		if c.est == nil {
+			c.est = map[uint64]int{}
+		}
 		c.est[e] = len(c.reg.Establishments)
 		c.reg.Establishments = append(c.reg.Establishments, directory.RegistryEstablishment{Number: numberText(e), StartDate: d, Activities: acts[e]})
 		owner[e] = n
@@ -86,7 +94,7 @@ func (b *Builder) readFull(x *Extract, rep *Report) (map[uint64]*candidate, erro
 			return nil
 		}
 		c.seen = true
-		c.reg.Status, c.reg.JuridicalSituation, c.reg.TypeOfEnterprise, c.reg.LegalForm = r[1], r[2], r[3], r[4]
+		c.reg.Status, c.reg.JuridicalSituation, c.reg.TypeOfEnterprise, c.reg.LegalForm = in.s(r[1]), in.s(r[2]), in.s(r[3]), in.s(r[4])
 		c.reg.StartDate, _ = parseDate(r[5])
 		return nil
 	})
@@ -99,15 +107,18 @@ func (b *Builder) readFull(x *Extract, rep *Report) (map[uint64]*candidate, erro
 			return nil
 		}
 		n, _ := number(r[0])
-		a := &directory.RegistryAddress{Country: r[2], Postcode: r[3], MunicipalityNL: r[4], MunicipalityFR: r[5], StreetNL: r[6], StreetFR: r[7], HouseNumber: r[8], Box: r[9]}
+		addr := func() *directory.RegistryAddress {
+			return &directory.RegistryAddress{Country: in.s(r[2]), Postcode: in.s(r[3]), MunicipalityNL: in.s(r[4]), MunicipalityFR: in.s(r[5]),
+				StreetNL: in.s(r[6]), StreetFR: in.s(r[7]), HouseNumber: in.s(r[8]), Box: in.s(r[9])}
+		}
 		switch r[1] {
 		case addressSeat:
 			if c := cands[n]; c != nil {
-				c.reg.Address = a
+				c.reg.Address = addr()
 			}
 		case addressEstab:
 			if e := estOf(n); e != nil {
-				e.Address = a
+				e.Address = addr()
 			}
 		}
 		return nil
@@ -118,10 +129,16 @@ func (b *Builder) readFull(x *Extract, rep *Report) (map[uint64]*candidate, erro
 	// 5. denomination.csv
 	err = x.each("denomination", []string{"EntityNumber", "Language", "TypeOfDenomination", "Denomination"}, func(r []string) error {
 		n, _ := number(r[0])
-		name := directory.RegistryName{Language: r[1], Type: r[2], Name: r[3]}
-		if c := cands[n]; c != nil {
+		c, e := cands[n], (*directory.RegistryEstablishment)(nil)
+		if c == nil {
+			if e = estOf(n); e == nil {
+				return nil
+			}
+		}
+		name := directory.RegistryName{Language: in.s(r[1]), Type: in.s(r[2]), Name: strings.Clone(r[3])}
+		if c != nil {
 			c.reg.Names = append(c.reg.Names, name)
-		} else if e := estOf(n); e != nil {
+		} else {
 			e.Names = append(e.Names, name)
 		}
 		return nil
@@ -137,7 +154,7 @@ func (b *Builder) readFull(x *Extract, rep *Report) (map[uint64]*candidate, erro
 			}
 			n, _ := number(r[0])
 			if c := cands[n]; c != nil {
-				c.reg.Contacts = append(c.reg.Contacts, directory.RegistryContact{Type: r[2], Value: r[3]})
+				c.reg.Contacts = append(c.reg.Contacts, directory.RegistryContact{Type: in.s(r[2]), Value: strings.Clone(r[3])})
 			}
 			return nil
 		})
@@ -154,4 +171,19 @@ func (b *Builder) readFull(x *Extract, rep *Report) (map[uint64]*candidate, erro
 		sortRegistry(&c.reg)
 	}
 	return cands, nil
+}
+
+// interner keeps one copy of each value.
+type interner map[string]string
+
+func (in interner) s(v string) string {
+	if v == "" {
+		return ""
+	}
+	if x, ok := in[v]; ok {
+		return x
+	}
+	x := strings.Clone(v)
+	in[x] = x
+	return x
 }
