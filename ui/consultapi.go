@@ -71,41 +71,36 @@ type apiConsultationList struct {
 	Consultations []apiConsultation `json:"consultations"`
 }
 
-// apiAnswer is a supplier's answer.
-type apiAnswer struct {
-	// SupplierID: which of the user's suppliers answers; a token's own by
-	// default.
-	SupplierID string          `json:"supplier_id,omitempty"`
+// apiAnswerFields are what a supplier answers, however it answers.
+type apiAnswerFields struct {
 	Interested bool            `json:"interested"`
 	Reason     string          `json:"reason,omitempty"`
 	FTE        float64         `json:"fte,omitempty"`
 	From       *directory.Date `json:"from,omitempty"`
 	Answers    []string        `json:"answers,omitempty"`
 	Bids       []string        `json:"bids,omitempty"`
+}
+
+// apiAnswer is a supplier's answer.
+type apiAnswer struct {
+	// SupplierID: which of the user's suppliers answers; a token's own by
+	// default.
+	SupplierID string `json:"supplier_id,omitempty"`
+	apiAnswerFields
 }
 
 // apiLinkAnswer is an answer through the link a recipient was mailed: the
 // link itself or its last part.
 type apiLinkAnswer struct {
-	Link       string          `json:"link"`
-	Interested bool            `json:"interested"`
-	Reason     string          `json:"reason,omitempty"`
-	FTE        float64         `json:"fte,omitempty"`
-	From       *directory.Date `json:"from,omitempty"`
-	Answers    []string        `json:"answers,omitempty"`
-	Bids       []string        `json:"bids,omitempty"`
+	Link string `json:"link"`
+	apiAnswerFields
 }
 
 // apiResponse is an answer as recorded.
 type apiResponse struct {
-	Interested bool            `json:"interested"`
-	Reason     string          `json:"reason,omitempty"`
-	FTE        float64         `json:"fte,omitempty"`
-	From       *directory.Date `json:"from,omitempty"`
-	Answers    []string        `json:"answers,omitempty"`
-	Bids       []string        `json:"bids,omitempty"`
-	At         time.Time       `json:"at"`
-	Revised    int             `json:"revised"`
+	apiAnswerFields
+	At      time.Time `json:"at"`
+	Revised int       `json:"revised"`
 }
 
 // apiRecipient is a recipient, its profile's figures when invited, its
@@ -393,7 +388,7 @@ func (s *server) apiConsultResponses(c *fiber.Ctx) error {
 }
 
 func apiResponseOf(p consult.Response) apiResponse {
-	out := apiResponse{Interested: p.Interested, Reason: p.Reason, FTE: p.FTE, Answers: p.Answers, Bids: p.Bids, At: p.At, Revised: p.Revised}
+	out := apiResponse{apiAnswerFields: apiAnswerFields{Interested: p.Interested, Reason: p.Reason, FTE: p.FTE, Answers: p.Answers, Bids: p.Bids}, At: p.At, Revised: p.Revised}
 	if !p.From.IsZero() {
 		from := p.From
 		out.From = &from
@@ -401,7 +396,7 @@ func apiResponseOf(p consult.Response) apiResponse {
 	return out
 }
 
-func (a apiAnswer) response() consult.Response {
+func (a apiAnswerFields) response() consult.Response {
 	r := consult.Response{Interested: a.Interested, Reason: a.Reason, FTE: a.FTE, Answers: a.Answers, Bids: a.Bids}
 	if a.From != nil {
 		r.From = *a.From
@@ -482,7 +477,7 @@ func (s *server) apiConsultLinkAnswer(c *fiber.Ctx) error {
 	now := s.Now()
 	co, r, err := cs.Visit(secret, now)
 	if err == nil {
-		err = cs.Answer(secret, apiAnswer{Interested: in.Interested, Reason: in.Reason, FTE: in.FTE, From: in.From, Answers: in.Answers, Bids: in.Bids}.response(), now)
+		err = cs.Answer(secret, in.response(), now)
 	}
 	return s.apiAnswered(c, cs, co.ID, r.SupplierID, err)
 }
