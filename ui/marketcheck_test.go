@@ -57,12 +57,21 @@ func TestMarketCheckPageAndSavedReport(t *testing.T) {
 	if strings.Contains(page, "%!") {
 		t.Error("a message was formatted with the wrong arguments")
 	}
-	// Thresholds are words, never their setting names.
-	for _, internal := range []string{"reserve_min_suppliers", "poor_class", "lot_min_suppliers"} {
-		if strings.Contains(stripTags(page), internal) {
-			t.Errorf("the page shows the setting name %q", internal)
+	// Thresholds are words, never their setting names, and dates read
+	// dd-mm-yyyy, in every language.
+	for lang, words := range map[string]string{"nl": "Leveranciers per perceel: 2", "fr": "Fournisseurs par lot: 2", "en": "Suppliers per lot: 2"} {
+		_, page := b.get("/marktverkenning?lang=" + lang + "&" + workedExample)
+		text := stripTags(page)
+		for _, internal := range []string{"reserve_min_suppliers", "poor_class", "lot_min_suppliers", "max_travel_minutes", "settings."} {
+			if strings.Contains(text, internal) {
+				t.Errorf("%s: the page shows the setting name %q", lang, internal)
+			}
+		}
+		if !strings.Contains(text, words) || !strings.Contains(text, "07-01-2030") || regexp.MustCompile(`\b20\d\d-\d\d-\d\d\b`).MatchString(text) {
+			t.Errorf("%s: the thresholds in words or a date as dd-mm-yyyy are missing, or an ISO date is shown", lang)
 		}
 	}
+	b.get("/?lang=nl") // the language chosen last sticks
 	// A point outside Flanders and Brussels is refused in the user's language.
 	code, page = b.get("/marktverkenning?task=office-cleaning&place=48.8566,2.3522&volume_fte=6&start=2030-01-07")
 	if code != 422 || !strings.Contains(page, "ligt buiten Vlaanderen en Brussel") {
