@@ -135,7 +135,9 @@ func (l *limiter) recent(key string) []time.Time {
 }
 
 // sweep forgets expired keys once a window, and arbitrary keys when there
-// are still too many.
+// are still too many: down to nine tenths of the bound, so that a flood of
+// new keys pays for a full sweep once per tenth of the bound, not on every
+// attempt.
 func (l *limiter) sweep() {
 	now := l.now()
 	if len(l.hits) < l.maxKeys && now.Sub(l.lastSweep) < l.window {
@@ -146,7 +148,7 @@ func (l *limiter) sweep() {
 		l.recent(k)
 	}
 	for k := range l.hits {
-		if len(l.hits) < l.maxKeys {
+		if len(l.hits) < l.maxKeys-l.maxKeys/10 {
 			break
 		}
 		delete(l.hits, k)
