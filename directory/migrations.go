@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -47,6 +48,42 @@ func migrations() []migration {
 		func(tx *bolt.Tx) error {
 			for _, b := range []string{"purchase_plans", "purchase_plans_by_account"} {
 				if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		// 4: mail kept before bodies were sealed held one-time links in
+		// plain text ("body"): drop those bodies, so that no store written
+		// before goes on carrying live links into its backups.
+		func(tx *bolt.Tx) error {
+			b := tx.Bucket([]byte("outbox"))
+			type rewrite struct{ k, v []byte }
+			var rewrites []rewrite
+			err := b.ForEach(func(k, v []byte) error {
+				var m map[string]json.RawMessage
+				if err := json.Unmarshal(v, &m); err != nil {
+					return err
+				}
+				if _, ok := m["body"]; !ok {
+					return nil
+				}
+				delete(m, "body")
+				if _, ok := m["withheld"]; !ok {
+					m["withheld"] = json.RawMessage(`"` + WithheldUpgraded + `"`)
+				}
+				nv, err := json.Marshal(m)
+				if err != nil {
+					return err
+				}
+				rewrites = append(rewrites, rewrite{append([]byte(nil), k...), nv})
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, r := range rewrites {
+				if err := b.Put(r.k, r.v); err != nil {
 					return err
 				}
 			}

@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"bytes"
 	"errors"
 	"path/filepath"
 	"strconv"
@@ -121,5 +122,51 @@ func TestForeignBoltFileIsRefused(t *testing.T) {
 	g, tx := testenv.Tables(t)
 	if _, err := directory.Open(path, directory.Validator{Places: g, Tasks: tx}); err == nil || !strings.Contains(err.Error(), "not a Verken store") {
 		t.Fatalf("a foreign bbolt file: %v", err)
+	}
+}
+
+// A store from before sealed mail bodies kept one-time links in plain
+// text: migrating it drops them, so its backups no longer carry them.
+func TestMigrationDropsPlainMailBodies(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "verken.db")
+	s := testenv.Store(t, dir, 0)
+	s.Close()
+	const link = "/wachtwoord-herstellen/oud-geheim-in-klare-tekst"
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket([]byte("outbox")).Put([]byte("00000001"), []byte(`{"to":"a@b.example","subject":"reset","body":"`+link+`","at":"2026-11-01T10:00:00Z","sent":false}`)); err != nil {
+			return err
+		}
+		return tx.DeleteBucket([]byte("meta")) // as the versions before schema versions left it
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s = testenv.Store(t, dir, 0)
+	box, err := s.Outbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(box) != 1 || box[0].Body != "" || box[0].Withheld != directory.WithheldUpgraded {
+		t.Fatalf("outbox after migration: %+v", box)
+	}
+	// bbolt may keep the old page among its free pages until it reuses
+	// it; what the store holds, and what Outbox reads, no longer has it.
+	var found bool
+	if err := s.DB().View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("outbox")).ForEach(func(_, v []byte) error {
+			found = found || bytes.Contains(v, []byte(link))
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if found {
+		t.Error("the outbox still holds the plain-text link")
 	}
 }

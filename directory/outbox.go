@@ -47,6 +47,9 @@ const (
 	WithheldUsed       = "used"
 	WithheldExpired    = "expired"
 	WithheldUnreadable = "unreadable"
+	// WithheldUpgraded: kept in plain text by a Verken before bodies were
+	// sealed, and dropped when the store was migrated.
+	WithheldUpgraded = "upgraded"
 )
 
 // MaxUndelivered bounds the mail waiting for an administrator. Delivered
