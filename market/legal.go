@@ -2,6 +2,7 @@ package market
 
 import (
 	"math"
+	"regexp"
 	"time"
 )
 
@@ -53,14 +54,20 @@ const (
 // sub-central authority (cities, OCMW/CPAS, provinces and the Flemish
 // government's agencies buy as such).
 type Threshold struct {
-	Name       string  `json:"name"`
-	AmountEUR  float64 `json:"amount_eur"`
-	LegalAct   string  `json:"legal_act"`
+	Name      string  `json:"name"`
+	AmountEUR float64 `json:"amount_eur"`
+	LegalAct  string  `json:"legal_act"`
+	// Act is the act's number, "(EU) 2025/2152", for pages that name the
+	// act in the reader's language.
+	Act        string  `json:"act,omitempty"`
 	Verified   bool    `json:"verified"`
 	Above      bool    `json:"above"`
 	ValueEUR   float64 `json:"value_eur"` // the contract's estimated value over its duration
 	ValidUntil string  `json:"valid_until"`
 }
+
+// actNumber finds an EU act's number in the name the rules table gives it.
+var actNumber = regexp.MustCompile(`\(EU\) \d{4}/\d+`)
 
 // durationYears is the contract's length in years; without one, a year.
 func durationYears(months int) float64 {
@@ -130,7 +137,7 @@ func (c *Checker) frame(rep *CheckReport, volume float64) {
 	}
 	if t, ok := c.Rules.Threshold("supplies_services_subcentral", in.Start.Time()); ok {
 		value := math.Round(in.YearlyValueEUR * years)
-		rep.Threshold = &Threshold{Name: t.Name, AmountEUR: t.AmountEUR, LegalAct: t.LegalAct, Verified: t.Verified,
+		rep.Threshold = &Threshold{Name: t.Name, AmountEUR: t.AmountEUR, LegalAct: t.LegalAct, Act: actNumber.FindString(t.LegalAct), Verified: t.Verified,
 			Above: value >= t.AmountEUR, ValueEUR: value, ValidUntil: t.To.Format(time.DateOnly)}
 	}
 }
