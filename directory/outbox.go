@@ -39,6 +39,10 @@ type Mail struct {
 	// Withheld says why a body is gone: "delivered", "used", "expired",
 	// or "unreadable" (sealed under another data directory's key).
 	Withheld string `json:"withheld,omitempty"`
+	// Bulk marks mail a buyer sends to many (a consultation's
+	// invitations): it may fill at most half the room for waiting mail,
+	// so that resets and invitations to an account always find room.
+	Bulk bool `json:"bulk,omitempty"`
 }
 
 // Why a mail's body is no longer kept.
@@ -93,7 +97,7 @@ func (s *Store) QueueMail(m Mail) (uint64, error) {
 	var seq uint64
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
-		if err := makeRoom(b, m.Sent); err != nil {
+		if err := makeRoom(b, m); err != nil {
 			return err
 		}
 		var err error
@@ -142,17 +146,20 @@ func (s *Store) Waiting(to, subject string) (bool, error) {
 // makeRoom drops the oldest mail that no longer waits to be passed on
 // when the outbox is at its bound, and refuses undelivered mail past its
 // own bound.
-func makeRoom(b *bolt.Bucket, sent bool) error {
-	total, waiting := 0, 0
+func makeRoom(b *bolt.Bucket, m Mail) error {
+	total, waiting, waitingBulk := 0, 0, 0
 	var done [][]byte
 	err := b.ForEach(func(k, v []byte) error {
 		total++
-		var m Mail
-		if err := json.Unmarshal(v, &m); err != nil {
+		var kept Mail
+		if err := json.Unmarshal(v, &kept); err != nil {
 			return err
 		}
-		if m.Sealed != nil {
+		if kept.Sealed != nil {
 			waiting++
+			if kept.Bulk {
+				waitingBulk++
+			}
 		} else {
 			done = append(done, append([]byte(nil), k...))
 		}
@@ -161,7 +168,7 @@ func makeRoom(b *bolt.Bucket, sent bool) error {
 	if err != nil {
 		return err
 	}
-	if !sent && waiting >= MaxUndelivered {
+	if !m.Sent && (waiting >= MaxUndelivered || m.Bulk && waitingBulk >= MaxUndelivered/2) {
 		return ErrOutboxFull
 	}
 	for i := 0; total >= maxOutbox && i < len(done); i++ {

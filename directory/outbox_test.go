@@ -53,3 +53,23 @@ func TestOutboxNeverDropsUndeliveredMail(t *testing.T) {
 		t.Fatalf("%d waiting (first kept: %v) of %d kept", waiting, first, len(box))
 	}
 }
+
+// Bulk mail (a consultation's invitations) fills at most half the room for
+// waiting mail: a buyer's consultations cannot block password resets.
+func TestBulkMailLeavesRoomForAccountMail(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes hundreds of messages")
+	}
+	s := testenv.Store(t, "", 0)
+	for i := range directory.MaxUndelivered / 2 {
+		if err := s.KeepMail(directory.Mail{To: fmt.Sprintf("lev%d@example.org", i), Subject: "consultation", Body: "link", Bulk: true}); err != nil {
+			t.Fatalf("bulk message %d: %v", i, err)
+		}
+	}
+	if err := s.KeepMail(directory.Mail{To: "one@example.org", Subject: "consultation", Body: "link", Bulk: true}); !errors.Is(err, directory.ErrOutboxFull) {
+		t.Fatalf("bulk mail past half the room: %v", err)
+	}
+	if err := s.KeepMail(directory.Mail{To: "els@example.org", Subject: "reset", Body: "the reset link"}); err != nil {
+		t.Fatalf("a reset with the bulk share full: %v", err)
+	}
+}

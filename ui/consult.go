@@ -671,7 +671,7 @@ func (s *server) mailInvites(cs *consult.Store, co consult.Consultation, invites
 		}
 		body += co.Sent + "\n" + s.catalog.T(lang, "consult.mail_link") + "\n" + s.link("/raadpleging/"+inv.Secret) + "\n\n" +
 			s.catalog.T(lang, "consult.mail_valid", s.stamp(lang, co.Deadline)) + "\n"
-		msg := directory.Mail{To: inv.Recipient.Email, Subject: subject, Body: body, LinkSecret: inv.Secret, ExpiresAt: co.Deadline}
+		msg := directory.Mail{To: inv.Recipient.Email, Subject: subject, Body: body, LinkSecret: inv.Secret, ExpiresAt: co.Deadline, Bulk: true}
 		seq, err := s.Store.QueueMail(msg)
 		if err != nil {
 			// The outbox is full: the rest stay unsent, and the buyer's
