@@ -372,7 +372,7 @@ func (s *server) dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.page(c, fiber.StatusOK, "dashboard", "dashboard.title", dashboardView{Account: *v.Account, Suppliers: sups, Saved: saved, Checks: checks, Notice: c.Query("notice")})
+	return s.page(c, fiber.StatusOK, "dashboard", "dashboard.title", dashboardView{Account: *v.Account, Suppliers: sups, Saved: saved, Checks: checks, Notice: s.notice(c, "dashboard.notice_")})
 }
 
 // deleteAccountPost removes the viewer's own account after its password.

@@ -375,6 +375,17 @@ func (s *server) checker() *market.Checker {
 	return c
 }
 
+// notice is the ?notice= a redirect after a form sets, only when the
+// catalogue has a message for it under prefix: anything else a link
+// carries is not shown.
+func (s *server) notice(c *fiber.Ctx, prefix string) string {
+	n := c.Query("notice")
+	if n == "" || !s.catalog.Has(prefix+n) {
+		return ""
+	}
+	return n
+}
+
 // link is an absolute link to a path of this site, for mail.
 func (s *server) link(path string) string { return s.PublicURL + path }
 

@@ -245,6 +245,10 @@ func (s *server) consultCreatePost(c *fiber.Ctx) error {
 // consultFieldMessage says what is wrong with a field in the user's
 // language: consult's own codes, then the directory's.
 func (s *server) consultFieldMessage(lang string, fe directory.FieldError) string {
+	// Lengths and counts say their limit the directory's way.
+	if fe.Code == "too_long" || fe.Code == "too_many" {
+		return s.fieldMessage(lang, fe)
+	}
 	if key := "consult.err." + fe.Code; s.catalog.Has(key) {
 		return s.catalog.T(lang, key)
 	}
@@ -307,7 +311,7 @@ func (s *server) consultPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view.Notice = c.Query("notice")
+	view.Notice = s.notice(c, "consult.notice_")
 	if co.Draft() {
 		emails, err := s.supplierEmails(co.Candidates)
 		if err != nil {
@@ -755,7 +759,7 @@ func (s *server) linkPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view.Notice = c.Query("notice")
+	view.Notice = s.notice(c, "consult.link_notice_")
 	return s.linkRender(c, fiber.StatusOK, view)
 }
 

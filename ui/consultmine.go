@@ -99,7 +99,7 @@ func (s *server) mineConsultPage(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	view.Notice = c.Query("notice")
+	view.Notice = s.notice(c, "consult.link_notice_")
 	return s.page(c, fiber.StatusOK, "consultlink", "consult.link_title", view)
 }
 

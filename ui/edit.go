@@ -76,8 +76,8 @@ func (s *server) supplierForm(c *fiber.Ctx, tmpl, title string) error {
 		return err
 	}
 	view := editView{S: v.visible(sup), Admin: v.Admin()}
-	if c.Query("notice") != "" {
-		view.Notice = s.catalog.T(s.lang(c), "edit.notice_"+c.Query("notice"))
+	if n := s.notice(c, "edit.notice_"); n != "" {
+		view.Notice = s.catalog.T(s.lang(c), "edit.notice_"+n)
 	}
 	return s.page(c, fiber.StatusOK, tmpl, title, view)
 }
