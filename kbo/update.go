@@ -3,6 +3,7 @@ package kbo
 import (
 	"errors"
 	"slices"
+	"strconv"
 
 	"github.com/verken/verken/directory"
 )
@@ -229,7 +230,7 @@ func (b *Builder) applyUpdate(x *Extract, w *writer) error {
 		sortRegistry(&reg)
 		if reg.Status == "" { // deleted and not inserted again: the enterprise stopped
 			if err == nil && cur.Unclaimed && cur.Delisted == nil {
-				w.delist(cur, "the enterprise stopped (KBO extract "+itoa(x.Meta.ExtractNumber)+")")
+				w.delist(cur, "the enterprise stopped (KBO extract "+strconv.Itoa(x.Meta.ExtractNumber)+")")
 			}
 			continue
 		}
@@ -275,5 +276,3 @@ func cloneRegistry(r *directory.Registry) *directory.Registry {
 	}
 	return &c
 }
-
-func itoa(n int) string { return numberText(uint64(n))[6:] }
