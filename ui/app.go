@@ -375,6 +375,18 @@ func (s *server) checker() *market.Checker {
 	return c
 }
 
+// areaName is a province or region, given by code or name, in the reader's
+// language; text it does not know stays as it is.
+func (s *server) areaName(lang, text string) string {
+	if p, ok := s.Places.ResolveProvince(text); ok {
+		return p.Name.In(lang)
+	}
+	if r, ok := s.Places.ResolveRegion(text); ok {
+		return r.Name.In(lang)
+	}
+	return text
+}
+
 // notice is the ?notice= a redirect after a form sets, only when the
 // catalogue has a message for it under prefix: anything else a link
 // carries is not shown.

@@ -604,7 +604,7 @@ func (s *server) consultText(lang string, co consult.Consultation) string {
 	fmt.Fprintf(&b, "%s: %s\n", t("filter.task"), strings.Join(tasks, ", "))
 	place := sc.Place
 	if place == "" {
-		place = strings.TrimSpace(t("check.at_sites") + " " + sc.Region)
+		place = strings.TrimSpace(t("check.at_sites") + " " + s.areaName(lang, sc.Region))
 	}
 	fmt.Fprintf(&b, "%s: %s\n", t("check.place"), place)
 	fmt.Fprintf(&b, "%s: %s\n", t("check.volume_fte"), formatNumber(lang, sc.VolumeFTE))

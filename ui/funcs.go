@@ -39,6 +39,9 @@ func (s *server) funcs() template.FuncMap {
 			a, ok := s.Places.Arrondissement(code)
 			return a.Name, ok
 		}),
+		// area names a province or region given by code or name, as the
+		// market check's "at the suppliers' sites in" takes it.
+		"area":     s.areaName,
 		"province": labelOf(func(code string) (data.Labels, bool) { p, ok := s.Places.Province(code); return p.Name, ok }),
 		"num":      formatNumber,
 		"euro":     formatEuro,

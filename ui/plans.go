@@ -504,7 +504,7 @@ func (s *server) planXLSX(c *fiber.Ctx) error {
 		l := lv.Line
 		place := l.Place
 		if place == "" {
-			place = l.Region
+			place = s.areaName(lang, l.Region)
 		}
 		row := []string{strconv.Itoa(l.Row), l.Description, lv.TaskLabel, s.matchText(lang, l), lv.Volume, place, formatDate(lang, l.Start.Time()),
 			"", "", "", "", "", lv.Headline, lv.LotPlan, lv.Hours, lv.Status, ""}
