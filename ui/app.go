@@ -100,6 +100,8 @@ type server struct {
 	registrations *limiter
 	resetRequests *limiter
 	mail          mailer
+	// planChecks lets one purchasing plan be checked at a time.
+	planChecks chan struct{}
 	// segments keeps the segments overview until the engine changes.
 	segments *market.SegmentCache
 	metrics  *Metrics
@@ -158,7 +160,8 @@ func New(d Deps) (*fiber.App, error) {
 		registrations: newLimiter(registrationLimit, registrationWindow, d.Now),
 		resetRequests: newLimiter(resetRequestLimit, failureWindow, d.Now),
 		mail:          mailer{smtp: d.SMTP, store: d.Store, log: d.Log},
-		segments:      &market.SegmentCache{}}
+		segments:      &market.SegmentCache{},
+		planChecks:    make(chan struct{}, 1)}
 	if s.templates, err = parseTemplates(s.planFuncs(s.funcs())); err != nil {
 		return nil, err
 	}

@@ -363,6 +363,9 @@ const (
 	svgPad    = 24
 	// maxTableRows bounds the table of the page (the API has every stop).
 	maxTableRows = 300
+	// maxMapDots bounds the dots of the drawing, the quickest first: a
+	// whole network at two hours would make the page megabytes.
+	maxMapDots = 3000
 )
 
 type svgDot struct {
@@ -486,7 +489,7 @@ func (s *server) drawArea(lang string, a apiArea) *areaMap {
 		return bandColours[min(i, len(bandColours)-1)], 6 - float64(min(i, 3))
 	}
 	// Slowest first, so the quickest dots are drawn on top.
-	for i := len(a.Stops) - 1; i >= 0; i-- {
+	for i := min(len(a.Stops), maxMapDots) - 1; i >= 0; i-- {
 		st := a.Stops[i]
 		x, y := px(st.Lat, st.Lon)
 		fill, r := style(st.Band)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -176,11 +177,7 @@ func (s *server) planUploadPost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name := []rune(doc.File)
-	if len(name) > 100 {
-		name = name[:100]
-	}
-	id, err := s.Store.SavePlan(v.Account.ID, directory.SavedPlan{Name: string(name), State: planReview, Lines: len(lines), Plan: b})
+	id, err := s.Store.SavePlan(v.Account.ID, directory.SavedPlan{Name: planName(doc.File), State: planReview, Lines: len(lines), Plan: b})
 	switch {
 	case errors.Is(err, directory.ErrTooManySaved):
 		return s.tooManySaved(c, "plan.too_many", directory.MaxSavedPlans)
@@ -369,6 +366,13 @@ func (s *server) planCheckPost(c *fiber.Ctx) error {
 	v, err := s.requirePlanner(c)
 	if err != nil {
 		return err
+	}
+	// Up to 500 market checks on every core: one plan at a time.
+	select {
+	case s.planChecks <- struct{}{}:
+		defer func() { <-s.planChecks }()
+	default:
+		return s.page(c, fiber.StatusServiceUnavailable, "message", "plan.title", formView{Error: s.catalog.T(s.lang(c), "plan.busy")})
 	}
 	p, doc, err := s.loadPlan(c.Params("id"))
 	if err != nil {
@@ -595,4 +599,23 @@ func parsePlanLine(funcs template.FuncMap, out map[string]*template.Template) er
 	}
 	out["planline"] = t
 	return nil
+}
+
+// planName is the name a plan keeps of its file: a file name is the
+// uploader's to choose, so control and direction characters and broken
+// UTF-8 go, and it is cut to 100 characters.
+func planName(file string) string {
+	name := []rune(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == unicode.ReplacementChar {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(file, "")))
+	if len(name) > 100 {
+		name = name[:100]
+	}
+	if len(name) == 0 {
+		return "plan"
+	}
+	return string(name)
 }
