@@ -307,11 +307,17 @@ func (s *server) consultPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.buyerPage(c, cs, co, fiber.StatusOK, s.notice(c, "consult.notice_"), "")
+}
+
+// buyerPage shows the buyer's page of a consultation, with a notice or an
+// error, and for a draft the candidates to narrow.
+func (s *server) buyerPage(c *fiber.Ctx, cs *consult.Store, co consult.Consultation, status int, notice, errMsg string) error {
 	view, err := s.consultView(s.lang(c), cs, co)
 	if err != nil {
 		return err
 	}
-	view.Notice = s.notice(c, "consult.notice_")
+	view.Notice, view.Error = notice, errMsg
 	if co.Draft() {
 		emails, err := s.supplierEmails(co.Candidates)
 		if err != nil {
@@ -321,7 +327,7 @@ func (s *server) consultPage(c *fiber.Ctx) error {
 			view.Candidates = append(view.Candidates, candidateView{Candidate: cand, Email: emails[cand.SupplierID] != ""})
 		}
 	}
-	return s.page(c, fiber.StatusOK, "consult", "consult.title", view)
+	return s.page(c, status, "consult", "consult.title", view)
 }
 
 // consultView gathers what the buyer's page and the report show.
@@ -419,21 +425,7 @@ func (s *server) consultSendPost(c *fiber.Ctx) error {
 
 // consultError shows the buyer's page with what went wrong.
 func (s *server) consultError(c *fiber.Ctx, cs *consult.Store, co consult.Consultation, msg string) error {
-	view, err := s.consultView(s.lang(c), cs, co)
-	if err != nil {
-		return err
-	}
-	view.Error = msg
-	if co.Draft() {
-		emails, err := s.supplierEmails(co.Candidates)
-		if err != nil {
-			return err
-		}
-		for _, cand := range co.Candidates {
-			view.Candidates = append(view.Candidates, candidateView{Candidate: cand, Email: emails[cand.SupplierID] != ""})
-		}
-	}
-	return s.page(c, fiber.StatusUnprocessableEntity, "consult", "consult.title", view)
+	return s.buyerPage(c, cs, co, fiber.StatusUnprocessableEntity, "", msg)
 }
 
 // consultRemindPost reminds the recipients that have not answered.
