@@ -96,10 +96,10 @@ func (s Settings) check() error {
 	case s.MaxTravelMinutes < 5 || s.MaxTravelMinutes > 240:
 		return checkError("settings.max_travel_minutes", fmt.Sprint(s.MaxTravelMinutes), "must lie between 5 and 240")
 	}
-	if _, err := parseClock(s.ShiftStart); err != nil {
+	if _, err := ParseClock(s.ShiftStart); err != nil {
 		return checkError("settings.shift_start", s.ShiftStart, err.Error())
 	}
-	if _, err := parseClock(s.ShiftEnd); err != nil {
+	if _, err := ParseClock(s.ShiftEnd); err != nil {
 		return checkError("settings.shift_end", s.ShiftEnd, err.Error())
 	}
 	return nil

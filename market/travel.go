@@ -2,6 +2,7 @@ package market
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/verken/verken/transit"
@@ -25,9 +26,9 @@ type Travel struct {
 // maxTransfers bounds the journeys a crew is expected to make.
 const maxTransfers = 3
 
-// parseClock reads "07:00" as a time of day.
-func parseClock(s string) (time.Duration, error) {
-	t, err := time.Parse("15:04", s)
+// ParseClock reads "07:00" (or "7:00") as a time of day.
+func ParseClock(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a time of day such as 07:00", s)
 	}
@@ -39,8 +40,8 @@ func parseClock(s string) (time.Duration, error) {
 // capacity that can be there in time.
 func (c *Checker) travel(rep *CheckReport, sites map[string][]siteAt, lat, lon float64) {
 	s := rep.Settings
-	start, err1 := parseClock(s.ShiftStart)
-	end, err2 := parseClock(s.ShiftEnd)
+	start, err1 := ParseClock(s.ShiftStart)
+	end, err2 := ParseClock(s.ShiftEnd)
 	if c.Network == nil || err1 != nil || err2 != nil {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/verken/verken/market"
 	"github.com/verken/verken/search"
 	"github.com/verken/verken/transit"
 )
@@ -93,26 +94,13 @@ type apiJourneyResult struct {
 
 // badParam answers 400 naming the parameter.
 func badParam(c *fiber.Ctx, param, value, reason string) error {
-	return c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_parameter", Param: param, Value: value, Reason: reason})
+	_, err := paramErrorJSON(c, &search.ParamError{Param: param, Value: value, Reason: reason})
+	return err
 }
 
 // noNetwork answers 503 when no network is imported.
 func noNetwork(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusServiceUnavailable).JSON(apiError{Error: "no_network", Reason: "no public-transport network is imported: run verken transit import"})
-}
-
-// parseTimeOfDay reads "07:30" (00:00 to 23:59) as a time after midnight.
-func parseTimeOfDay(s string) (time.Duration, bool) {
-	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
-	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 {
-		return 0, false
-	}
-	hh, err1 := strconv.Atoi(h)
-	mm, err2 := strconv.Atoi(m)
-	if err1 != nil || err2 != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 {
-		return 0, false
-	}
-	return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute, true
 }
 
 // formatTimeOfDay writes a time after midnight as HH:MM.
@@ -537,3 +525,10 @@ func (s *server) drawArea(lang string, a apiArea) *areaMap {
 }
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+// parseTimeOfDay reads "07:30" the way the market check's shift settings
+// are read.
+func parseTimeOfDay(s string) (time.Duration, bool) {
+	d, err := market.ParseClock(s)
+	return d, err == nil
+}
