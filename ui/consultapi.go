@@ -293,6 +293,12 @@ func (s *server) apiConsultationOf(cs *consult.Store, co consult.Consultation) (
 	if err != nil {
 		return apiConsultation{}, err
 	}
+	return s.apiConsultationWith(co, rs), nil
+}
+
+// apiConsultationWith is a consultation for the API with the recipients
+// already read.
+func (s *server) apiConsultationWith(co consult.Consultation, rs []consult.Recipient) apiConsultation {
 	out := apiConsultation{ID: co.ID, Title: co.Title, Description: co.Description, Buyer: co.Buyer, Anonymous: co.Anonymous,
 		Questions: co.Questions, Deadline: co.Deadline, ValueBand: co.ValueBand, Scope: co.Scope, Lots: co.Lots, CheckID: co.CheckID,
 		CreatedAt: co.CreatedAt, SentAt: timePtr(co.SentAt), Draft: co.Draft(), Closed: co.Closed(s.Now()), Candidates: len(co.Candidates),
@@ -306,7 +312,7 @@ func (s *server) apiConsultationOf(cs *consult.Store, co consult.Consultation) (
 	if out.Scope.Tasks == nil {
 		out.Scope.Tasks = []string{}
 	}
-	return out, nil
+	return out
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -356,14 +362,11 @@ func (s *server) apiConsultResponses(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := apiConsultationResponses{Recipients: []apiRecipient{}, Questions: []apiQuestion{}}
-	if out.Consultation, err = s.apiConsultationOf(cs, co); err != nil {
-		return err
-	}
 	rs, err := cs.Recipients(co.ID)
 	if err != nil {
 		return err
 	}
+	out := apiConsultationResponses{Consultation: s.apiConsultationWith(co, rs), Recipients: []apiRecipient{}, Questions: []apiQuestion{}}
 	for _, r := range rs {
 		ar := apiRecipient{SupplierID: r.SupplierID, Name: r.Name, Kind: r.Kind, Social: r.Social, Eligible: r.Eligible,
 			TargetGroupShare: r.TargetGroupShare, FreeFTE: r.FreeFTE, InvitedAt: r.InvitedAt, MailedAt: timePtr(r.MailedAt),

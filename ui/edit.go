@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"errors"
 	"net/url"
 	"slices"
@@ -398,10 +397,8 @@ func (s *server) apiPatchOffer(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusForbidden).JSON(apiError{Error: "forbidden", Reason: "this token or account may not change this supplier"})
 	}
 	var p offerPatch
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return c.Status(fiber.StatusBadRequest).JSON(apiError{Error: "invalid_body", Reason: err.Error()})
+	if ok, err := decodeStrict(c, &p); !ok {
+		return err
 	}
 	if p.Version == 0 {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "invalid_field", Param: "version", Reason: "is required: the version the change is based on"})
