@@ -53,12 +53,14 @@ func (b *Builder) applyUpdate(x *Extract, w *writer) error {
 	}
 	owner := map[uint64]uint64{} // establishment -> enterprise
 	newEst := map[uint64]directory.RegistryEstablishment{}
+	estOf := map[uint64][]uint64{} // enterprise -> its inserted establishments, in file order
 	if err := x.each("establishment_insert", []string{"EstablishmentNumber", "StartDate", "EnterpriseNumber"}, func(r []string) error {
 		e, _ := number(r[0])
 		n, _ := number(r[2])
 		d, _ := parseDate(r[1])
 		owner[e] = n
 		newEst[e] = directory.RegistryEstablishment{Number: numberText(e), StartDate: d}
+		estOf[n] = append(estOf[n], e)
 		touched[n] = true
 		return nil
 	}); err != nil {
@@ -206,8 +208,8 @@ func (b *Builder) applyUpdate(x *Extract, w *writer) error {
 			reg.Status, reg.JuridicalSituation, reg.TypeOfEnterprise, reg.LegalForm = r[1], r[2], r[3], r[4]
 			reg.StartDate, _ = parseDate(r[5])
 		}
-		for en, e := range newEst {
-			if owner[en] == n {
+		for _, en := range estOf[n] {
+			if e := newEst[en]; owner[en] == n {
 				reg.Establishments = slices.DeleteFunc(reg.Establishments, func(x directory.RegistryEstablishment) bool { return x.Number == e.Number })
 				reg.Establishments = append(reg.Establishments, e)
 			}
