@@ -48,6 +48,7 @@ type Index struct {
 	ords    *ordinals // document numbers to catalogue ordinals, per segment
 	results *resultCache
 	texts   *hitCache[textMatch]
+	forms   *wordForms // for highlighting
 	nears   *hitCache[[]nearHit]
 	matches sync.Pool // []match buffers, see matchBuffer
 	// catVersion counts catalogue replacements (a new transit network),
@@ -103,7 +104,11 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, tds: tds, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(),
+	forms, err := newWordForms(m)
+	if err != nil {
+		return nil, err
+	}
+	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, tds: tds, forms: forms, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(),
 		texts: newHitCache(func(m textMatch) int { return len(m.hits) }),
 		nears: newHitCache(func(h []nearHit) int { return len(h) })}
 	if opt.NoResultCache {

@@ -223,6 +223,21 @@ func TestTextToleratesTyposAndPrefixes(t *testing.T) {
 	if len(r.Hits) != 1 || r.Hits[0].NameHTML != "Bakkerij <mark>Crème</mark>" {
 		t.Fatalf("highlight: %+v", r.Hits)
 	}
+	// Stemmed forms are marked in either language, and stop words never.
+	for text, want := range map[string]string{
+		"commune":     "Nous entretenons les espaces verts des <mark>communes</mark> bruxelloises.",
+		"poets":       "Wij <mark>poetsen</mark> kantoren.",
+		"kantoor":     "Wij poetsen <mark>kantoren</mark>.",
+		"de kantoren": "Wij poetsen <mark>kantoren</mark>.",
+	} {
+		r, err := b.x.Search(search.Query{Text: text, Today: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Hits) != 1 || r.Hits[0].DescriptionHTML != want {
+			t.Errorf("q=%s: highlight %+v, want %q", text, r.Hits, want)
+		}
+	}
 }
 
 // Stale profiles are marked, rank below fresh ones, and fresh=true hides them.

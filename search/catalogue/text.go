@@ -6,11 +6,13 @@ import (
 	"html"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/mapping"
 	blevesearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -244,61 +246,24 @@ func termExists(ctx context.Context, r index.IndexReader, field, term string) bo
 // highlight marks the words of the hits' names and descriptions that match
 // the text, by the same rules as the search, without asking Bleve again.
 func (x *Index) highlight(terms []term, hits []search.Hit, descriptions []string) {
-	m := x.bleve.Mapping()
-	// The three analyzers fold and split text alike and differ only in
-	// their token filters: split once, then filter copies of the tokens.
-	// The copies share their bytes: the filters that write in place only
-	// lower-case, and these are lower-case already.
-	filtersOf := func(name string) []analysis.TokenFilter {
-		if a, ok := m.AnalyzerNamed(name).(*analysis.DefaultAnalyzer); ok {
-			return a.TokenFilters
-		}
-		return nil
-	}
-	analyzers := []struct {
-		filters []analysis.TokenFilter
-		form    func(term) string
-	}{
-		{filtersOf(DutchFolded), func(t term) string { return t.nl }},
-		{filtersOf(FrenchFolded), func(t term) string { return t.fr }},
-	}
-	plain := m.AnalyzerNamed(plainFolded)
+	plain := x.bleve.Mapping().AnalyzerNamed(plainFolded)
 	marks := func(text string) []span {
 		if text == "" {
 			return nil
 		}
 		var out []span
 		offsets := foldedOffsets(text)
-		add := func(tok *analysis.Token) {
-			if tok.End < len(offsets) {
-				out = append(out, span{offsets[tok.Start], offsets[tok.End]})
+		for _, tok := range plain.Analyze([]byte(text)) {
+			if tok.End >= len(offsets) {
+				continue
 			}
-		}
-		words := plain.Analyze([]byte(text))
-		for _, an := range analyzers {
-			ts := make(analysis.TokenStream, len(words))
-			copies := make([]analysis.Token, len(words))
-			for i, tok := range words {
-				copies[i] = *tok
-				ts[i] = &copies[i]
-			}
-			for _, f := range an.filters {
-				ts = f.Filter(ts)
-			}
-			for _, tok := range ts {
-				for _, t := range terms {
-					if f := an.form(t); f != "" && f == string(tok.Term) {
-						add(tok)
-						break
-					}
-				}
-			}
-		}
-		for _, tok := range words {
-			w := string(tok.Term)
+			w := tok.Term
+			forms := x.forms.of(w)
 			for _, t := range terms {
-				if w == t.plain || t.prefix && strings.HasPrefix(w, t.plain) || t.fuzz > 0 && fuzzy.Distance(w, t.plain, t.fuzz, false) <= t.fuzz {
-					add(tok)
+				if t.nl != "" && t.nl == forms.nl || t.fr != "" && t.fr == forms.fr || string(w) == t.plain ||
+					t.prefix && strings.HasPrefix(string(w), t.plain) ||
+					t.fuzz > 0 && fuzzy.Distance(string(w), t.plain, t.fuzz, false) <= t.fuzz {
+					out = append(out, span{offsets[tok.Start], offsets[tok.End]})
 					break
 				}
 			}
@@ -309,6 +274,74 @@ func (x *Index) highlight(terms []term, hits []search.Hit, descriptions []string
 		hits[i].NameHTML = markSpans(hits[i].Name, marks(hits[i].Name), 0)
 		hits[i].DescriptionHTML = markSpans(descriptions[i], marks(descriptions[i]), snippetLength)
 	}
+}
+
+// wordForms gives a word's Dutch and French forms, as the index's
+// analyzers make them, remembering them: stemming every word of twenty
+// descriptions was a quarter of a text search, and the words of
+// descriptions are few and recur.
+type wordForms struct {
+	nl, fr []analysis.TokenFilter
+	mu     sync.RWMutex
+	seen   map[string]formsOfWord
+}
+
+type formsOfWord struct{ nl, fr string }
+
+// maxWordForms bounds the memo; it starts again when full.
+const maxWordForms = 1 << 15
+
+// newWordForms takes the analyzers' token filters from the mapping. The
+// three analyzers fold and split text alike and differ only in their
+// filters, each of which works on one token at a time (stop words,
+// elision, stemming): a word's forms do not depend on its neighbours.
+func newWordForms(m mapping.IndexMapping) (*wordForms, error) {
+	filtersOf := func(name string) ([]analysis.TokenFilter, error) {
+		a, ok := m.AnalyzerNamed(name).(*analysis.DefaultAnalyzer)
+		if !ok {
+			return nil, fmt.Errorf("analyzer %s is not a tokenizer with filters", name)
+		}
+		return a.TokenFilters, nil
+	}
+	nl, err := filtersOf(DutchFolded)
+	if err != nil {
+		return nil, err
+	}
+	fr, err := filtersOf(FrenchFolded)
+	if err != nil {
+		return nil, err
+	}
+	return &wordForms{nl: nl, fr: fr, seen: map[string]formsOfWord{}}, nil
+}
+
+// of returns the forms of a folded, lower-cased word; a stop word's form
+// is empty.
+func (f *wordForms) of(word []byte) formsOfWord {
+	f.mu.RLock()
+	forms, ok := f.seen[string(word)]
+	f.mu.RUnlock()
+	if ok {
+		return forms
+	}
+	form := func(filters []analysis.TokenFilter) string {
+		// The filters may write the term in place: give them a copy.
+		ts := analysis.TokenStream{{Term: append([]byte(nil), word...), Type: analysis.AlphaNumeric}}
+		for _, fl := range filters {
+			ts = fl.Filter(ts)
+		}
+		if len(ts) == 0 {
+			return ""
+		}
+		return string(ts[0].Term)
+	}
+	forms = formsOfWord{nl: form(f.nl), fr: form(f.fr)}
+	f.mu.Lock()
+	if len(f.seen) >= maxWordForms {
+		clear(f.seen)
+	}
+	f.seen[string(word)] = forms
+	f.mu.Unlock()
+	return forms
 }
 
 // snippetLength bounds a description in a result list, in bytes.
