@@ -116,10 +116,13 @@ type searchView struct {
 	PrevURL   string
 	NextURL   string
 	HasFilter bool
-	MapView   bool
-	ListURL   string
-	MapURL    string
-	SitesURL  string
+	// ActiveFilters counts the filter values chosen (not the words, the
+	// sort or the page), for the phone's filter button.
+	ActiveFilters int
+	MapView       bool
+	ListURL       string
+	MapURL        string
+	SitesURL      string
 	// SearchQuery is the search's parameters, to save it.
 	SearchQuery string
 	ExportCSV   string
@@ -152,6 +155,11 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 	}
 	params := withoutUIParams(raw)
 	v.HasFilter = len(params) > 0
+	for k, vs := range params {
+		if k != "q" && k != "sort" && k != "page" && k != "per_page" && k != "radius_km" {
+			v.ActiveFilters += len(vs)
+		}
+	}
 	v.Filters = s.filterView(lang, raw, res)
 	v.Sorts = s.sortChoices(lang, raw)
 	v.ListURL = "/?" + withParams(raw, map[string]string{"view": ""})

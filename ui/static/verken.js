@@ -1,12 +1,59 @@
 // Progressive enhancement only: every page works without this file.
 
-// A changed filter submits the form at once, so a buyer sees the effect.
+// inFilterPanel reports whether el sits in the search filters while they
+// show as the phone's panel, where the buyer picks and then applies.
+function inFilterPanel(el) {
+  var filters = document.getElementById("filters");
+  return !!filters && filters.contains(el) && window.getComputedStyle(filters).position === "fixed";
+}
+
+// A changed filter submits the form at once, so a buyer sees the effect;
+// in the phone's panel the "apply" button does.
 document.addEventListener("change", function (ev) {
   var el = ev.target;
-  if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) {
+  if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form && !inFilterPanel(el)) {
     el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
   }
 });
+
+// The phone's filter panel. Without script the button is a link to
+// #filters, which the style sheet opens with :target; with script it opens
+// and closes in place, holds the focus, and Escape closes it.
+(function () {
+  var setOpen = function (open) {
+    var filters = document.getElementById("filters");
+    var toggle = document.getElementById("filters-toggle");
+    if (!filters || !toggle) {
+      return;
+    }
+    filters.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    document.documentElement.classList.toggle("panel-open", open);
+    if (!open && location.hash === "#filters") {
+      history.replaceState(history.state, "", location.pathname + location.search);
+    }
+    (open ? filters : toggle).focus();
+  };
+  document.addEventListener("click", function (ev) {
+    var el = ev.target && ev.target.closest ? ev.target.closest("#filters-toggle, #filters-close") : null;
+    if (el) {
+      ev.preventDefault();
+      setOpen(el.id === "filters-toggle");
+    }
+  });
+  document.addEventListener("keydown", function (ev) {
+    var filters = document.getElementById("filters");
+    if (ev.key === "Escape" && filters && inFilterPanel(filters.firstElementChild)) {
+      setOpen(false);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.getElementById("filters-toggle");
+    if (toggle) {
+      toggle.setAttribute("aria-expanded", location.hash === "#filters" ? "true" : "false");
+    }
+  });
+})();
 
 // A shared search URL should hold only what the buyer chose: empty fields,
 // the default sort and a radius without a place are left out.
