@@ -104,8 +104,18 @@ func (s *server) filterView(lang string, raw url.Values, res *search.Result) fil
 		f.Cooperation = append(f.Cooperation, mk("cooperation", c, s.catalog.T(lang, "coop."+c)))
 	}
 	f.Cooperation = visible(f.Cooperation)
+	// "Located in" offers a region only where it adds something: not one
+	// without a place in the gazetteer (Wallonia: no site lies there), and
+	// not one that is listed as a province too (Brussels).
+	placed := map[string]bool{}
+	for _, m := range s.Places.Municipalities() {
+		placed[m.Region] = true
+	}
 	for _, r := range s.Places.Regions() {
-		f.Regions = append(f.Regions, mk("region", r.Code, r.Name.In(lang)))
+		_, isProvince := s.Places.Province(r.Code)
+		if c := mk("region", r.Code, r.Name.In(lang)); c.Checked || (placed[r.Code] && !isProvince) {
+			f.Regions = append(f.Regions, c)
+		}
 	}
 	f.Regions = visible(f.Regions)
 	for _, p := range s.Places.Provinces() {
