@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verken/verken/search"
 	"github.com/verken/verken/transit"
 )
 
@@ -89,6 +90,25 @@ func (c *Checker) travel(rep *CheckReport, sites map[string][]siteAt, lat, lon f
 		}
 	}
 	f.InTimeFTE, f.InTimeEligibleFTE, f.InTimeSocialFTE = round2(f.InTimeFTE), round2(f.InTimeEligibleFTE), round2(f.InTimeSocialFTE)
+}
+
+// ReachFinder plans, for a search engine, the journeys of a search with
+// reach on the network the holder has when the search runs: one reverse
+// query from the place, with the transfers a market check allows.
+func ReachFinder(h *transit.Holder) search.ReachFinder {
+	return func(lat, lon float64, by, within time.Duration) (search.Reachable, bool) {
+		n := h.Get()
+		if n == nil {
+			return search.Reachable{}, false
+		}
+		c := n.ArriveBy(lat, lon, by, maxTransfers)
+		var r search.Reachable
+		r.WalkSecondsPerMetre = transit.WalkSecondsPerMetre
+		for _, o := range c.Origins(within) {
+			r.Origins = append(r.Origins, search.Origin{Lat: o.Lat, Lon: o.Lon, MaxWalkM: o.MaxWalkM, Seconds: o.Seconds})
+		}
+		return r, true
+	}
 }
 
 // siteAt is a site's point.

@@ -55,6 +55,27 @@ type Engine interface {
 // to 6 for F, 0 for not served.
 type TransitClass func(lat, lon float64) uint8
 
+// Reachable is where one can leave from to arrive at a place in time by
+// public transport: a site's journey is the best, over the origins within
+// walking distance of it, of the origin's time plus the walk to it.
+type Reachable struct {
+	Origins []Origin
+	// WalkSecondsPerMetre turns a straight line into walking time,
+	// rounded up to the second as the journey planner rounds it.
+	WalkSecondsPerMetre float64
+}
+
+// Origin is a stop (or the place itself) from which one arrives in time.
+type Origin struct {
+	Lat, Lon float64
+	MaxWalkM float64 // the longest straight-line walk to it from a site
+	Seconds  int32   // from leaving it to arriving at the place
+}
+
+// ReachFinder works out Reachable for a place, an arrival time and the
+// longest journey; ok is false when no timetable is imported.
+type ReachFinder func(lat, lon float64, arriveBy, within time.Duration) (r Reachable, ok bool)
+
 // ErrClosed is returned by an engine that has been closed.
 var ErrClosed = errors.New("search engine is closed")
 

@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/verken/verken/directory"
 )
@@ -15,6 +16,12 @@ const (
 	// StaleAfterMonths is how long a profile stays fresh after its last
 	// confirmation; older ones are marked "to be confirmed".
 	StaleAfterMonths = 12
+	// DefaultArriveBy and DefaultMaxMinutes are the arrival time and the
+	// longest journey a Reach search assumes when not told: a shift
+	// starting at seven, an hour's travel, as the market check assumes.
+	DefaultArriveBy   = 7 * time.Hour
+	DefaultMaxMinutes = 60
+	MaxMaxMinutes     = 240
 )
 
 // Sort orders.
@@ -24,10 +31,13 @@ const (
 	SortCapacity  = "capacity"
 	SortUpdated   = "updated"
 	SortName      = "name"
+	// SortTravelTime: the shortest journey by public transport first
+	// (needs Reach).
+	SortTravelTime = "travel_time"
 )
 
 // Sorts lists the sort orders.
-var Sorts = []string{SortRelevance, SortDistance, SortCapacity, SortUpdated, SortName}
+var Sorts = []string{SortRelevance, SortDistance, SortCapacity, SortUpdated, SortName, SortTravelTime}
 
 // Query is what a buyer asks. Values within one filter are alternatives
 // (OR); filters combine with AND. Place filters accept what people type —
@@ -63,6 +73,14 @@ type Query struct {
 	MinTransitClass string
 
 	Fresh bool // hide profiles to be confirmed
+
+	// Reach keeps the suppliers with a site from which a crew arrives at
+	// this place (as Near takes it) by ArriveBy (a time of day; 0 is
+	// DefaultArriveBy) by public transport within MaxMinutes (0 is
+	// DefaultMaxMinutes), door to door; each hit says how long.
+	Reach      string
+	ArriveBy   time.Duration
+	MaxMinutes int
 
 	Sort    string
 	Page    int // from 1

@@ -34,6 +34,9 @@ type Hit struct {
 	MatchingFTE float64 `json:"matching_fte"`
 	// DistanceKm is from the query's place to the nearest site.
 	DistanceKm *float64 `json:"distance_km,omitempty"`
+	// TravelMinutes is, with Reach, the shortest journey by public
+	// transport from one of the supplier's sites to the place, door to door.
+	TravelMinutes *int `json:"travel_minutes,omitempty"`
 	// Reserved: eligible for a reserved contract on the reference date.
 	Reserved bool `json:"reserved"`
 	// Stale: not confirmed for more than StaleAfterMonths ("to be confirmed").

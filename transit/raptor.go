@@ -651,6 +651,46 @@ func (c *Catchment) To(lat, lon float64) (Journey, bool) {
 	return journeyOf(append(rest, egress)), true
 }
 
+// Origin is a point from which one arrives at the place of an ArriveBy
+// query in time: a stop, or the place itself on foot.
+type Origin struct {
+	Lat, Lon float64
+	// MaxWalkM is the longest straight-line walk to it from a site: 960 m
+	// to a stop that trains call at and to the place itself, 640 m to
+	// other stops (the same limits as From).
+	MaxWalkM float64
+	// Seconds from leaving it to arriving, at the latest, by the time asked.
+	Seconds int32
+}
+
+// Origins lists the points from which one arrives in time within the
+// given travel time: every stop the query reached, and, when a place was
+// asked, the place itself. A point's travel time door to door is the best,
+// over the origins within its walk, of the origin's seconds plus the walk
+// (WalkSeconds): the same answer as From, for many points at once.
+func (c *Catchment) Origins(within time.Duration) []Origin {
+	if !c.reverse {
+		return nil
+	}
+	limit := secs(within)
+	var out []Origin
+	if c.place {
+		out = append(out, Origin{Lat: c.lat, Lon: c.lon, MaxWalkM: railWalkM})
+	}
+	for st, b := range c.best {
+		if b == never || c.at-b > limit || !c.n.idx.served[st] {
+			continue
+		}
+		walk := float64(otherWalkM)
+		if c.n.idx.rail[st] {
+			walk = railWalkM
+		}
+		stop := &c.n.snap.Stops[st]
+		out = append(out, Origin{Lat: stop.Lat, Lon: stop.Lon, MaxWalkM: walk, Seconds: c.at - b})
+	}
+	return out
+}
+
 // Journey rebuilds the best journey from (ArriveBy) or to (DepartAt) a
 // stop, without a walk between that stop and the point it stands for.
 func (c *Catchment) Journey(stop int) (Journey, bool) {

@@ -41,7 +41,16 @@ func WalkTime(lat1, lon1, lat2, lon2 float64) time.Duration {
 
 // walkSec rounds up to the second, less a micro-second so that the float
 // noise of an exact 500 m does not add a second.
-func walkSec(m float64) int32 { return int32(math.Ceil(m*WalkDetour/WalkSpeedMS - 1e-6)) }
+func walkSec(m float64) int32 { return WalkSeconds(m, WalkSecondsPerMetre) }
+
+// WalkSecondsPerMetre is the walking time per metre of straight line.
+const WalkSecondsPerMetre = WalkDetour / WalkSpeedMS
+
+// WalkSeconds is walkSec for a given pace, so that code that measures
+// its own distances (the search engine) rounds exactly as journeys do.
+func WalkSeconds(m, secondsPerMetre float64) int32 {
+	return int32(math.Ceil(m*secondsPerMetre - 1e-6))
+}
 
 // Pattern stop flags.
 const (

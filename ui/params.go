@@ -8,6 +8,7 @@ import (
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/number"
+	"github.com/verken/verken/market"
 	"github.com/verken/verken/search"
 )
 
@@ -88,6 +89,22 @@ var searchParams = []searchParam{
 			q.RadiusKm, err = parseNumber("radius_km", v[0])
 			return
 		}},
+	{Name: "reach", Type: "string", Doc: "A crew can get from one of the supplier's sites to this place of work (postcode, municipality or \"lat,lon\") by public transport, arriving by arrive_by within max_minutes door to door; each hit gives its travel_minutes. Needs an imported timetable.",
+		set: func(q *search.Query, v []string) error { q.Reach = v[0]; return nil }},
+	{Name: "arrive_by", Type: "string", Doc: "Time of day the crew must arrive for reach, such as 07:30; default 07:00; ignored without reach.",
+		set: func(q *search.Query, v []string) error {
+			// 00:00 would read as "not given": no crew starts at midnight
+			// sharp on a day's timetable, so it is refused rather than
+			// silently taken as 07:00.
+			t, err := market.ParseClock(v[0])
+			if err != nil || t == 0 {
+				return &search.ParamError{Param: "arrive_by", Value: v[0], Code: "not_a_time", Reason: "is not a time of day from 00:01 to 23:59 such as 07:30"}
+			}
+			q.ArriveBy = t
+			return nil
+		}},
+	{Name: "max_minutes", Type: "integer", Doc: "Longest journey for reach, in minutes door to door, 1 to 240; default 60; ignored without reach.",
+		set: func(q *search.Query, v []string) (err error) { q.MaxMinutes, err = parseInt("max_minutes", v[0]); return }},
 	{Name: "min_fte", Type: "number", Doc: "An offer has at least this much free capacity (FTE, 38 h a week).",
 		set: func(q *search.Query, v []string) (err error) { q.MinFTE, err = parseNumber("min_fte", v[0]); return }},
 	{Name: "available_by", Type: "date", Doc: "An offer's capacity is free on or before this date.",
@@ -116,7 +133,7 @@ var searchParams = []searchParam{
 		set:  func(q *search.Query, v []string) error { q.MinTransitClass = v[0]; return nil }},
 	{Name: "fresh", Type: "boolean", Doc: "Hide profiles not confirmed for more than 12 months.",
 		set: func(q *search.Query, v []string) (err error) { q.Fresh, err = parseBool("fresh", v[0]); return }},
-	{Name: "sort", Type: "string", Doc: "Order: relevance (default; fresh profiles first), distance (needs near or serves), capacity, updated, name.",
+	{Name: "sort", Type: "string", Doc: "Order: relevance (default; fresh profiles first), distance (needs near or serves), capacity, updated, name, travel_time (needs reach).",
 		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return search.Sorts },
 		set:  func(q *search.Query, v []string) error { q.Sort = v[0]; return nil }},
 	{Name: "page", Type: "integer", Doc: "Page, from 1.",

@@ -10,7 +10,9 @@ import (
 
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/testenv"
+	"github.com/verken/verken/market"
 	"github.com/verken/verken/search/catalogue"
+	"github.com/verken/verken/transit"
 	"github.com/verken/verken/ui"
 )
 
@@ -26,22 +28,28 @@ func startServer(t *testing.T, suppliers int, configure ...func(*ui.Deps)) *live
 	dir := t.TempDir()
 	store := testenv.Store(t, dir, suppliers)
 	g, tx := testenv.Tables(t)
-	idx, err := catalogue.Open(filepath.Join(dir, "index"), store, catalogue.Options{Places: g, Tasks: tx})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { idx.Follow(ctx); close(done) }()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Links in mail lead back to this server unless a test says otherwise.
-	deps := ui.Deps{Store: store, Index: idx, Places: g, Tasks: tx, PublicURL: "http://" + ln.Addr().String()}
+	deps := ui.Deps{Store: store, Places: g, Tasks: tx, PublicURL: "http://" + ln.Addr().String()}
 	for _, c := range configure {
 		c(&deps)
 	}
+	// The engine plans the journeys of a search on the network the
+	// server has, as serve wires them.
+	if deps.Transit == nil {
+		deps.Transit = &transit.Holder{}
+	}
+	idx, err := catalogue.Open(filepath.Join(dir, "index"), store, catalogue.Options{Places: g, Tasks: tx, Reach: market.ReachFinder(deps.Transit)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps.Index = idx
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { idx.Follow(ctx); close(done) }()
 	app, err := ui.New(deps)
 	if err != nil {
 		t.Fatal(err)

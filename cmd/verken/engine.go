@@ -5,8 +5,10 @@ import (
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/market"
 	"github.com/verken/verken/search"
 	"github.com/verken/verken/search/catalogue"
+	"github.com/verken/verken/transit"
 )
 
 // openEngine opens the search engine of a data directory: the one place
@@ -17,9 +19,12 @@ import (
 // the same conformance suite but was 10–25 times slower than a PostgreSQL
 // peer and about 200 times slower than the catalogue at 100,000 suppliers;
 // docs/performance.md has the figures and where its code lies in history.
-func openEngine(dataDir string, store *directory.Store, places *data.Gazetteer, tasks *data.Taxonomy, classAt search.TransitClass, log *slog.Logger, opt engineOptions) (search.Engine, error) {
+//
+// The engine asks the network in network, whichever is imported when it
+// asks, for public-transport classes and journeys.
+func openEngine(dataDir string, store *directory.Store, places *data.Gazetteer, tasks *data.Taxonomy, network *transit.Holder, log *slog.Logger, opt engineOptions) (search.Engine, error) {
 	return catalogue.Open(catalogue.IndexDir(dataDir), store, catalogue.Options{Places: places, Tasks: tasks, Log: log,
-		Rebuild: opt.rebuild, NoResultCache: opt.noResultCache, Transit: classAt})
+		Rebuild: opt.rebuild, NoResultCache: opt.noResultCache, Transit: network.ClassAt, Reach: market.ReachFinder(network)})
 }
 
 // engineOptions say how to open the engine: rebuild throws the index away

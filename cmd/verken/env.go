@@ -142,7 +142,7 @@ func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
 		log.Error("public-transport network unreadable; import it again", "err", err)
 	}
 	holder.Set(network)
-	index, err := openEngine(cfg.dataDir, store, places, tasks, holder.ClassAt, log, engineOptions{rebuild: rebuild, noResultCache: cfg.noResultCache})
+	index, err := openEngine(cfg.dataDir, store, places, tasks, holder, log, engineOptions{rebuild: rebuild, noResultCache: cfg.noResultCache})
 	if err != nil {
 		store.Close()
 		return nil, err

@@ -47,7 +47,7 @@ func runSeed(args []string, stdout, stderr io.Writer) int {
 	stored := time.Since(start)
 	sys.index.Close()
 	indexStart := time.Now()
-	idx, err := openEngine(cfg.dataDir, sys.store, sys.places, sys.tasks, sys.transit.ClassAt, log, engineOptions{rebuild: true})
+	idx, err := openEngine(cfg.dataDir, sys.store, sys.places, sys.tasks, sys.transit, log, engineOptions{rebuild: true})
 	if err != nil {
 		log.Error("index", "err", err)
 		return 1

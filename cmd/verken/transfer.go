@@ -94,7 +94,7 @@ func indexImport(cfg config, sys *system, log *slog.Logger, written int) error {
 	if err := sys.index.Close(); err != nil {
 		return err
 	}
-	idx, err := openEngine(cfg.dataDir, sys.store, sys.places, sys.tasks, sys.transit.ClassAt, log, engineOptions{rebuild: true})
+	idx, err := openEngine(cfg.dataDir, sys.store, sys.places, sys.tasks, sys.transit, log, engineOptions{rebuild: true})
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,7 @@ var fields = map[string]Bound{
 	"max_lead_weeks":   Weeks,
 	"page":             Page,
 	"per_page":         PerPage,
+	"max_minutes":      TravelMinutes,
 	// market check
 	"volume_fte":            FTE,
 	"hours_per_week":        Hours,

@@ -158,6 +158,7 @@ type facts struct {
 	collator   *collate.Collator
 	areaSets   *areaSets
 	transit    search.TransitClass // nil: no network, every class 0
+	reach      search.ReachFinder  // nil: journeys cannot be planned
 	offerSlots int                 // see valueSets.slots
 	facetLists [filterCount][]string
 	// facetBase[f] is where facet f's values start in the one list of all
@@ -605,6 +606,50 @@ func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64) []nearHit {
 		kept.distance = min(kept.distance, repeat.distance)
 	})
 	return hits
+}
+
+// reachHit is a supplier whose crew reaches a place in time, with the
+// seconds door to door from its best site.
+type reachHit struct {
+	ord     int32
+	seconds int32
+}
+
+// reachable returns the suppliers with a site within walking distance of
+// an origin that gets its crew to the place within the given seconds, in
+// ordinal order, each with its best journey: the origin's time plus the
+// walk, rounded as the journey planner rounds it, so that a hit says what
+// the market check and the journeys API say.
+func (c *catalogue) reachable(r search.Reachable, within int32) []reachHit {
+	best := map[int32]int32{}
+	for _, o := range r.Origins {
+		if o.Seconds > within {
+			continue
+		}
+		pt := point{o.Lat, o.Lon, true}
+		radiusKm := o.MaxWalkM / 1000
+		lo, hi := cellRange(pt, radiusKm)
+		for la := lo.lat; la <= hi.lat; la++ {
+			for ln := lo.lon; ln <= hi.lon; ln++ {
+				for _, s := range c.grid[cell{la, ln}] {
+					d := data.DistanceKm(pt.lat, pt.lon, s.lat, s.lon) * 1000
+					if d > o.MaxWalkM {
+						continue
+					}
+					t := o.Seconds + int32(math.Ceil(d*r.WalkSecondsPerMetre-1e-6))
+					if old, ok := best[s.ord]; t <= within && (!ok || t < old) {
+						best[s.ord] = t
+					}
+				}
+			}
+		}
+	}
+	out := make([]reachHit, 0, len(best))
+	for ord, t := range best {
+		out = append(out, reachHit{ord, t})
+	}
+	slices.SortFunc(out, func(a, b reachHit) int { return cmp.Compare(a.ord, b.ord) })
+	return out
 }
 
 // earthKm is the mean radius of the earth, the sphere data.DistanceKm

@@ -21,7 +21,7 @@ func TestSearchesDuringChanges(t *testing.T) {
 	dir := t.TempDir()
 	store := testenv.Store(t, dir, 200)
 	g, tx := testenv.Tables(t)
-	x, err := catalogue.Open(filepath.Join(dir, "index"), store, catalogue.Options{Places: g, Tasks: tx, Transit: searchtest.Transit, OfferSlots: 2})
+	x, err := catalogue.Open(filepath.Join(dir, "index"), store, catalogue.Options{Places: g, Tasks: tx, Transit: searchtest.Transit, Reach: searchtest.Reach, OfferSlots: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestSearchesDuringChanges(t *testing.T) {
 				q := queries[r.IntN(len(queries))]
 				q.Text = texts[r.IntN(len(texts))]
 				q.Sort = search.Sorts[r.IntN(len(search.Sorts))]
-				if q.Sort == search.SortDistance && q.Near == "" && q.Serves == "" {
+				if q.Sort == search.SortDistance && q.Near == "" && q.Serves == "" || q.Sort == search.SortTravelTime && q.Reach == "" {
 					q.Sort = search.SortName
 				}
 				q.Page = 1 + r.IntN(3)

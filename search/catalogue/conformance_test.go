@@ -29,7 +29,7 @@ func openForSuite(t *testing.T, store *directory.Store, slots int) *catalogue.In
 	t.Helper()
 	g, tx := testenv.Tables(t)
 	x, err := catalogue.Open(filepath.Join(t.TempDir(), "index"), store,
-		catalogue.Options{Places: g, Tasks: tx, Transit: searchtest.Transit, OfferSlots: slots})
+		catalogue.Options{Places: g, Tasks: tx, Transit: searchtest.Transit, Reach: searchtest.Reach, OfferSlots: slots})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,27 +24,35 @@ import (
 // is the correlation rule, one and the same offer, tested 64 suppliers at a
 // time. A count is the size of one more intersection. Only the suppliers
 // with more offers than the slots hold are visited one by one.
-func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, near []nearHit, c *counter, out []match, keep int) ([]match, int) {
+func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []match, keep int) ([]match, int) {
 	s := cat.scratch()
 	defer s.release()
 	active := p.active()
 
-	// Every match is among the suppliers that match the text and lie near
-	// the place; their scores and distances are looked up by ordinal.
+	// Every match is among the suppliers that match the text, lie near
+	// the place and can reach it in time; their scores, distances and
+	// travel times are looked up by ordinal.
 	req := s.copyOf(cat.live)
-	if hasText {
+	if fd.hasText {
 		words := s.get()
-		for _, h := range text {
+		for _, h := range fd.text {
 			words.add(h.ord)
 		}
 		req.and(words)
 	}
 	if p.near.ok {
 		nearSet := s.get()
-		for _, h := range near {
+		for _, h := range fd.near {
 			nearSet.add(h.ord)
 		}
 		req.and(nearSet)
+	}
+	if p.reach.ok {
+		reachSet := s.get()
+		for _, h := range fd.reach {
+			reachSet.add(h.ord)
+		}
+		req.and(reachSet)
 	}
 
 	// The set each supplier filter passes; nil when the filter is not set.
@@ -66,14 +74,14 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 		}
 	}
 
-	col := newCollector(p, cat, text, near, keep, out)
+	col := newCollector(p, cat, fd, keep, out)
 
 	if len(offerSet) == 0 {
 		// Every supplier with the supplier filters matches, with all its
 		// offers: the offer facets count what any of its offers has.
 		_, n := s.nonZero(passAll)
 		col.reserve(n)
-		if keep > 0 && n >= len(cat.entries)/32 && (p.sort == search.SortName || p.sort == search.SortRelevance && !hasText) {
+		if keep > 0 && n >= len(cat.entries)/32 && (p.sort == search.SortName || p.sort == search.SortRelevance && !fd.hasText) {
 			col.walkNames(passAll, n)
 		} else {
 			passAll.each(func(ord int32) { col.add(ord, cat.freeFTE[ord]) })
@@ -200,16 +208,15 @@ func (f *facts) evaluate(p *plan, cat *catalogue, text []textHit, hasText bool, 
 type collector struct {
 	p        *plan
 	cat      *catalogue
-	text     []textHit
-	near     []nearHit
+	found    *found
 	keep     int
 	less     func(a, b *match) int
 	fresh    bitset
 	reserved bitset
 	// The hits are in ordinal order, as the sets are walked: a cursor
-	// each finds a match's score and distance.
-	nextText, nextNear int
-	fromKmPerLon       float64
+	// each finds a match's score, distance and travel time.
+	nextText, nextNear, nextReach int
+	fromKmPerLon                  float64
 	// m is the match being added: one variable for all, since the
 	// comparison function would make each its own allocation.
 	m     match
@@ -217,8 +224,8 @@ type collector struct {
 	total int
 }
 
-func newCollector(p *plan, cat *catalogue, text []textHit, near []nearHit, keep int, out []match) *collector {
-	return &collector{p: p, cat: cat, text: text, near: near, keep: keep, less: order(p), out: out[:0],
+func newCollector(p *plan, cat *catalogue, fd *found, keep int, out []match) *collector {
+	return &collector{p: p, cat: cat, found: fd, keep: keep, less: order(p), out: out[:0],
 		fresh:        cat.derived(confirmedSince, 0, float64(p.staleBefore)),
 		reserved:     cat.derived(reservedOn, 0, float64(p.today)),
 		fromKmPerLon: kmPerLon(p.from.lat)}
@@ -238,7 +245,7 @@ func (col *collector) reserve(n int) {
 // reads the entry only to break a tie.
 func (col *collector) add(ord int32, fte float64) {
 	col.total++
-	m, text, near := &col.m, col.text, col.near
+	m, text, near, reach := &col.m, col.found.text, col.found.near, col.found.reach
 	*m = col.match(ord, fte)
 	for col.nextText < len(text) && text[col.nextText].ord < ord {
 		col.nextText++
@@ -251,6 +258,12 @@ func (col *collector) add(ord int32, fte float64) {
 	}
 	if k := col.nextNear; k < len(near) && near[k].ord == ord {
 		m.distance = near[k].distance
+	}
+	for col.nextReach < len(reach) && reach[col.nextReach].ord < ord {
+		col.nextReach++
+	}
+	if k := col.nextReach; k < len(reach) && reach[k].ord == ord {
+		m.travel = reach[k].seconds
 	}
 	col.measure(m)
 	if col.keep <= 0 {
@@ -273,7 +286,7 @@ func (col *collector) add(ord int32, fte float64) {
 
 // match is a match's facts that do not depend on the text or the place.
 func (col *collector) match(ord int32, fte float64) match {
-	return match{e: col.cat.entries[ord], distance: math.NaN(), fte: fte, stale: !col.fresh.has(ord),
+	return match{e: col.cat.entries[ord], distance: math.NaN(), travel: -1, fte: fte, stale: !col.fresh.has(ord),
 		reserved: col.reserved.has(ord), updated: col.cat.updated[ord], namePrefix: col.cat.namePrefix[ord]}
 }
 
@@ -306,8 +319,11 @@ func (col *collector) walkNames(set bitset, n int) {
 				continue
 			}
 			m := col.match(ord, col.cat.freeFTE[ord])
-			if k, ok := slices.BinarySearchFunc(col.near, ord, func(h nearHit, o int32) int { return cmp.Compare(h.ord, o) }); ok {
-				m.distance = col.near[k].distance
+			if k, ok := slices.BinarySearchFunc(col.found.near, ord, func(h nearHit, o int32) int { return cmp.Compare(h.ord, o) }); ok {
+				m.distance = col.found.near[k].distance
+			}
+			if k, ok := slices.BinarySearchFunc(col.found.reach, ord, func(h reachHit, o int32) int { return cmp.Compare(h.ord, o) }); ok {
+				m.travel = col.found.reach[k].seconds
 			}
 			col.measure(&m)
 			col.out = append(col.out, m)

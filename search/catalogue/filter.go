@@ -196,6 +196,7 @@ type match struct {
 	e        *entry
 	score    float64
 	distance float64 // NaN when the query has no place
+	travel   int32   // seconds by public transport with Reach; -1 without
 	fte      float64 // free FTE of the offers that match
 	stale    bool
 	reserved bool

@@ -50,6 +50,7 @@ type Index struct {
 	texts   *hitCache[textMatch]
 	forms   *wordForms // for highlighting
 	nears   *hitCache[[]nearHit]
+	reaches *hitCache[[]reachHit]
 	matches sync.Pool // []match buffers, see matchBuffer
 	// catVersion counts catalogue replacements (a new transit network),
 	// which change answers without a change in the store.
@@ -70,6 +71,9 @@ type Options struct {
 	// Transit tells the public-transport class of a place (1 = A … 6 = F,
 	// 0 not served); nil when no network is imported.
 	Transit search.TransitClass
+	// Reach plans the journeys of a search with Reach; nil when no
+	// timetable is known.
+	Reach search.ReachFinder
 	// NoResultCache turns the caches of recent results, of what recent
 	// texts matched and of who lies near recent places off, for benchmarks
 	// that measure the work of a search rather than its memory.
@@ -92,7 +96,7 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.transit = opt.Transit
+	f.transit, f.reach = opt.Transit, opt.Reach
 	if opt.OfferSlots > 0 {
 		f.offerSlots = opt.OfferSlots
 	}
@@ -109,10 +113,11 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 		return nil, err
 	}
 	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, tds: tds, forms: forms, facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(),
-		texts: newHitCache(func(m textMatch) int { return len(m.hits) }),
-		nears: newHitCache(func(h []nearHit) int { return len(h) })}
+		texts:   newHitCache(func(m textMatch) int { return len(m.hits) }),
+		nears:   newHitCache(func(h []nearHit) int { return len(h) }),
+		reaches: newHitCache(func(h []reachHit) int { return len(h) })}
 	if opt.NoResultCache {
-		x.results.max, x.texts.max, x.nears.max = 0, 0, 0
+		x.results.max, x.texts.max, x.nears.max, x.reaches.max = 0, 0, 0, 0
 	}
 	var idx bleve.Index
 	var last uint64

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/search"
@@ -43,6 +44,7 @@ type plan struct {
 	kmPerLon float64 // at the near point's latitude
 	radiusKm float64
 	from     point // where distances are measured from
+	reach    reachPlan
 	// Task sets by filter (task, task_group, cpv): bit per task ordinal.
 	tasks        [3]uint64
 	hasTasks     [3]bool
@@ -185,10 +187,20 @@ func (f *facts) resolve(q search.Query) (*plan, error) {
 		p.minTransit = uint8(i + 1)
 	}
 
+	if q.Reach != "" {
+		if err := f.resolveReach(q, &p.reach); err != nil {
+			return nil, err
+		}
+	}
+
 	p.sort = q.Sort
 	switch q.Sort {
 	case "":
 		p.sort = search.SortRelevance
+	case search.SortTravelTime:
+		if !p.reach.ok {
+			return nil, &search.ParamError{Param: "sort", Value: q.Sort, Code: "needs_reach", Reason: "sorting by travel time needs a place of work in reach"}
+		}
 	case search.SortDistance:
 		if !p.from.ok {
 			return nil, &search.ParamError{Param: "sort", Value: q.Sort, Code: "needs_place", Reason: "sorting by distance needs a place in near or serves"}
@@ -252,8 +264,11 @@ func (f *facts) resolveLocated(p *plan, q search.Query) error {
 }
 
 // resolvePoint reads "lat,lon", a postcode or a municipality.
-func (f *facts) resolvePoint(text string) (point, error) {
-	lat, lon, err := search.ResolvePlace(f.places, "near", text)
+func (f *facts) resolvePoint(text string) (point, error) { return f.resolvePointAs("near", text) }
+
+// resolvePointAs reads a place of parameter param.
+func (f *facts) resolvePointAs(param, text string) (point, error) {
+	lat, lon, err := search.ResolvePlace(f.places, param, text)
 	return point{lat, lon, err == nil}, err
 }
 
@@ -274,3 +289,37 @@ func (f *facts) resolveServed(param, text string) (int, point, error) {
 func kmPerLon(lat float64) float64 { return 111.32 * math.Cos(lat*math.Pi/180) }
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// reachPlan is a Reach question resolved: the place of work, the arrival
+// time and the longest journey.
+type reachPlan struct {
+	lat, lon   float64
+	by, within time.Duration
+	ok         bool
+}
+
+// resolveReach checks the place, the arrival time and the longest
+// journey of a Reach question.
+func (f *facts) resolveReach(q search.Query, r *reachPlan) error {
+	pt, err := f.resolvePointAs("reach", q.Reach)
+	if err != nil {
+		return err
+	}
+	r.lat, r.lon, r.ok = pt.lat, pt.lon, true
+	r.by = q.ArriveBy
+	if r.by == 0 {
+		r.by = search.DefaultArriveBy
+	}
+	if r.by < 0 || r.by >= 24*time.Hour {
+		return &search.ParamError{Param: "arrive_by", Value: q.ArriveBy.String(), Code: "range", Reason: "must be a time of day, 00:00 to 23:59"}
+	}
+	minutes := q.MaxMinutes
+	if minutes == 0 {
+		minutes = search.DefaultMaxMinutes
+	}
+	if minutes < 1 || minutes > search.MaxMaxMinutes {
+		return &search.ParamError{Param: "max_minutes", Value: strconv.Itoa(q.MaxMinutes), Code: "range", Reason: fmt.Sprintf("must lie between 1 and %d", search.MaxMaxMinutes)}
+	}
+	r.within = time.Duration(minutes) * time.Minute
+	return nil
+}

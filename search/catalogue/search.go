@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/search"
@@ -141,19 +142,22 @@ func (x *Index) run(q search.Query, count bool, keep int) (p *plan, matches []ma
 	if p, err = x.facts.resolve(q); err != nil {
 		return nil, nil, 0, nil, err
 	}
-	var text []textHit
-	hasText := false
+	var fd found
 	if p.q.Text != "" {
 		if p.terms, err = x.terms(p.q.Text); err != nil {
 			return nil, nil, 0, nil, err
 		}
-		if text, hasText, err = x.textHits(p.terms); err != nil {
+		if fd.text, fd.hasText, err = x.textHits(p.terms); err != nil {
 			return nil, nil, 0, nil, err
 		}
 	}
-	var near []nearHit
 	if p.near.ok {
-		near = x.nearby(p)
+		fd.near = x.nearby(p)
+	}
+	if p.reach.ok {
+		if fd.reach, err = x.reachable(p); err != nil {
+			return nil, nil, 0, nil, err
+		}
 	}
 	if count {
 		c = newCounter(x.facts)
@@ -161,8 +165,19 @@ func (x *Index) run(q search.Query, count bool, keep int) (p *plan, matches []ma
 	if keep == keepPage {
 		keep = p.keep()
 	}
-	matches, total = x.facts.evaluate(p, x.cat, text, hasText, near, c, x.matchBuffer(), keep)
+	matches, total = x.facts.evaluate(p, x.cat, &fd, c, x.matchBuffer(), keep)
 	return p, matches, total, c, nil
+}
+
+// found is what the words and the places found before any filter: the
+// suppliers that match the text (hasText: it had words that filter), that
+// lie near the place, and whose crew reaches the place in time, each list
+// in ordinal order with the score, distance or travel time.
+type found struct {
+	text    []textHit
+	hasText bool
+	near    []nearHit
+	reach   []reachHit
 }
 
 // keepPage asks run for the matches up to the end of the query's page.
@@ -191,6 +206,29 @@ func (x *Index) nearby(p *plan) []nearHit {
 	return hits
 }
 
+// reachable returns the suppliers whose crew can reach the plan's place in
+// time by public transport, from the cache when asked lately.
+func (x *Index) reachable(p *plan) ([]reachHit, error) {
+	r := &p.reach
+	key := fmt.Sprintf("%.6f,%.6f,%d,%d", r.lat, r.lon, r.by, r.within)
+	gen := x.catVersion.Load()<<40 ^ x.cat.siteVersion
+	if hits, ok := x.reaches.get(gen, key); ok {
+		return hits, nil
+	}
+	if x.facts.reach == nil {
+		return nil, errNoTimetable
+	}
+	origins, ok := x.facts.reach(r.lat, r.lon, r.by, r.within)
+	if !ok {
+		return nil, errNoTimetable
+	}
+	hits := x.cat.reachable(origins, int32(r.within/time.Second))
+	x.reaches.put(gen, key, hits)
+	return hits, nil
+}
+
+var errNoTimetable = &search.ParamError{Param: "reach", Code: "no_timetable", Reason: "no public transport timetable is imported, so journeys cannot be planned"}
+
 // matchBuffer lends a search memory for its matches: a search without
 // words or filters matches every supplier, 4.8 MB at 100,000.
 func (x *Index) matchBuffer() []match {
@@ -218,6 +256,10 @@ func (m *match) hit(f *facts) search.Hit {
 		d := math.Round(m.distance*10) / 10
 		h.DistanceKm = &d
 	}
+	if m.travel >= 0 {
+		minutes := int(math.Round(float64(m.travel) / 60))
+		h.TravelMinutes = &minutes
+	}
 	return h
 }
 
@@ -242,6 +284,13 @@ func order(p *plan) func(a, b *match) int {
 	switch p.sort {
 	case search.SortName:
 		less = byName
+	case search.SortTravelTime:
+		less = func(a, b *match) int {
+			if c := cmp.Compare(a.travel, b.travel); c != 0 {
+				return c
+			}
+			return byName(a, b)
+		}
 	case search.SortDistance:
 		less = func(a, b *match) int {
 			if c := cmp.Compare(a.distance, b.distance); c != 0 {

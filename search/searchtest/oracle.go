@@ -203,6 +203,11 @@ func (o *oracle) matches(s *directory.Supplier, q search.Query, text map[string]
 			return false
 		}
 	}
+	if q.Reach != "" {
+		if _, ok := o.travel(s, q); !ok {
+			return false
+		}
+	}
 	if !hasOfferFilters(q) {
 		return true
 	}
@@ -316,11 +321,16 @@ func (o *oracle) ordered(q search.Query, ids []string, scores map[string]float64
 		distance float64
 		fte      float64
 		updated  int64
+		travel   int32
 	}
 	keys := map[string]key{}
 	for _, id := range out {
 		s := &o.sups[o.byID[id]]
-		keys[id] = key{o.stale(s), scores[id], nearest(s, lat, lon), o.matchingFTE(s, q), s.UpdatedAt.UnixNano()}
+		k := key{o.stale(s), scores[id], nearest(s, lat, lon), o.matchingFTE(s, q), s.UpdatedAt.UnixNano(), 0}
+		if q.Reach != "" {
+			k.travel, _ = o.travel(s, q)
+		}
+		keys[id] = k
 	}
 	slices.SortFunc(out, func(a, b string) int {
 		ka, kb := keys[a], keys[b]
@@ -328,6 +338,8 @@ func (o *oracle) ordered(q search.Query, ids []string, scores map[string]float64
 		switch q.Sort {
 		case search.SortDistance:
 			c = cmp.Compare(ka.distance, kb.distance)
+		case search.SortTravelTime:
+			c = cmp.Compare(ka.travel, kb.travel)
 		case search.SortCapacity:
 			c = cmp.Compare(kb.fte, ka.fte)
 		case search.SortUpdated:

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/verken/verken/directory"
@@ -99,6 +100,12 @@ func (o *oracle) randomQuery(r *rand.Rand) (search.Query, []queryWord) {
 		}
 		q.RadiusKm = []float64{0, float64(5 + pick(40)), 2.5 + float64(pick(200))/10}[pick(3)]
 	}
+	if pick(6) == 0 {
+		st := some(&sups[pick(len(sups))])
+		q.Reach = []string{st.Postcode, st.Municipality, strconv.FormatFloat(st.Lat+(r.Float64()-0.5)/50, 'f', 5, 64) + "," + strconv.FormatFloat(st.Lon, 'f', 5, 64)}[pick(3)]
+		q.ArriveBy = []time.Duration{0, 6*time.Hour + 30*time.Minute, 7*time.Hour + 45*time.Minute}[pick(3)]
+		q.MaxMinutes = []int{0, 15, 30, 45}[pick(4)]
+	}
 	return q, words
 }
 
@@ -189,6 +196,9 @@ func describe(q search.Query) string {
 	add("min_transit_class", q.MinTransitClass, q.MinTransitClass != "")
 	add("near", q.Near, q.Near != "")
 	add("radius_km", q.RadiusKm, q.Near != "")
+	add("reach", q.Reach, q.Reach != "")
+	add("arrive_by", q.ArriveBy, q.Reach != "")
+	add("max_minutes", q.MaxMinutes, q.Reach != "")
 	add("sort", q.Sort, q.Sort != "")
 	if b.Len() == 0 {
 		return "(no filters)"

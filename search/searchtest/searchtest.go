@@ -38,7 +38,8 @@ const (
 // Run is the conformance suite. open opens the engine under test on the
 // store, with its index in a directory of t's, closed by t.Cleanup; it
 // must give the engine Transit as its public-transport classes, which the
-// transit filter and facet are checked against.
+// transit filter and facet are checked against, and Reach as its journey
+// planner, which reach and the travel-time sort are checked against.
 func Run(t *testing.T, open func(t *testing.T, store *directory.Store) search.Engine) {
 	g, _ := testenv.Tables(t)
 	store := testenv.Store(t, "", suppliers)
@@ -49,10 +50,10 @@ func Run(t *testing.T, open func(t *testing.T, store *directory.Store) search.En
 	*c = checker{t: t, e: e, o: c.o} // count the random queries only
 	r := rand.New(rand.NewPCG(7, 11))
 	c.random(r, queries)
-	if c.nonEmpty < queries/2 || c.textCount < queries/5 {
-		t.Fatalf("of %d random queries only %d matched anything and %d had text; the suite proves too little", queries, c.nonEmpty, c.textCount)
+	if c.nonEmpty < queries/2 || c.textCount < queries/5 || c.reachFound < queries/20 {
+		t.Fatalf("of %d random queries only %d matched anything, %d had text and %d with reach matched; the suite proves too little", queries, c.nonEmpty, c.textCount, c.reachFound)
 	}
-	t.Logf("%d random queries: %d with matches, %d with text, %d facet counts and %d orders checked", queries, c.nonEmpty, c.textCount, c.facets, c.orders)
+	t.Logf("%d random queries: %d with matches, %d with text, %d with reach and matches, %d facet counts and %d orders checked", queries, c.nonEmpty, c.textCount, c.reachFound, c.facets, c.orders)
 
 	// Whatever an engine keeps beside its index (sets, caches by day,
 	// orders) must follow changes: change a third of the suppliers (kind,
@@ -71,7 +72,8 @@ func Run(t *testing.T, open func(t *testing.T, store *directory.Store) search.En
 
 // Check checks n random queries (drawn with seed) against the brute force
 // over the store as it is now: for an engine's own tests, after changes
-// made their own way. The engine must classify places with Transit.
+// made their own way. The engine must classify places with Transit and
+// plan journeys with Reach.
 func Check(t *testing.T, e search.Engine, store *directory.Store, seed uint64, n int) {
 	t.Helper()
 	c := newChecker(t, e, store)
@@ -115,6 +117,7 @@ type checker struct {
 
 	nonEmpty, facets, orders int
 	textCount                int
+	reachFound               int // queries with reach that matched
 }
 
 func (c *checker) random(r *rand.Rand, n int) {
@@ -137,6 +140,9 @@ func (c *checker) check(q search.Query, words []queryWord) {
 	want := o.count(q, text)
 	if len(want) > 0 {
 		c.nonEmpty++
+		if q.Reach != "" {
+			c.reachFound++
+		}
 	}
 	q.PerPage = search.MaxPerPage
 	res, err := c.e.Search(q)
@@ -155,7 +161,7 @@ func (c *checker) check(q search.Query, words []queryWord) {
 	}
 	c.checkFacets(q, res, text)
 	for _, sort := range search.Sorts {
-		if sort == search.SortDistance && q.Near == "" && q.Serves == "" {
+		if sort == search.SortDistance && q.Near == "" && q.Serves == "" || sort == search.SortTravelTime && q.Reach == "" {
 			continue
 		}
 		q.Sort = sort
@@ -286,6 +292,10 @@ func (c *checker) checkHits(q search.Query, hits []search.Hit) {
 		}
 		if fte := o.matchingFTE(s, q); math.Abs(h.MatchingFTE-fte) > 1e-9 {
 			t.Fatalf("%s: %s has %v matching FTE, brute force %v", describe(q), h.ID, h.MatchingFTE, fte)
+		}
+		if secs, ok := o.travel(s, q); q.Reach == "" && h.TravelMinutes != nil || q.Reach != "" &&
+			(!ok || h.TravelMinutes == nil || *h.TravelMinutes != int(math.Round(float64(secs)/60))) {
+			t.Fatalf("%s: %s travels %v minutes, brute force %d s", describe(q), h.ID, h.TravelMinutes, secs)
 		}
 		switch d := nearest(s, lat, lon); {
 		case !measured && h.DistanceKm != nil:
