@@ -120,6 +120,7 @@ type searchView struct {
 	// sort or the page), for the phone's filter button.
 	ActiveFilters int
 	MapView       bool
+	HasTransit    bool // a hit shows a transit class: the legend goes with it
 	ListURL       string
 	MapURL        string
 	SitesURL      string
@@ -137,6 +138,7 @@ type hitView struct {
 	search.Hit
 	NameMarked        template.HTML
 	DescriptionMarked template.HTML
+	OV                ovBadge // the transit class, when TransitClass is set
 }
 
 func (s *server) searchPage(c *fiber.Ctx) error {
@@ -170,7 +172,9 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 	v.ExportXLS = "/api/v1/suppliers/export.xlsx?" + withParams(params, map[string]string{"page": "", "per_page": ""})
 	if res != nil {
 		for _, h := range res.Hits {
-			v.Hits = append(v.Hits, hitView{Hit: h, NameMarked: template.HTML(h.NameHTML), DescriptionMarked: template.HTML(h.DescriptionHTML)})
+			v.Hits = append(v.Hits, hitView{Hit: h, NameMarked: template.HTML(h.NameHTML), DescriptionMarked: template.HTML(h.DescriptionHTML),
+				OV: s.ovBadge(lang, h.TransitClass)})
+			v.HasTransit = v.HasTransit || h.TransitClass != ""
 		}
 		if res.Total > 0 {
 			v.Pages = (res.Total + res.PerPage - 1) / res.PerPage
