@@ -26,7 +26,7 @@ func cleaner(n int, fte float64, leadWeeks int) *directory.Supplier {
 }
 
 // checkIndex is a market checker over a real store and index holding sups.
-func checkIndex(t *testing.T, classAt search.TransitClass, sups ...*directory.Supplier) *market.Checker {
+func checkIndex(t testing.TB, classAt search.TransitClass, sups ...*directory.Supplier) *market.Checker {
 	t.Helper()
 	dir := t.TempDir()
 	s := testenv.Store(t, dir, 0)
