@@ -181,6 +181,9 @@ func (s *server) sortChoices(lang string, raw url.Values) []choice {
 		cur = search.SortRelevance
 	}
 	for _, o := range search.Sorts {
+		if o == search.SortTravelTime && raw.Get("reach") == "" {
+			continue // it needs a place of work
+		}
 		out = append(out, choice{Name: "sort", Value: o, Label: s.catalog.T(lang, "sort."+o), Checked: o == cur})
 	}
 	return out

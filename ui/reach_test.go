@@ -119,6 +119,21 @@ func TestSearchReach(t *testing.T) {
 		t.Errorf("without reach: %s", r.minutes())
 	}
 
+	// The search page asks for the place and the time, shows the minutes
+	// and offers the travel-time order only with a place of work.
+	_, page := fetch(t, s.URL+"/?"+place+"&max_minutes=45&sort=travel_time")
+	for _, want := range []string{`name="reach"`, `name="arrive_by"`, `name="max_minutes"`, "16 min met openbaar vervoer", `<option value="travel_time" selected>`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the search page lacks %q", want)
+		}
+	}
+	if strings.Index(string(page), "Ploeg D") > strings.Index(string(page), "Ploeg C") {
+		t.Error("the page does not list the nearest crew first")
+	}
+	if _, page := fetch(t, s.URL+"/?q=ploeg"); strings.Contains(string(page), `value="travel_time"`) {
+		t.Error("the travel-time order is offered without a place of work")
+	}
+
 	// Bad input is a 400 naming the parameter.
 	for query, param := range map[string]string{
 		"sort=travel_time":                      "sort",
@@ -146,7 +161,7 @@ func TestSearchReach(t *testing.T) {
 		t.Errorf("without a timetable: %d %+v", code, e)
 	}
 	// The page says it in words.
-	_, page := fetch(t, bare.URL+"/?reach=9000")
+	_, page = fetch(t, bare.URL+"/?reach=9000")
 	if !strings.Contains(string(page), "geen dienstregeling") {
 		t.Error("the search page does not explain that no timetable is imported")
 	}
