@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,10 +17,11 @@ import (
 // segmentsView is the segments overview.
 type segmentsView struct {
 	Table    *market.SegmentTable
-	Areas    []string // labels
+	Areas    []segmentArea
 	Rows     []segmentRow
-	Totals   []market.Segment
+	Totals   []segmentCell
 	Province string
+	MaxFTE   float64 // the largest cell's free capacity, for the legend
 	MapData  template.JS // JSON for the map, in a data block (not a script)
 	TileURL  string
 	TileAttr string
@@ -31,10 +33,37 @@ type segmentRow struct {
 	Cells []segmentCell
 }
 
+// segmentArea is a column: the area's name, and at province level a link
+// to its arrondissements.
+type segmentArea struct {
+	Label string
+	Drill string
+}
+
 type segmentCell struct {
 	market.Segment
-	Shade int    // 0–5: how much of the largest cell
-	Drill string // a link to the arrondissements, at province level
+	Shade  int    // 0–5: how much of the largest cell
+	Search string // the search that finds the cell's suppliers
+	FTE    string // "77 VTE"
+	Words  string // what a screen reader says for the cell
+}
+
+// segmentCell is a cell of the table with its link and words.
+func (s *server) segmentCell(lang string, seg market.Segment, search string) segmentCell {
+	c := segmentCell{Segment: seg, Search: search, FTE: formatNumber(lang, seg.FreeFTE) + " " + s.catalog.T(lang, "segments.fte")}
+	c.Words = s.catalog.T(lang, "segments.cell_words", seg.Suppliers, formatNumber(lang, seg.FreeFTE))
+	return c
+}
+
+// segmentSearch is the search page's URL for the social-economy suppliers
+// of a task group (all groups when "") with a site in an area: the cell's
+// own count.
+func segmentSearch(level, area, group string) string {
+	q := url.Values{"sector": {"social"}, level: {area}}
+	if group != "" {
+		q.Set("task_group", group)
+	}
+	return "/?" + q.Encode()
 }
 
 func (s *server) segmentsPage(c *fiber.Ctx) error {
@@ -48,10 +77,17 @@ func (s *server) segmentsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := segmentsView{Table: t, Totals: t.Totals, Province: t.Parent, TileURL: s.TileURL, TileAttr: s.TileAttribution,
+	v := segmentsView{Table: t, Province: t.Parent, MaxFTE: t.MaxFTE, TileURL: s.TileURL, TileAttr: s.TileAttribution,
 		CSV: "/segmenten.csv?province=" + t.Parent}
 	labels := s.areaLabels(lang, t)
-	v.Areas = labels
+	for i, a := range t.Areas {
+		area := segmentArea{Label: labels[i]}
+		if t.Level == "province" {
+			area.Drill = "/segmenten?province=" + url.QueryEscape(a.Code)
+		}
+		v.Areas = append(v.Areas, area)
+		v.Totals = append(v.Totals, s.segmentCell(lang, t.Totals[i], segmentSearch(t.Level, a.Code, "")))
+	}
 	type marker struct {
 		Label     string  `json:"label"`
 		Lat       float64 `json:"lat"`
@@ -69,12 +105,9 @@ func (s *server) segmentsPage(c *fiber.Ctx) error {
 		grp, _ := s.Tasks.Group(g)
 		row := segmentRow{Group: grp.Name.In(lang)}
 		for ai, cell := range t.Cells[gi] {
-			sc := segmentCell{Segment: cell}
+			sc := s.segmentCell(lang, cell, segmentSearch(t.Level, t.Areas[ai].Code, g))
 			if t.MaxFTE > 0 {
 				sc.Shade = int(math.Ceil(cell.FreeFTE / t.MaxFTE * 5))
-			}
-			if t.Level == "province" {
-				sc.Drill = "/segmenten?province=" + t.Areas[ai].Code
 			}
 			row.Cells = append(row.Cells, sc)
 		}
