@@ -122,7 +122,7 @@ func TestSearchReach(t *testing.T) {
 	// The search page asks for the place and the time, shows the minutes
 	// and offers the travel-time order only with a place of work.
 	_, page := fetch(t, s.URL+"/?"+place+"&max_minutes=45&sort=travel_time")
-	for _, want := range []string{`name="reach"`, `name="arrive_by"`, `name="max_minutes"`, "16 min met openbaar vervoer", `<option value="travel_time" selected>`} {
+	for _, want := range []string{`name="reach"`, `name="arrive_by"`, `name="max_minutes"`, `<span class="travel">16 min met openbaar vervoer</span>`, `<option value="travel_time" selected>`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the search page lacks %q", want)
 		}

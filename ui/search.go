@@ -139,6 +139,9 @@ type hitView struct {
 	NameMarked        template.HTML
 	DescriptionMarked template.HTML
 	OV                ovBadge // the transit class, when TransitClass is set
+	// Travel is the journey by public transport in the reader's words,
+	// with reach.
+	Travel string
 }
 
 func (s *server) searchPage(c *fiber.Ctx) error {
@@ -172,8 +175,12 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 	v.ExportXLS = "/api/v1/suppliers/export.xlsx?" + withParams(params, map[string]string{"page": "", "per_page": ""})
 	if res != nil {
 		for _, h := range res.Hits {
-			v.Hits = append(v.Hits, hitView{Hit: h, NameMarked: template.HTML(h.NameHTML), DescriptionMarked: template.HTML(h.DescriptionHTML),
-				OV: s.ovBadge(lang, h.TransitClass)})
+			hv := hitView{Hit: h, NameMarked: template.HTML(h.NameHTML), DescriptionMarked: template.HTML(h.DescriptionHTML),
+				OV: s.ovBadge(lang, h.TransitClass)}
+			if h.TravelMinutes != nil {
+				hv.Travel = s.catalog.T(lang, "hit.travel_minutes", *h.TravelMinutes)
+			}
+			v.Hits = append(v.Hits, hv)
 			v.HasTransit = v.HasTransit || h.TransitClass != ""
 		}
 		if res.Total > 0 {
