@@ -3,12 +3,16 @@ package market_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/testenv"
 	"github.com/verken/verken/market"
+	"github.com/verken/verken/search"
+	"github.com/verken/verken/search/catalogue"
 	"github.com/verken/verken/transit"
 )
 
@@ -80,4 +84,55 @@ func BenchmarkMarketCheckWithJourneys(b *testing.B) {
 	b.ReportMetric(q(0.95), "p95-ms")
 	b.ReportMetric(float64(matched), "matching-suppliers")
 	b.ReportMetric(inTime/float64(len(took)), "in-time-suppliers")
+}
+
+// BenchmarkSearchReach times searches with reach on the grid feed over
+// 20,000 demo suppliers (about a tenth of them have a site on the grid):
+// one reverse RAPTOR query from the place, then every site within walking
+// distance of a stop reached in time. Result caches are off.
+//
+//	go test -run - -bench SearchReach -benchtime 100x ./market
+func BenchmarkSearchReach(b *testing.B) {
+	dir, err := transit.GridFeedDir()
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, err := transit.Import([]transit.Source{{Name: "groot", Path: dir}}, transit.Options{Day: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	holder := &transit.Holder{}
+	holder.Set(transit.NewNetwork(snap))
+	data := b.TempDir()
+	store := testenv.Store(b, data, 20000)
+	g, tx := testenv.Tables(b)
+	x, err := catalogue.Open(filepath.Join(data, "index"), store, catalogue.Options{Places: g, Tasks: tx, Transit: holder.ClassAt,
+		Reach: market.ReachFinder(holder), NoResultCache: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	r := rand.New(rand.NewPCG(51, 0))
+	var took []time.Duration
+	hits := 0
+	b.ResetTimer()
+	for b.Loop() {
+		lat, lon := transit.GridPoint(40+r.IntN(70), 40+r.IntN(50))
+		q := search.Query{Reach: fmt.Sprintf("%.6f,%.6f", lat, lon), MaxMinutes: 45, Sort: search.SortTravelTime, Today: today}
+		t0 := time.Now()
+		res, err := x.Search(q)
+		took = append(took, time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		hits += res.Total
+	}
+	b.StopTimer()
+	slices.Sort(took)
+	q := func(p float64) float64 {
+		return float64(took[min(len(took)-1, int(p*float64(len(took))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(q(0.5), "p50-ms")
+	b.ReportMetric(q(0.95), "p95-ms")
+	b.ReportMetric(float64(hits)/float64(len(took)), "hits")
 }

@@ -620,25 +620,59 @@ type reachHit struct {
 // ordinal order, each with its best journey: the origin's time plus the
 // walk, rounded as the journey planner rounds it, so that a hit says what
 // the market check and the journeys API say.
+//
+// An hour's journeys reach thousands of stops, and the catalogue's cells
+// (11 by 7 km) are far larger than a walk: the origins go into a grid of
+// their own, of reachCellDeg, and each site in a cell that some origin's
+// walk touches is visited once, with the origins of the cells around it.
 func (c *catalogue) reachable(r search.Reachable, within int32) []reachHit {
-	best := map[int32]int32{}
-	for _, o := range r.Origins {
+	type fine struct{ lat, lon int32 }
+	fineOf := func(lat, lon float64) fine {
+		return fine{int32(math.Floor(lat / reachCellDeg)), int32(math.Floor(lon / reachCellDeg))}
+	}
+	byCell := map[fine][]int32{}
+	touched := map[cell]bool{}
+	maxWalkKm := 0.0
+	for i, o := range r.Origins {
 		if o.Seconds > within {
 			continue
 		}
-		pt := point{o.Lat, o.Lon, true}
-		radiusKm := o.MaxWalkM / 1000
-		lo, hi := cellRange(pt, radiusKm)
+		k := fineOf(o.Lat, o.Lon)
+		byCell[k] = append(byCell[k], int32(i))
+		maxWalkKm = max(maxWalkKm, o.MaxWalkM/1000)
+		lo, hi := cellRange(point{o.Lat, o.Lon, true}, o.MaxWalkM/1000)
 		for la := lo.lat; la <= hi.lat; la++ {
 			for ln := lo.lon; ln <= hi.lon; ln++ {
-				for _, s := range c.grid[cell{la, ln}] {
-					d := data.DistanceKm(pt.lat, pt.lon, s.lat, s.lon) * 1000
-					if d > o.MaxWalkM {
-						continue
-					}
-					t := o.Seconds + int32(math.Ceil(d*r.WalkSecondsPerMetre-1e-6))
-					if old, ok := best[s.ord]; t <= within && (!ok || t < old) {
-						best[s.ord] = t
+				touched[cell{la, ln}] = true
+			}
+		}
+	}
+	best := map[int32]int32{}
+	for cl := range touched {
+		for _, s := range c.grid[cl] {
+			perLon := kmPerLon(s.lat)
+			// The fine cells within the longest walk of the site.
+			dy := int32(math.Ceil(maxWalkKm / (reachCellDeg * 110.57)))
+			dx := int32(math.Ceil(maxWalkKm / (reachCellDeg * perLon)))
+			home := fineOf(s.lat, s.lon)
+			at := point{s.lat, s.lon, true}
+			for y := home.lat - dy; y <= home.lat+dy; y++ {
+				for x := home.lon - dx; x <= home.lon+dx; x++ {
+					for _, i := range byCell[fine{y, x}] {
+						o := &r.Origins[i]
+						// A cheap bound first: over a walk the flat
+						// distance is within a fraction of a percent.
+						if b := o.MaxWalkM/1000*1.01 + 0.001; flatKm2(at, o.Lat, o.Lon, perLon) > b*b {
+							continue
+						}
+						d := data.DistanceKm(o.Lat, o.Lon, s.lat, s.lon) * 1000
+						if d > o.MaxWalkM {
+							continue
+						}
+						t := o.Seconds + int32(math.Ceil(d*r.WalkSecondsPerMetre-1e-6))
+						if old, ok := best[s.ord]; t <= within && (!ok || t < old) {
+							best[s.ord] = t
+						}
 					}
 				}
 			}
@@ -651,6 +685,10 @@ func (c *catalogue) reachable(r search.Reachable, within int32) []reachHit {
 	slices.SortFunc(out, func(a, b reachHit) int { return cmp.Compare(a.ord, b.ord) })
 	return out
 }
+
+// reachCellDeg is the side of reachable's cells of origins, in degrees:
+// about 1.1 by 0.7 km in Flanders.
+const reachCellDeg = 0.01
 
 // earthKm is the mean radius of the earth, the sphere data.DistanceKm
 // measures on.
