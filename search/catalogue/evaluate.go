@@ -2,12 +2,24 @@ package catalogue
 
 import (
 	"cmp"
-	"github.com/verken/verken/search"
 	"math"
 	"math/bits"
 	"slices"
 	"sort"
+
+	"github.com/verken/verken/search"
 )
+
+// evaluation is one search's context while evaluate works: the plan, the
+// catalogue it runs over, the scratch its sets are lent from and the
+// counter of its facets (nil when none are counted).
+type evaluation struct {
+	f   *facts
+	p   *plan
+	cat *catalogue
+	s   *scratch
+	c   *counter
+}
 
 // evaluate runs a plan and returns the matches and how many there are. It
 // returns them all in ordinal order, in out's memory when it is large
@@ -27,6 +39,7 @@ import (
 func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []match, keep int) ([]match, int) {
 	s := cat.scratch()
 	defer s.release()
+	ev := &evaluation{f: f, p: p, cat: cat, s: s, c: c}
 	active := p.active()
 
 	// Every match is among the suppliers that match the text, lie near
@@ -62,7 +75,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 		switch {
 		case fl == filterNear || active&(1<<fl) == 0:
 		case fl < firstOfferFilter:
-			passes[fl] = f.passing(fl, p, cat, s)
+			passes[fl] = ev.passing(fl)
 		default:
 			offerSet = append(offerSet, fl)
 		}
@@ -87,9 +100,9 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 			passAll.each(func(ord int32) { col.add(ord, cat.freeFTE[ord]) })
 		}
 		if c != nil {
-			f.countSuppliers(p, cat, s, c, req, nil, passAll, &passes)
+			ev.countSuppliers(req, nil, passAll, &passes)
 			for g := firstOfferFilter; g < filterCount; g++ {
-				f.countValues(g, passAll, nil, p, cat, s, c)
+				ev.countValues(g, passAll, nil)
 			}
 		}
 		return col.out, col.total
@@ -111,7 +124,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 			continue
 		}
 		for j := range cat.slots {
-			slotPass[k][j] = f.slotPassing(g, j, p, cat, s, req)
+			slotPass[k][j] = ev.slotPassing(g, j, req)
 		}
 	}
 	if servesLast >= 0 {
@@ -122,10 +135,10 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 					narrow.and(slotPass[k][j])
 				}
 			}
-			slotPass[servesLast][j] = f.slotPassing(filterServes, j, p, cat, s, narrow)
+			slotPass[servesLast][j] = ev.slotPassing(filterServes, j, narrow)
 		}
 	}
-	passing := f.intersectSlots(cat, s, slotPass, -1)
+	passing := ev.intersectSlots(slotPass, -1)
 	withOffer := s.get() // has an offer that passes every offer filter
 	for _, b := range passing {
 		withOffer.or(b)
@@ -178,7 +191,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 	if c == nil {
 		return col.out, col.total
 	}
-	f.countSuppliers(p, cat, s, c, req, withOffer, matched, &passes)
+	ev.countSuppliers(req, withOffer, matched, &passes)
 	// The offer facets over the slots: a supplier counts for a value when
 	// one of its offers has it and passes every other offer filter.
 	inSlots := s.copyOf(passAll)
@@ -192,12 +205,12 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 		k := indexOf(offerSet, g)
 		switch {
 		case k < 0:
-			f.countValues(g, inSlots, passing, p, cat, s, c)
+			ev.countValues(g, inSlots, passing)
 		case len(offerSet) == 1:
 			// No other offer filter: any offer of the supplier will do.
-			f.countValues(g, inSlots, nil, p, cat, s, c)
+			ev.countValues(g, inSlots, nil)
 		default:
-			f.countValues(g, inSlots, f.intersectSlots(cat, s, slotPass, k), p, cat, s, c)
+			ev.countValues(g, inSlots, ev.intersectSlots(slotPass, k))
 		}
 	}
 	return col.out, col.total
@@ -342,7 +355,8 @@ func indexOf(fs []filter, g filter) int {
 
 // intersectSlots returns, per slot, the suppliers whose offer passes every
 // offer filter but the one at index except (-1: every one).
-func (f *facts) intersectSlots(cat *catalogue, s *scratch, slotPass [][]bitset, except int) []bitset {
+func (ev *evaluation) intersectSlots(slotPass [][]bitset, except int) []bitset {
+	cat, s := ev.cat, ev.s
 	out := make([]bitset, len(cat.slots))
 	for j := range out {
 		out[j] = s.copyOf(cat.slots[j].has)
@@ -378,8 +392,8 @@ func (p *plan) passingOffers(e *entry, active uint32, wantOnly bool, only *[filt
 // countSuppliers counts the supplier facets: each over the suppliers that
 // pass every other filter and have an offer that passes the offer filters
 // (withOffer; nil when no offer filter is set).
-func (f *facts) countSuppliers(p *plan, cat *catalogue, s *scratch, c *counter, req, withOffer, matched bitset,
-	passes *[firstOfferFilter]bitset) {
+func (ev *evaluation) countSuppliers(req, withOffer, matched bitset, passes *[firstOfferFilter]bitset) {
+	s, c := ev.s, ev.c
 	for fl := range firstOfferFilter {
 		if len(c.counts[fl]) == 0 {
 			continue
@@ -397,7 +411,7 @@ func (f *facts) countSuppliers(p *plan, cat *catalogue, s *scratch, c *counter, 
 			}
 			over = base
 		}
-		f.countValues(fl, over, nil, p, cat, s, c)
+		ev.countValues(fl, over, nil)
 	}
 }
 
@@ -405,7 +419,8 @@ func (f *facts) countSuppliers(p *plan, cat *catalogue, s *scratch, c *counter, 
 // that have each value. For an offer facet with slots given, a supplier
 // counts when the offer in one of those slots has the value; otherwise when
 // any of its offers has it.
-func (f *facts) countValues(fl filter, over bitset, slots []bitset, p *plan, cat *catalogue, s *scratch, c *counter) {
+func (ev *evaluation) countValues(fl filter, over bitset, slots []bitset) {
+	f, p, cat, s, c := ev.f, ev.p, ev.cat, ev.s, ev.c
 	n := c.counts[fl]
 	if len(n) == 0 {
 		return
@@ -495,7 +510,8 @@ func countAnySlot(over bitset, slots, values []bitset, words []int32) int {
 
 // passing returns the suppliers that pass supplier filter fl of the plan.
 // The set may be shared: do not change it.
-func (f *facts) passing(fl filter, p *plan, cat *catalogue, s *scratch) bitset {
+func (ev *evaluation) passing(fl filter) bitset {
+	f, p, cat, s := ev.f, ev.p, ev.cat, ev.s
 	value := func(i int) bitset { return cat.values[f.facetBase[fl]+i].bits }
 	anyOf := func(set uint32) bitset {
 		if bits.OnesCount32(set) == 1 {
@@ -536,7 +552,8 @@ func (f *facts) passing(fl filter, p *plan, cat *catalogue, s *scratch) bitset {
 
 // slotPassing returns the suppliers whose offer in slot j passes offer
 // filter g of the plan. The set may be shared: do not change it.
-func (f *facts) slotPassing(g filter, j int, p *plan, cat *catalogue, s *scratch, req bitset) bitset {
+func (ev *evaluation) slotPassing(g filter, j int, req bitset) bitset {
+	f, p, cat, s := ev.f, ev.p, ev.cat, ev.s
 	sl := &cat.slots[j]
 	first := f.facetBase[firstOfferFilter]
 	value := func(fl filter, i int) bitset { return sl.values[f.facetBase[fl]+i-first] }
