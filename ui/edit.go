@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"encoding/json"
 	"errors"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -309,6 +311,33 @@ type tokensView struct {
 	Error     string
 	Admin     bool // may make an administration token
 	Buyer     bool // may make a token for its consultations
+	// Example is a PATCH that works as it stands: the first supplier's
+	// first offer, its current values and version; nil without a supplier.
+	Example *patchExample
+}
+
+// patchExample is the token page's PATCH request, filled in.
+type patchExample struct {
+	SupplierID, OfferID string
+	Body                string
+}
+
+// examplePatch builds a PATCH of the supplier's first offer that changes
+// nothing, with the version that makes it succeed.
+func examplePatch(sups []directory.Supplier) *patchExample {
+	for _, sup := range sups {
+		if len(sup.Offers) == 0 {
+			continue
+		}
+		o := sup.Offers[0]
+		body := `{"free_fte": ` + strconv.FormatFloat(o.FreeFTE, 'f', -1, 64)
+		if !o.AvailableFrom.IsZero() {
+			body += `, "available_from": "` + o.AvailableFrom.String() + `"`
+		}
+		body += `, "version": ` + strconv.FormatUint(sup.Version, 10) + `}`
+		return &patchExample{SupplierID: sup.ID, OfferID: o.ID, Body: body}
+	}
+	return nil
 }
 
 func (s *server) tokensPage(c *fiber.Ctx) error {
@@ -329,7 +358,7 @@ func (s *server) renderTokens(c *fiber.Ctx, status int, secret, message string) 
 		return err
 	}
 	return s.page(c, status, "tokens", "tokens.title", tokensView{Tokens: tokens, Suppliers: sups, NewSecret: secret, Error: message, Admin: v.Admin(),
-		Buyer: v.Account.Role == directory.RoleBuyer && v.Account.Status == directory.StatusActive})
+		Buyer: v.Account.Role == directory.RoleBuyer && v.Account.Status == directory.StatusActive, Example: examplePatch(sups)})
 }
 
 func (s *server) tokenCreatePost(c *fiber.Ctx) error {
@@ -379,6 +408,49 @@ type offerPatch struct {
 	Version       uint64          `json:"version"`
 }
 
+// decodeOfferPatch reads a PATCH body field by field, so that a value of
+// the wrong kind ("2,5" for a number) is refused naming its field and
+// saying what it takes, not with the JSON decoder's words. A body that is
+// not one JSON object is invalid_body (400); a field that is unknown or of
+// the wrong kind is invalid_field (422).
+func decodeOfferPatch(body []byte) (offerPatch, *apiError) {
+	var p offerPatch
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return p, &apiError{Error: "invalid_body", Reason: "the body must be one JSON object, such as {\"free_fte\": 2.5, \"version\": 7}"}
+	}
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		raw := fields[name]
+		var err error
+		var reason string
+		switch name {
+		case "free_fte":
+			err = json.Unmarshal(raw, &p.FreeFTE)
+			reason = "must be a number of FTE with a decimal point and without quotes, such as 2.5"
+		case "available_from":
+			err = json.Unmarshal(raw, &p.AvailableFrom)
+			reason = "must be a date as \"YYYY-MM-DD\", such as \"2027-01-04\""
+		case "version":
+			err = json.Unmarshal(raw, &p.Version)
+			reason = "must be a whole number: the supplier's current version"
+		default:
+			return p, &apiError{Error: "invalid_field", Param: name, Reason: "is not a field of an offer update: give free_fte, available_from and version"}
+		}
+		if err != nil {
+			return p, &apiError{Error: "invalid_field", Param: name, Value: limitText(string(raw), 40), Reason: reason}
+		}
+	}
+	return p, nil
+}
+
+// limitText shortens s to at most n runes, for echoing input in an error.
+func limitText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
 // apiConflict is the body of a 409: what changed since the version given.
 type apiConflict struct {
 	apiError
@@ -396,9 +468,13 @@ func (s *server) apiPatchOffer(c *fiber.Ctx) error {
 	case !v.MaySupply(id):
 		return c.Status(fiber.StatusForbidden).JSON(apiError{Error: "forbidden", Reason: "this token or account may not change this supplier"})
 	}
-	var p offerPatch
-	if ok, err := decodeStrict(c, &p); !ok {
-		return err
+	p, bad := decodeOfferPatch(c.Body())
+	if bad != nil {
+		status := fiber.StatusUnprocessableEntity
+		if bad.Error == "invalid_body" {
+			status = fiber.StatusBadRequest
+		}
+		return c.Status(status).JSON(bad)
 	}
 	if p.Version == 0 {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "invalid_field", Param: "version", Reason: "is required: the version the change is based on"})
