@@ -133,7 +133,7 @@ var searchParams = []searchParam{
 		set:  func(q *search.Query, v []string) error { q.MinTransitClass = v[0]; return nil }},
 	{Name: "fresh", Type: "boolean", Doc: "Hide profiles not confirmed for more than 12 months.",
 		set: func(q *search.Query, v []string) (err error) { q.Fresh, err = parseBool("fresh", v[0]); return }},
-	{Name: "sort", Type: "string", Doc: "Order: relevance (default; fresh profiles first), distance (needs near or serves), capacity, updated, name, travel_time (needs reach).",
+	{Name: "sort", Type: "string", Doc: "Order: relevance (default; fresh profiles first; without words and with near, serves or reach, the nearest or quickest first), distance (needs near or serves), capacity, updated, name, travel_time (needs reach).",
 		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return search.Sorts },
 		set:  func(q *search.Query, v []string) error { q.Sort = v[0]; return nil }},
 	{Name: "page", Type: "integer", Doc: "Page, from 1.",

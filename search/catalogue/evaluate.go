@@ -94,7 +94,7 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 		// offers: the offer facets count what any of its offers has.
 		_, n := s.nonZero(passAll)
 		col.reserve(n)
-		if keep > 0 && n >= len(cat.entries)/32 && (p.sort == search.SortName || p.sort == search.SortRelevance && !fd.hasText) {
+		if keep > 0 && n >= len(cat.entries)/32 && (p.sort == search.SortName || p.sort == search.SortRelevance && !fd.hasText && !p.from.ok && !p.reach.ok) {
 			col.walkNames(passAll, n)
 		} else {
 			passAll.each(func(ord int32) { col.add(ord, cat.freeFTE[ord]) })

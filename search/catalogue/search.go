@@ -313,11 +313,25 @@ func order(p *plan) func(a, b *match) int {
 			return byName(a, b)
 		}
 	default:
+		// Without words every score is the same: with a place, the
+		// nearest (or, with reach, the quickest to get there) come first.
+		byPlace := func(a, b *match) int { return 0 }
+		if len(p.terms) == 0 {
+			switch {
+			case p.reach.ok:
+				byPlace = func(a, b *match) int { return cmp.Compare(a.travel, b.travel) }
+			case p.from.ok:
+				byPlace = func(a, b *match) int { return cmp.Compare(a.distance, b.distance) }
+			}
+		}
 		less = func(a, b *match) int {
 			if c := compareBool(a.stale, b.stale); c != 0 {
 				return c
 			}
 			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+			if c := byPlace(a, b); c != 0 {
 				return c
 			}
 			return byName(a, b)

@@ -154,13 +154,24 @@ func TestPlacesResolve(t *testing.T) {
 	expect(t, "near Aalst, 5 km", b.ids(t, search.Query{Near: "Aalst", RadiusKm: 5}), "aalst-arr", "radius", "short")
 	expect(t, "near a point in Brussels", b.ids(t, search.Query{Near: "50.8466,4.3528", RadiusKm: 3}), "brussels")
 
-	// Sorting by distance from Brussels puts Pajottegem before Aalst.
+	// Sorting by distance from Brussels puts Pajottegem before Aalst; so
+	// does relevance without words.
+	for _, q := range []search.Query{
+		{Near: "1000", RadiusKm: 50, Sort: search.SortDistance},
+		{Near: "1000", RadiusKm: 50},
+	} {
+		q.Today = today
+		r, err := b.x.Search(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Hits) != 5 || r.Hits[0].ID != "brussels" || r.Hits[1].ID != "pajottegem" || r.Hits[0].DistanceKm == nil {
+			t.Fatalf("sort %q: distance order: %+v", q.Sort, r.Hits)
+		}
+	}
 	r, err := b.x.Search(search.Query{Near: "1000", RadiusKm: 50, Sort: search.SortDistance, Today: today})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if len(r.Hits) != 5 || r.Hits[0].ID != "brussels" || r.Hits[1].ID != "pajottegem" || r.Hits[0].DistanceKm == nil {
-		t.Fatalf("distance order: %+v", r.Hits)
 	}
 	for i := 1; i < len(r.Hits); i++ {
 		if *r.Hits[i].DistanceKm < *r.Hits[i-1].DistanceKm {

@@ -347,6 +347,15 @@ func (o *oracle) ordered(q search.Query, ids []string, scores map[string]float64
 		case search.SortName:
 		default:
 			c = cmp.Or(compareBool(ka.stale, kb.stale), cmp.Compare(kb.score, ka.score))
+			// Without words, a place puts the nearest first (with reach,
+			// the quickest to get there).
+			switch {
+			case c != 0 || q.Text != "":
+			case q.Reach != "":
+				c = cmp.Compare(ka.travel, kb.travel)
+			case q.Near != "" || q.Serves != "":
+				c = cmp.Compare(ka.distance, kb.distance)
+			}
 		}
 		return cmp.Or(c, bytes.Compare(o.nameKey[o.byID[a]], o.nameKey[o.byID[b]]), cmp.Compare(a, b))
 	})
