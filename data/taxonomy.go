@@ -20,6 +20,18 @@ type TaskType struct {
 	Group string
 	Name  Labels
 	CPV   []string
+	// Also are other words buyers use for it ("poetsen", "kuisen" for
+	// office cleaning), which free text finds it by.
+	Also []string
+}
+
+// KindWords are a supplier kind's names and the other words buyers use
+// for it ("sociale economie", a former name), which free text finds its
+// suppliers by.
+type KindWords struct {
+	Kind string
+	Name Labels
+	Also []string
 }
 
 // Taxonomy is the list of task types, grouped.
@@ -29,7 +41,8 @@ type Taxonomy struct {
 	byID   map[string]int
 	// cpv holds the labels of the CPV codes the tasks map to, keyed by the
 	// eight digits without check digit.
-	cpv map[string]CPVCode
+	cpv   map[string]CPVCode
+	kinds map[string]KindWords
 }
 
 // CPVCode is one code of the EU procurement vocabulary with its labels.
@@ -84,7 +97,41 @@ func LoadTaxonomy() (*Taxonomy, error) {
 		t.byID[tt.ID] = len(t.tasks)
 		t.tasks = append(t.tasks, tt)
 	}
+	if rows, err = readTSV("tasks/synonyms.tsv", 2); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		i, ok := t.byID[r[0]]
+		if !ok {
+			return nil, fmt.Errorf("synonyms.tsv: unknown task %q", r[0])
+		}
+		t.tasks[i].Also = splitList(r[1])
+	}
+	if rows, err = readTSV("kinds.tsv", 5); err != nil {
+		return nil, err
+	}
+	t.kinds = map[string]KindWords{}
+	for _, r := range rows {
+		t.kinds[r[0]] = KindWords{Kind: r[0], Name: Labels{r[1], r[2], r[3]}, Also: splitList(r[4])}
+	}
 	return t, nil
+}
+
+// splitList reads a comma-separated list, trimmed, without empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, w := range strings.Split(s, ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Kind returns the words of a supplier kind (directory.Kind's value).
+func (t *Taxonomy) Kind(kind string) (KindWords, bool) {
+	k, ok := t.kinds[kind]
+	return k, ok
 }
 
 // Groups returns the task groups in display order.

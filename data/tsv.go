@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-//go:embed geo/*.tsv tasks/*.tsv rules/*.tsv
+//go:embed geo/*.tsv tasks/*.tsv rules/*.tsv kinds.tsv
 var tables embed.FS
 
 // readTSV returns the rows of an embedded tab-separated table, skipping

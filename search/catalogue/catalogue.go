@@ -310,7 +310,10 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 			h.Write([]byte{0})
 		}
 	}
-	write(text, s.Name, s.Description)
+	write(text, s.Name, s.Description, string(s.Kind))
+	for _, r := range s.Recognitions {
+		write(text, r.Type)
+	}
 	for _, st := range s.Sites {
 		write(text, st.Municipality, st.Postcode)
 		write(sites, st.Municipality, strconv.FormatFloat(st.Lat, 'g', -1, 64), strconv.FormatFloat(st.Lon, 'g', -1, 64))

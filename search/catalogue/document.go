@@ -15,7 +15,8 @@ type documenter struct {
 }
 
 func (d documenter) document(s *directory.Supplier) map[string]interface{} {
-	var placeNames, taskLabels []string
+	// labels are what the supplier does and is, by every name buyers use.
+	var placeNames, labels []string
 	addUnique := func(list *[]string, v string) {
 		if v != "" && !slices.Contains(*list, v) {
 			*list = append(*list, v)
@@ -42,22 +43,39 @@ func (d documenter) document(s *directory.Supplier) map[string]interface{} {
 			continue
 		}
 		for _, l := range []string{t.Name.NL, t.Name.FR, t.Name.EN} {
-			addUnique(&taskLabels, l)
+			addUnique(&labels, l)
+		}
+		for _, w := range t.Also {
+			addUnique(&labels, w)
 		}
 		for _, code := range t.CPV {
 			if c, ok := d.tasks.CPV(code); ok {
 				for _, l := range []string{c.Label.NL, c.Label.FR, c.Label.EN} {
-					addUnique(&taskLabels, l)
+					addUnique(&labels, l)
 				}
 			}
 		}
 	}
-	all := append([]string{s.Name, s.Description}, taskLabels...)
+	// What the supplier is: its kind by every name buyers use, and the
+	// recognitions it holds as their registers name them.
+	kindWords := func(kind string) {
+		if k, ok := d.tasks.Kind(kind); ok {
+			for _, w := range append([]string{k.Name.NL, k.Name.FR, k.Name.EN}, k.Also...) {
+				addUnique(&labels, w)
+			}
+		}
+	}
+	kindWords(string(s.Kind))
+	for _, r := range s.Recognitions {
+		addUnique(&labels, r.Type)
+		kindWords(r.Type)
+	}
+	all := append([]string{s.Name, s.Description}, labels...)
 	all = append(all, placeNames...)
 	return map[string]interface{}{
 		fieldName:   s.Name,
 		fieldText:   all,
-		fieldTextFR: append([]string{s.Description}, taskLabels...),
+		fieldTextFR: append([]string{s.Description}, labels...),
 		fieldWords:  all,
 	}
 }

@@ -18,7 +18,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the documents change shape;
 // an index of another version is rebuilt at start-up.
-const MappingVersion = "5"
+const MappingVersion = "6"
 
 // Analyzers. Bleve's own Dutch and French analyzers keep accents, so "cafe"
 // would not find "café"; ours fold them first.

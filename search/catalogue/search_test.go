@@ -211,9 +211,9 @@ func TestTextToleratesTyposAndPrefixes(t *testing.T) {
 		"groenondrhoed":  {"gardener"}, // two typos from 9 letters
 		"groenonde":      {"gardener"}, // typing
 		"schoonm":        {"cleaner"},
-		"nettoyage":      {"cleaner"}, // French task label
-		"entretien":      {"gardener"},
-		"communes":       {"gardener"}, // French description, stemmed
+		"nettoyage":      {"cleaner"},             // French task label
+		"entretien":      {"cleaner", "gardener"}, // "entretien des locaux" is cleaning too
+		"communes":       {"gardener"},            // French description, stemmed
 		"commune":        {"gardener"},
 		"reiniging":      {"cleaner"}, // CPV label
 		"creme":          {"baker"},
@@ -248,6 +248,46 @@ func TestTextToleratesTyposAndPrefixes(t *testing.T) {
 		if len(r.Hits) != 1 || r.Hits[0].DescriptionHTML != want {
 			t.Errorf("q=%s: highlight %+v, want %q", text, r.Hits, want)
 		}
+	}
+}
+
+// Buyers find suppliers by what they are (a kind, a recognition, "sociale
+// economie") and by the words of Flanders and Brussels for what they do
+// (data/kinds.tsv, data/tasks/synonyms.tsv), in three languages.
+func TestKindsAndSynonyms(t *testing.T) {
+	cleaner := supplier(1, "cleaner", "9000", offer("office-cleaning", 2, directory.ServiceArea{}))
+	cleaner.Kind = directory.KindRegulier
+	gardener := supplier(2, "gardener", "2000", offer("green-maintenance", 2, directory.ServiceArea{}))
+	lde := supplier(3, "ironer", "3000", offer("ironing", 1, directory.ServiceArea{}))
+	lde.Kind = directory.KindLDE
+	lde.Recognitions = []directory.Recognition{{Type: "lokale diensteneconomie", Number: "L-1", ValidFrom: directory.NewDate(2020, 1, 1)}}
+	mowers := supplier(4, "mowers", "8000", offer("green-maintenance", 1, directory.ServiceArea{}))
+	mowers.Kind = directory.KindRegulier
+	b := buildIndex(t, cleaner, gardener, lde, mowers)
+	_, tx := testenv.Tables(t)
+	for _, k := range directory.Kinds {
+		if w, ok := tx.Kind(string(k)); !ok || w.Name.NL == "" || w.Name.FR == "" || w.Name.EN == "" {
+			t.Errorf("kind %s has no names in data/kinds.tsv", k)
+		}
+	}
+	for text, want := range map[string][]string{
+		"maatwerkbedrijf":         {"gardener"}, // testenv's suppliers are maatwerkbedrijven
+		"beschutte werkplaats":    {"gardener"},
+		"travail adapté":          {"gardener"},
+		"LDE":                     {"ironer"},
+		"lokale diensteneconomie": {"ironer"},
+		"sociale economie":        {"gardener", "ironer"},
+		"économie sociale":        {"gardener", "ironer"},
+		"poetsen":                 {"cleaner"},
+		"kuisen":                  {"cleaner"},
+		"nettoyage":               {"cleaner"},
+		"groendienst":             {"gardener", "mowers"},
+		"gras maaien":             {"gardener", "mowers"},
+		"espaces verts":           {"gardener", "mowers"},
+		"strijken":                {"ironer"},
+		"regulier bedrijf":        {"cleaner", "mowers"},
+	} {
+		expect(t, "q="+text, b.ids(t, search.Query{Text: text}), want...)
 	}
 }
 
