@@ -63,7 +63,8 @@ func NewMatcher(tx *data.Taxonomy) *Matcher {
 	}
 	for _, t := range tx.Tasks() {
 		mt := matcherTask{id: t.ID, words: map[int]float64{}}
-		for _, label := range []string{t.Name.NL, t.Name.FR, t.Name.EN} {
+		// Its names and the other words buyers use for it count alike.
+		for _, label := range append([]string{t.Name.NL, t.Name.FR, t.Name.EN}, t.Also...) {
 			for _, w := range Words(label) {
 				mt.words[word(w)] = nameWeight
 			}

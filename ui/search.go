@@ -130,6 +130,8 @@ type searchView struct {
 	ExportXLS   string
 	TileURL     string
 	TileAttr    string
+	// Help is offered when the search found nothing.
+	Help zeroHelp
 }
 
 // hitView is a hit with its highlighted parts trusted as HTML: the search
@@ -164,6 +166,9 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 		if k != "q" && k != "sort" && k != "page" && k != "per_page" && k != "radius_km" {
 			v.ActiveFilters += len(vs)
 		}
+	}
+	if res != nil && res.Total == 0 {
+		v.Help = s.zeroResultHelp(lang, raw)
 	}
 	v.Filters = s.filterView(lang, raw, res)
 	v.Sorts = s.sortChoices(lang, raw)
