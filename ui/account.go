@@ -31,6 +31,8 @@ type formView struct {
 	Next    string
 	Token   string // of a one-time link
 	Email   string
+	// Supplier is the supplier an invitation is for, by name.
+	Supplier string
 	Account *directory.Account
 }
 
@@ -260,12 +262,20 @@ func (s *server) resetPost(c *fiber.Ctx) error {
 	return c.Redirect("/mijn", fiber.StatusSeeOther)
 }
 
+// supplierName names a supplier by id; "" when it is gone.
+func (s *server) supplierName(id string) string {
+	if sup, err := s.Store.Get(id); err == nil {
+		return sup.Name
+	}
+	return ""
+}
+
 func (s *server) invitePage(c *fiber.Ctx) error {
 	l, err := s.Store.PeekLink(directory.LinkInvite, c.Params("token"))
 	if err != nil {
 		return s.linkGone(c)
 	}
-	f := formView{Token: c.Params("token"), Email: l.Email}
+	f := formView{Token: c.Params("token"), Email: l.Email, Supplier: s.supplierName(l.SupplierID)}
 	if _, err := s.Store.AccountByEmail(l.Email); err == nil {
 		f.Notice = s.catalog.T(s.lang(c), "invite.existing")
 	}
@@ -282,7 +292,7 @@ func (s *server) invitePost(c *fiber.Ctx) error {
 		return s.linkGone(c)
 	}
 	f := newForm(c, "name")
-	f.Token, f.Email = token, l.Email
+	f.Token, f.Email, f.Supplier = token, l.Email, s.supplierName(l.SupplierID)
 	a, lookup := s.Store.AccountByEmail(l.Email)
 	if lookup == nil && a.Status != directory.StatusActive {
 		// The invitation gives a supplier, not the approval the

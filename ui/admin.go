@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"errors"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -16,11 +17,83 @@ import (
 
 // adminView is the administrators' page.
 type adminView struct {
-	Pending []directory.Account
-	Outbox  []directory.Mail
+	Pending []pendingView
+	Outbox  []outboxMail
 	Notice  string
 	Report  *directory.ImportReport
 	Error   string
+}
+
+// pendingView is a self-registration with what an administrator needs to
+// judge the claim: the supplier asked for, its listed contact, and the
+// applicant's e-mail domain, which may or may not be the supplier's.
+type pendingView struct {
+	directory.Account
+	Supplier *directory.Supplier // nil when no supplier has the number
+	Domain   string
+	// DomainMatches: the domain is that of the supplier's contact address
+	// or website.
+	DomainMatches bool
+}
+
+// emailDomain is the part of an address after its @, in lower case.
+func emailDomain(email string) string {
+	if i := strings.LastIndexByte(email, '@'); i >= 0 {
+		return strings.ToLower(strings.TrimSpace(email[i+1:]))
+	}
+	return ""
+}
+
+// supplierDomains are the domains a supplier's contact address and website
+// name, without "www.".
+func supplierDomains(c directory.Contact) []string {
+	var out []string
+	if d := emailDomain(c.Email); d != "" {
+		out = append(out, d)
+	}
+	if u, err := url.Parse(strings.TrimSpace(c.Website)); err == nil && u.Hostname() != "" {
+		out = append(out, strings.TrimPrefix(strings.ToLower(u.Hostname()), "www."))
+	}
+	return out
+}
+
+// outboxMail is a mail of the outbox with its body in parts, so that the
+// links to this site are links on the page.
+type outboxMail struct {
+	directory.Mail
+	Parts []textPart
+}
+
+// textPart is a piece of text, or a link when Link is set.
+type textPart struct {
+	Text string
+	Link bool
+}
+
+// linkParts splits text around the links it holds to this site (those a
+// mail made with s.link): only they become links, not any address a
+// name or a reason in the mail might hold.
+func linkParts(text, site string) []textPart {
+	var out []textPart
+	prefix := site + "/"
+	for text != "" {
+		i := strings.Index(text, prefix)
+		if i < 0 {
+			out = append(out, textPart{Text: text})
+			break
+		}
+		if i > 0 {
+			out = append(out, textPart{Text: text[:i]})
+		}
+		end := i + len(prefix)
+		for end < len(text) && !strings.ContainsRune(" \t\r\n\"'<>", rune(text[end])) {
+			end++
+		}
+		link := strings.TrimRight(text[i:end], ".,;:)")
+		out = append(out, textPart{Text: link, Link: true})
+		text = text[i+len(link):]
+	}
+	return out
 }
 
 // requireAdmin ends requests of anyone but an active administrator.
@@ -48,12 +121,22 @@ func (s *server) renderAdmin(c *fiber.Ctx, status int, view adminView) error {
 		return err
 	}
 	for _, a := range accounts {
-		if a.Status == directory.StatusPending {
-			view.Pending = append(view.Pending, a)
+		if a.Status != directory.StatusPending {
+			continue
 		}
+		p := pendingView{Account: a, Domain: emailDomain(a.Email)}
+		if sup, err := s.Store.GetByEnterpriseNumber(a.RequestedKBO); err == nil {
+			p.Supplier = &sup
+			p.DomainMatches = p.Domain != "" && slices.Contains(supplierDomains(sup.Contact), p.Domain)
+		}
+		view.Pending = append(view.Pending, p)
 	}
-	if view.Outbox, err = s.Store.Outbox(); err != nil {
+	mails, err := s.Store.Outbox()
+	if err != nil {
 		return err
+	}
+	for _, m := range mails {
+		view.Outbox = append(view.Outbox, outboxMail{Mail: m, Parts: linkParts(m.Body, s.PublicURL)})
 	}
 	if view.Notice != "" {
 		view.Notice = s.catalog.T(s.lang(c), "admin.notice_"+view.Notice)
@@ -144,15 +227,46 @@ func (s *server) verifyPost(c *fiber.Ctx) error {
 	return s.afterAdminWrite(c, err, "verified")
 }
 
-// delistPost takes a supplier out of search.
+// delistPost takes a supplier out of search, once the administrator has
+// ticked the confirmation; without it the page comes back with the
+// reason kept and the box to tick.
 func (s *server) delistPost(c *fiber.Ctx) error {
 	v, err := s.requireAdmin(c)
 	if err != nil {
 		return err
 	}
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	if c.FormValue("confirm") == "" {
+		sup, err := s.Store.Get(c.Params("id"))
+		if errors.Is(err, directory.ErrNotFound) {
+			return fiber.ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		return s.page(c, fiber.StatusUnprocessableEntity, "edit", "edit.title", editView{S: sup, Admin: true,
+			DelistError: s.catalog.T(s.lang(c), "admin.delist_unconfirmed"), DelistReason: reason})
+	}
 	version, _ := strconv.ParseUint(c.FormValue("version"), 10, 64)
-	err = s.Store.Delist(c.Params("id"), version, strings.TrimSpace(c.FormValue("reason")), v.Account.Actor())
+	err = s.Store.Delist(c.Params("id"), version, reason, v.Account.Actor())
 	return s.afterAdminWrite(c, err, "delisted")
+}
+
+// relistPost puts a delisted supplier back in search.
+func (s *server) relistPost(c *fiber.Ctx) error {
+	v, err := s.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	sup, err := s.Store.Get(c.Params("id"))
+	if err == nil && sup.Delisted == nil {
+		// Back in search already: someone was first.
+		return c.Redirect("/mijn/leveranciers/"+sup.ID+"/bewerken?notice=stale", fiber.StatusSeeOther)
+	}
+	if err == nil {
+		version, _ := strconv.ParseUint(c.FormValue("version"), 10, 64)
+		err = s.Store.Relist(sup.ID, version, v.Account.Actor())
+	}
+	return s.afterAdminWrite(c, err, "relisted")
 }
 
 func (s *server) afterAdminWrite(c *fiber.Ctx, err error, notice string) error {

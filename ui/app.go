@@ -276,6 +276,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Post("/beheer/uitnodigen", s.inviteCreatePost)
 	app.Post("/beheer/leveranciers/:id/verifieren", s.verifyPost)
 	app.Post("/beheer/leveranciers/:id/schrappen", s.delistPost)
+	app.Post("/beheer/leveranciers/:id/terugzetten", s.relistPost)
 	app.Post("/beheer/import", s.importPost)
 	app.Get("/beheer/import/sjabloon.:format", s.importTemplate)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

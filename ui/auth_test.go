@@ -221,7 +221,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return code, loc
 		}},
 		{"delist", admins, formPost("/beheer/leveranciers/"+own+"/schrappen", func() url.Values {
-			return url.Values{"version": {version(t, s, own)}, "reason": {"test"}}
+			return url.Values{"version": {version(t, s, own)}, "reason": {"test"}, "confirm": {"yes"}}
+		})},
+		{"relist", admins, formPost("/beheer/leveranciers/"+own+"/terugzetten", func() url.Values {
+			return url.Values{"version": {version(t, s, own)}}
 		})},
 	}
 	for _, ep := range endpoints {

@@ -23,6 +23,10 @@ type editView struct {
 	Notice   string
 	Conflict *conflictView
 	Admin    bool
+	// DelistError and DelistReason: a delisting sent without its
+	// confirmation comes back with the reason typed.
+	DelistError  string
+	DelistReason string
 }
 
 // Err is the message for a form field.
@@ -279,7 +283,7 @@ func (s *server) visibleHistory(v viewer, supplierID string, h []directory.Histo
 			keep = err == nil && a.Role == directory.RoleSupplier && slices.Contains(a.SupplierIDs, supplierID)
 			own[id] = keep
 		}
-		if e.Action == directory.ActionVerify || e.Action == directory.ActionDelist || e.Action == directory.ActionImport {
+		if e.Action == directory.ActionVerify || e.Action == directory.ActionDelist || e.Action == directory.ActionRelist || e.Action == directory.ActionImport {
 			keep = false
 		}
 		out[i] = e.Public(keep)
