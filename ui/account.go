@@ -24,16 +24,16 @@ const (
 
 // formView is a form page: what was typed, and what is wrong with it.
 type formView struct {
-	Values  map[string]string
-	Error   string            // about the whole form
-	Errors  map[string]string // per field
-	Notice  string
-	Next    string
-	Token   string // of a one-time link
-	Email   string
+	Values map[string]string
+	Error  string            // about the whole form
+	Errors map[string]string // per field
+	Notice string
+	Next   string
+	Token  string // of a one-time link
+	Email  string
 	// Supplier is the supplier an invitation is for, by name.
 	Supplier string
-	Account *directory.Account
+	Account  *directory.Account
 }
 
 func (f formView) Has(field string) bool { return f.Errors[field] != "" }

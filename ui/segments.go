@@ -21,7 +21,7 @@ type segmentsView struct {
 	Rows     []segmentRow
 	Totals   []segmentCell
 	Province string
-	MaxFTE   float64 // the largest cell's free capacity, for the legend
+	MaxFTE   float64     // the largest cell's free capacity, for the legend
 	MapData  template.JS // JSON for the map, in a data block (not a script)
 	TileURL  string
 	TileAttr string
