@@ -106,6 +106,9 @@ type server struct {
 	segments *market.SegmentCache
 	metrics  *Metrics
 	csp      string
+	// routeHeads are the first path segments the routes start with: what
+	// a request no route matched may be logged by.
+	routeHeads map[string]bool
 }
 
 // Sign-in limits. An address may hold several people (an office behind
@@ -194,6 +197,8 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(s.observe, fiberrecover.New(), s.securityHeaders, s.limitBodies)
 	app.Use(refuseAmbiguousFraming)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	// Browsers that do not read the page's icon link ask for this one.
+	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect("/static/favicon.svg", fiber.StatusMovedPermanently) })
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())
@@ -280,6 +285,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Post("/beheer/import", s.importPost)
 	app.Get("/beheer/import/sjabloon.:format", s.importTemplate)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	s.routeHeads = routeHeads(app.GetRoutes())
 	return app, nil
 }
 
@@ -421,7 +427,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status = fe.Code
 	}
 	if status >= 500 {
-		s.logger(c).Error("request failed", "method", c.Method(), "route", c.Route().Path, "err", err)
+		s.logger(c).Error("request failed", "method", c.Method(), "route", s.routeLabel(c), "err", err)
 	}
 	if isAPI(c) {
 		code := map[int]string{fiber.StatusNotFound: "not_found", fiber.StatusUnauthorized: "unauthorized", fiber.StatusForbidden: "forbidden"}[status]

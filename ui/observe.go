@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -109,13 +110,45 @@ func (s *server) observe(c *fiber.Ctx) error {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
-	route := c.Route().Path
+	route := s.routeLabel(c)
 	status := c.Response().StatusCode()
 	took := time.Since(start)
 	s.metrics.requests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
 	s.metrics.latency.WithLabelValues(route).Observe(took.Seconds())
 	log.Info("request", "method", c.Method(), "route", route, "status", status, "duration_ms", float64(took.Microseconds())/1000, "client", s.clientAddress(c))
 	return nil
+}
+
+// routeLabel names a request in the log and the metrics: by the route
+// pattern it matched, never by its path, which can hold a one-time link's
+// secret. A request that no route matched (the catch-all, mounted at "/",
+// answered it) is named by its first path segment when a route starts
+// with that segment ("/leveranciers" for /leveranciers/a/b), else by
+// "(other)": the label never holds what came after a known segment, nor a
+// segment no route has, and the metrics keep a bounded set of labels.
+func (s *server) routeLabel(c *fiber.Ctx) string {
+	route := c.Route().Path
+	path := c.Path()
+	if route != "/" || path == "/" {
+		return route
+	}
+	head, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if head = strings.ToLower(head); s.routeHeads[head] {
+		return "/" + head
+	}
+	return "(other)"
+}
+
+// routeHeads lists the literal first segments of the routes' paths.
+func routeHeads(routes []fiber.Route) map[string]bool {
+	heads := map[string]bool{}
+	for _, r := range routes {
+		head, _, _ := strings.Cut(strings.TrimPrefix(r.Path, "/"), "/")
+		if head != "" && !strings.ContainsAny(head, ":*+?") {
+			heads[strings.ToLower(head)] = true
+		}
+	}
+	return heads
 }
 
 // validRequestID accepts a caller's id only when it is short and plain, so
