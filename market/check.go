@@ -180,6 +180,12 @@ type Figures struct {
 	PlaceClass        string  `json:"place_class,omitempty"` // "" when the work is at the suppliers' sites
 	Stale             int     `json:"stale"`                 // profiles to be confirmed
 	OldestConfirm     string  `json:"oldest_confirmation,omitempty"`
+	// Unclaimed counts, apart, the firms of the same activity located in
+	// UnclaimedArea (the place's province, or the region asked) that have
+	// no Verken profile: known from the authorities' data (KBO), with no
+	// capacity declared, so in no figure above.
+	Unclaimed     int    `json:"unclaimed_firms"`
+	UnclaimedArea string `json:"unclaimed_area,omitempty"`
 }
 
 // Advice is one recommendation with the figures behind it. Code names the
@@ -306,6 +312,9 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 	rep := &CheckReport{CreatedAt: time.Now().UTC(), Day: today.String(), Input: in, Settings: settings}
 	rep.Input.Settings = nil
 	f := &rep.Figures
+	if err := c.countUnclaimed(q, f); err != nil {
+		return nil, bodyField(err)
+	}
 	f.VolumeFTE = round2(volume)
 	// The engine accepted the place, so it resolves.
 	placeLat, placeLon, placeErr := 0.0, 0.0, error(nil)
@@ -553,3 +562,34 @@ func parseClass(s string) (uint8, bool) {
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// countUnclaimed counts the firms without a Verken profile that do the
+// check's activity where it happens: located in the place's province (an
+// unclaimed firm declared no service area), or in the region asked. Two
+// counts of the engine, with and without such firms.
+func (c *Checker) countUnclaimed(q search.Query, f *Figures) error {
+	area := search.Query{Tasks: q.Tasks, CPV: q.CPV, Provinces: q.Provinces, Regions: q.Regions, Today: q.Today, PerPage: 1}
+	switch {
+	case q.Serves != "":
+		_, _, m, err := search.ResolveServed(c.Places, "place", q.Serves)
+		if err != nil {
+			return err
+		}
+		area.Provinces, f.UnclaimedArea = []string{m.Province}, m.Province
+	case len(q.Provinces) > 0:
+		f.UnclaimedArea = q.Provinces[0]
+	case len(q.Regions) > 0:
+		f.UnclaimedArea = q.Regions[0]
+	}
+	claimed, err := c.Engine.Search(area)
+	if err != nil {
+		return err
+	}
+	area.Unclaimed = true
+	all, err := c.Engine.Search(area)
+	if err != nil {
+		return err
+	}
+	f.Unclaimed = all.Total - claimed.Total
+	return nil
+}

@@ -277,3 +277,25 @@ func TestSegmentsFollowChanges(t *testing.T) {
 		t.Fatalf("after a third cleaner: %+v", got)
 	}
 }
+
+// Firms without a Verken profile (from the KBO) are in no figure; the
+// check counts apart those of the activity located in the place's province.
+func TestMarketCheckCountsUnclaimedFirmsApart(t *testing.T) {
+	unclaimed := func(n int, postcode, task string) *directory.Supplier {
+		s := supplier(n, fmt.Sprintf("kbo-%d", n), postcode, directory.Offer{Task: task, AtClientSite: true})
+		s.Kind, s.Unclaimed = directory.KindRegulier, true
+		return s
+	}
+	x := checkIndex(t, nil, cleaner(1, 2, 2), cleaner(2, 1, 2),
+		unclaimed(3, "9000", "office-cleaning"), unclaimed(4, "9300", "office-cleaning"), // East Flanders
+		unclaimed(5, "2000", "office-cleaning"), // Antwerp
+		unclaimed(6, "9000", "catering"))
+	r := check(t, x, market.CheckInput{VolumeFTE: 2})
+	if f := r.Figures; f.Matching != 2 || f.FreeFTE != 3 || f.Unclaimed != 2 || f.UnclaimedArea != "OVL" {
+		t.Fatalf("matching %d, %v FTE, %d unclaimed in %q; want 2, 3, 2 in OVL", f.Matching, f.FreeFTE, f.Unclaimed, f.UnclaimedArea)
+	}
+	r = check(t, x, market.CheckInput{VolumeFTE: 2, Place: "2000"})
+	if f := r.Figures; f.Unclaimed != 1 || f.UnclaimedArea != "ANT" {
+		t.Fatalf("in Antwerp: %d unclaimed in %q, want 1 in ANT", f.Unclaimed, f.UnclaimedArea)
+	}
+}

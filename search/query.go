@@ -73,6 +73,9 @@ type Query struct {
 	MinTransitClass string
 
 	Fresh bool // hide profiles to be confirmed
+	// Unclaimed also finds the firms without a Verken profile: made from
+	// the authorities' data (KBO), with no capacity declared.
+	Unclaimed bool
 
 	// Reach keeps the suppliers with a site from which a crew arrives at
 	// this place (as Near takes it) by ArriveBy (a time of day; 0 is

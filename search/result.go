@@ -26,6 +26,9 @@ type Hit struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 	ConfirmedAt  time.Time `json:"confirmed_at"`
 	Demo         bool      `json:"demo,omitempty"`
+	// Unclaimed: a firm without a Verken profile, known from the
+	// authorities' data only; it declared no capacity.
+	Unclaimed bool `json:"unclaimed,omitempty"`
 
 	// Per query:
 	Score float64 `json:"score,omitempty"`

@@ -41,6 +41,7 @@ type filterView struct {
 	Arrondissements []choice
 	AtClientSite    choice
 	Fresh           choice
+	Unclaimed       choice
 	MinFTE          []choice
 	MaxLead         []choice
 	MinContract     []choice
@@ -96,6 +97,7 @@ func (s *server) filterView(lang string, raw url.Values, res *search.Result) fil
 	f.Reserved = mk("reserved", "true", s.catalog.T(lang, "filter.reserved"))
 	f.AtClientSite = mk("at_client_site", "true", s.catalog.T(lang, "filter.at_client_site"))
 	f.Fresh = mk("fresh", "true", s.catalog.T(lang, "filter.fresh"))
+	f.Unclaimed = mk("unclaimed", "true", s.catalog.T(lang, "filter.unclaimed"))
 	for _, tg := range directory.TargetGroups {
 		f.TargetGroups = append(f.TargetGroups, mk("target_group", tg, s.catalog.T(lang, "tg."+tg)))
 	}

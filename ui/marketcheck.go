@@ -136,6 +136,10 @@ type checkView struct {
 	SavedAt  string // for a saved report
 	Saved    bool
 	CSV      string
+	// Unclaimed says how many firms of the activity have no profile, and
+	// UnclaimedURL shows them in search.
+	Unclaimed    string
+	UnclaimedURL string
 }
 
 // adviceView is an advice in the reader's language.
@@ -223,6 +227,27 @@ func (s *server) fillCheck(c *fiber.Ctx, view *checkView, rep *market.CheckRepor
 	view.Query = checkQuery(rep.Input)
 	view.CSV = "/marktverkenning/leveranciers.csv?" + view.Query
 	view.Settings = s.settingViews(lang, rep.Settings)
+	if f := rep.Figures; f.Unclaimed > 0 {
+		area := s.catalog.T(lang, "check.everywhere")
+		if f.UnclaimedArea != "" {
+			area = s.areaName(lang, f.UnclaimedArea)
+		}
+		key := "check.unclaimed"
+		if f.Unclaimed == 1 {
+			key += ".one"
+		}
+		view.Unclaimed = s.catalog.T(lang, key, f.Unclaimed, area)
+		show := url.Values{"unclaimed": {"true"}, "task": rep.Input.Tasks}
+		if rep.Input.CPV != "" {
+			show.Set("cpv", rep.Input.CPV)
+		}
+		if _, ok := s.Places.ResolveProvince(f.UnclaimedArea); ok {
+			show.Set("province", f.UnclaimedArea)
+		} else if f.UnclaimedArea != "" {
+			show.Set("region", f.UnclaimedArea)
+		}
+		view.UnclaimedURL = "/?" + show.Encode()
+	}
 	for _, a := range rep.Advice {
 		v := adviceView{Code: a.Code, Title: s.catalog.T(lang, "advice."+a.Code+".title"), Text: s.adviceText(lang, a), Suppliers: a.Suppliers}
 		if a.Setting != "" {

@@ -131,6 +131,8 @@ var searchParams = []searchParam{
 	{Name: "min_transit_class", Type: "string", Doc: "The offer's work happens where public transport is at least this good: A (best) to F (ÖV-Güteklasse); its own site, or any site when it works at the client's.",
 		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return []string{"A", "B", "C", "D", "E", "F"} },
 		set:  func(q *search.Query, v []string) error { q.MinTransitClass = v[0]; return nil }},
+	{Name: "unclaimed", Type: "boolean", Doc: "Also firms without a Verken profile: made from the authorities' data (KBO), with no capacity declared; marked unclaimed.",
+		set: func(q *search.Query, v []string) (err error) { q.Unclaimed, err = parseBool("unclaimed", v[0]); return }},
 	{Name: "fresh", Type: "boolean", Doc: "Hide profiles not confirmed for more than 12 months.",
 		set: func(q *search.Query, v []string) (err error) { q.Fresh, err = parseBool("fresh", v[0]); return }},
 	{Name: "sort", Type: "string", Doc: "Order: relevance (default; fresh profiles first; without words and with near, serves or reach, the nearest or quickest first), distance (needs near or serves), capacity, updated, name, travel_time (needs reach).",

@@ -31,6 +31,12 @@ func (b bitset) and(o bitset) {
 	}
 }
 
+func (b bitset) andNot(o bitset) {
+	for w := range b {
+		b[w] &^= o[w]
+	}
+}
+
 func (b bitset) or(o bitset) {
 	for w := range b {
 		b[w] |= o[w]

@@ -92,6 +92,7 @@ type entry struct {
 	mainClass    uint8 // public transport at the main site
 	verified     uint8 // bits: shareVerified, recognitionVerified
 	demo         bool
+	unclaimed    bool // made from the authorities' data, not claimed
 	sites        []site
 	targets      uint32 // bit per directory.TargetGroups
 	cooperation  uint32 // bit per directory.CooperationModes
@@ -228,6 +229,7 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 		share:        s.TargetGroupShare,
 		turnover:     s.TurnoverEUR,
 		turnoverYear: s.TurnoverYear,
+		unclaimed:    s.Unclaimed,
 		confirmed:    dayOf(s.ConfirmedAt),
 		confirmedAt:  s.ConfirmedAt.UnixNano(),
 		updated:      s.UpdatedAt.UnixNano(),
@@ -330,7 +332,7 @@ func (f *facts) hit(e *entry) search.Hit {
 	h := search.Hit{ID: e.id, Name: e.name, Kind: string(directory.Kinds[e.kind]), Sector: "regular", Postcode: e.postcode,
 		Tasks: slices.Clip(e.tasks), FreeFTE: e.freeFTE, TargetGroupShare: e.share,
 		ShareVerified: e.verified&shareVerified != 0, RecognitionVerified: e.verified&recognitionVerified != 0,
-		TransitClass: classLetter(e.mainClass), Demo: e.demo,
+		TransitClass: classLetter(e.mainClass), Demo: e.demo, Unclaimed: e.unclaimed,
 		UpdatedAt: time.Unix(0, e.updated).UTC(), ConfirmedAt: time.Unix(0, e.confirmedAt).UTC()}
 	if e.social {
 		h.Sector = "social"

@@ -46,6 +46,9 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 	// the place and can reach it in time; their scores, distances and
 	// travel times are looked up by ordinal.
 	req := s.copyOf(cat.live)
+	if !p.q.Unclaimed {
+		req.andNot(cat.unclaimed)
+	}
 	if fd.hasText {
 		words := s.get()
 		for _, h := range fd.text {

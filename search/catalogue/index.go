@@ -452,9 +452,10 @@ func (x *Index) SetTransit(t search.TransitClass) error {
 	return nil
 }
 
-// searchable reports whether a supplier belongs in search: a delisted one,
-// or an unclaimed profile from a register, does not.
-func searchable(s *directory.Supplier) bool { return s.InSearch() }
+// searchable reports whether a supplier belongs in the index: a delisted
+// one does not. An unclaimed profile from a register does, marked: a
+// search finds it only when asked (search.Query.Unclaimed).
+func searchable(s *directory.Supplier) bool { return s.Delisted == nil }
 
 // IndexDir is where a data directory keeps its index.
 func IndexDir(dataDir string) string { return filepath.Join(dataDir, "index") }

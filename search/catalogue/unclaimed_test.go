@@ -9,9 +9,9 @@ import (
 	"github.com/verken/verken/search"
 )
 
-// An unclaimed profile (made from the KBO) stays out of search, as a
-// delisted supplier does, and comes in when it is claimed.
-func TestUnclaimedProfilesAreNotSearchable(t *testing.T) {
+// An unclaimed profile (made from the KBO) stays out of search unless the
+// search asks for such firms, and comes in when it is claimed.
+func TestUnclaimedProfilesOnlyWhenAsked(t *testing.T) {
 	dir := t.TempDir()
 	s := testenv.Store(t, dir, 20)
 	a, _ := s.Get("demo-0001")
@@ -22,6 +22,20 @@ func TestUnclaimedProfilesAreNotSearchable(t *testing.T) {
 	x := openIndex(t, filepath.Join(dir, "index"), s)
 	if r := find(t, x, search.Query{PerPage: 50}); r.Total != 19 {
 		t.Fatalf("%d found, want 19 (the unclaimed profile left out)", r.Total)
+	}
+	// Asked for, it comes too, marked.
+	r := find(t, x, search.Query{PerPage: 50, Unclaimed: true})
+	marked := 0
+	for _, h := range r.Hits {
+		if h.Unclaimed {
+			marked++
+			if h.ID != "demo-0001" {
+				t.Errorf("%s is marked unclaimed", h.ID)
+			}
+		}
+	}
+	if r.Total != 20 || marked != 1 {
+		t.Fatalf("with unclaimed: %d found, %d marked; want 20 and 1", r.Total, marked)
 	}
 	a, _ = s.Get("demo-0001")
 	a.Unclaimed = false

@@ -16,6 +16,9 @@ import (
 type valueSets struct {
 	words  int          // the length of every set
 	live   bitset       // ordinals that hold an entry
+	// unclaimed are the entries of firms without a Verken profile, which
+	// a search leaves out unless it asks for them.
+	unclaimed bitset
 	values []indexedSet // by facet value id
 	// serves holds, per municipality ordinal, the suppliers with an offer
 	// that serves it (an offer without a service area serves everywhere).
@@ -83,7 +86,7 @@ func (v *valueSets) fit(i int32) {
 				sets[k] = sets[k].grow(n)
 			}
 		}
-		v.live, v.overflow = v.live.grow(n), v.overflow.grow(n)
+		v.live, v.overflow, v.unclaimed = v.live.grow(n), v.overflow.grow(n), v.unclaimed.grow(n)
 		for k := range v.values {
 			v.values[k].bits = v.values[k].bits.grow(n)
 		}
@@ -124,6 +127,7 @@ func (v *valueSets) set(i int32, old, e *entry) {
 		v.confirmed[i], v.minFrom[i] = 0, math.MaxInt32
 	}
 	v.live.put(i, e != nil)
+	v.unclaimed.put(i, e != nil && e.unclaimed)
 	for k, b := range v.cached {
 		b.put(i, e != nil && v.holds(k, e))
 	}

@@ -48,7 +48,7 @@ func newOracle(g *data.Gazetteer, tx *data.Taxonomy, today directory.Date, store
 	coll := collate.New(language.Dutch, collate.IgnoreCase, collate.Loose)
 	var buf collate.Buffer
 	err := store.List(func(s directory.Supplier) error {
-		if !s.InSearch() {
+		if s.Delisted != nil {
 			return nil
 		}
 		o.byID[s.ID] = len(o.sups)
@@ -160,6 +160,9 @@ func hasOfferFilters(q search.Query) bool {
 // checkText, and here only combined with the filters.
 func (o *oracle) matches(s *directory.Supplier, q search.Query, text map[string]bool) bool {
 	if text != nil && !text[s.ID] {
+		return false
+	}
+	if s.Unclaimed && !q.Unclaimed {
 		return false
 	}
 	if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, string(s.Kind)) {

@@ -100,11 +100,12 @@ func (o *oracle) randomQuery(r *rand.Rand) (search.Query, []queryWord) {
 		}
 		q.RadiusKm = []float64{0, float64(5 + pick(40)), 2.5 + float64(pick(200))/10}[pick(3)]
 	}
-	if pick(6) == 0 {
+	q.Unclaimed = pick(4) == 0
+	if pick(4) == 0 {
 		st := some(&sups[pick(len(sups))])
 		q.Reach = []string{st.Postcode, st.Municipality, strconv.FormatFloat(st.Lat+(r.Float64()-0.5)/50, 'f', 5, 64) + "," + strconv.FormatFloat(st.Lon, 'f', 5, 64)}[pick(3)]
 		q.ArriveBy = []time.Duration{0, 6*time.Hour + 30*time.Minute, 7*time.Hour + 45*time.Minute}[pick(3)]
-		q.MaxMinutes = []int{0, 15, 30, 45}[pick(4)]
+		q.MaxMinutes = []int{0, 20, 45, 90}[pick(4)]
 	}
 	return q, words
 }
@@ -194,6 +195,7 @@ func describe(q search.Query) string {
 	add("at_client_site", q.AtClientSite, q.AtClientSite)
 	add("min_contract_eur", q.MinContractEUR, q.MinContractEUR > 0)
 	add("min_transit_class", q.MinTransitClass, q.MinTransitClass != "")
+	add("unclaimed", q.Unclaimed, q.Unclaimed)
 	add("near", q.Near, q.Near != "")
 	add("radius_km", q.RadiusKm, q.Near != "")
 	add("reach", q.Reach, q.Reach != "")

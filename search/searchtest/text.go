@@ -40,17 +40,30 @@ import (
 // checked exactly against the brute force over that set.
 
 // searchableText is what the free text searches: the name, the
-// description, the names (Dutch, French, English) of the tasks offered and
-// the labels of their CPV codes, and the sites' municipalities (Dutch and
+// description, the names (Dutch, French, English) and other words
+// (data/tasks/synonyms.tsv) of the tasks offered and the labels of their
+// CPV codes, the kind's names and words (data/kinds.tsv), the recognitions'
+// types and the kinds they name, and the sites' municipalities (Dutch and
 // French name, former names), postcodes and the places they cover.
 func searchableText(s *directory.Supplier, g *data.Gazetteer, tx *data.Taxonomy) []string {
 	out := []string{s.Name, s.Description}
+	kind := func(k string) {
+		if w, ok := tx.Kind(k); ok {
+			out = append(append(out, w.Name.NL, w.Name.FR, w.Name.EN), w.Also...)
+		}
+	}
+	kind(string(s.Kind))
+	for _, r := range s.Recognitions {
+		out = append(out, r.Type)
+		kind(r.Type)
+	}
 	for _, of := range s.Offers {
 		t, ok := tx.Task(of.Task)
 		if !ok {
 			continue
 		}
 		out = append(out, t.Name.NL, t.Name.FR, t.Name.EN)
+		out = append(out, t.Also...)
 		for _, code := range t.CPV {
 			if c, ok := tx.CPV(code); ok {
 				out = append(out, c.Label.NL, c.Label.FR, c.Label.EN)
