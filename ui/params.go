@@ -104,7 +104,10 @@ var searchParams = []searchParam{
 			return nil
 		}},
 	{Name: "max_minutes", Type: "integer", Doc: "Longest journey for reach, in minutes door to door, 1 to 240; default 60; ignored without reach.",
-		set: func(q *search.Query, v []string) (err error) { q.MaxMinutes, err = parseInt("max_minutes", v[0]); return }},
+		set: func(q *search.Query, v []string) (err error) {
+			q.MaxMinutes, err = parseInt("max_minutes", v[0])
+			return
+		}},
 	{Name: "min_fte", Type: "number", Doc: "An offer has at least this much free capacity (FTE, 38 h a week).",
 		set: func(q *search.Query, v []string) (err error) { q.MinFTE, err = parseNumber("min_fte", v[0]); return }},
 	{Name: "available_by", Type: "date", Doc: "An offer's capacity is free on or before this date.",

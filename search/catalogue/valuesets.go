@@ -14,12 +14,12 @@ import (
 
 // valueSets are the catalogue's sets and columns, by ordinal.
 type valueSets struct {
-	words  int          // the length of every set
-	live   bitset       // ordinals that hold an entry
+	words int    // the length of every set
+	live  bitset // ordinals that hold an entry
 	// unclaimed are the entries of firms without a Verken profile, which
 	// a search leaves out unless it asks for them.
 	unclaimed bitset
-	values []indexedSet // by facet value id
+	values    []indexedSet // by facet value id
 	// serves holds, per municipality ordinal, the suppliers with an offer
 	// that serves it (an offer without a service area serves everywhere).
 	serves []bitset
