@@ -55,7 +55,7 @@ var planRows = [][]string{
 	{"wasserij", "", "", "9000", "1", "", "", "07-01-2030", "12"},                       // 10
 	{"fietsherstel", "", "", "9000", "1", "", "", "07-01-2030", "12"},                   // 11
 	{"archivering", "", "", "9000", "1", "", "", "07-01-2030", "12"},                    // 12
-	{"onderhoud groenzones", "", "", "9000", "2", "", "", "07-01-2030", "12"},           // 13
+	{"aanleg groenzones", "", "", "9000", "2", "", "", "07-01-2030", "12"},              // 13
 	{"groenonderhoudt", "", "", "Oost-Vlaanderen", "2", "", "", "07-01-2030", "12"},     // 14
 	{"nettoyage industriel", "", "", "9000", "1", "", "", "07-01-2030", "12"},           // 15
 	{"iets anders", "90919200-4", "", "9000", "2", "", "", "07-01-2030", "12"},          // 16
@@ -192,7 +192,8 @@ func TestPurchasingPlan(t *testing.T) {
 		t.Fatalf("another account checks the plan: %d", code)
 	}
 
-	// The buyer corrects line 13 (landscaping → green maintenance) and
+	// The buyer corrects line 13 (landscaping → green maintenance: the zones
+	// are to be kept, not laid out) and
 	// checks every line.
 	b.get(planURL)
 	form := url.Values{}
