@@ -20,8 +20,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/market"
+	"github.com/verken/verken/search"
 )
 
 // Bounds, so that no account and no supplier can grow the store without
@@ -119,6 +121,9 @@ type Candidate struct {
 	FreeFTE          float64 `json:"free_fte"`
 	EarliestStart    string  `json:"earliest_start"`
 	Municipality     string  `json:"municipality,omitempty"`
+	// Unclaimed: a firm without a Verken profile, invited at the public
+	// e-mail address the authorities' data gives; it declared no capacity.
+	Unclaimed bool `json:"unclaimed,omitempty"`
 }
 
 // Consultation is what a buyer asks the market, and, once sent, the record
@@ -408,3 +413,62 @@ func TotalValue(rep *market.CheckReport) float64 {
 	}
 	return rep.Input.YearlyValueEUR * float64(months) / 12
 }
+
+// UnclaimedCandidates are the firms without a Verken profile that do the
+// check's activity where the check counted them (its Figures.UnclaimedArea:
+// the province of its place, or its region) and have a public e-mail
+// address in the authorities' data: a consultation may invite them too,
+// so that a firm not yet on Verken hears of the contract. At most max, by
+// name.
+func UnclaimedCandidates(e search.Engine, store *directory.Store, places *data.Gazetteer, rep *market.CheckReport, max int) ([]Candidate, error) {
+	if max <= 0 || rep.Figures.Unclaimed == 0 {
+		return nil, nil
+	}
+	q := search.Query{Tasks: rep.Input.Tasks, CPV: rep.Input.CPV, Unclaimed: true, Sort: search.SortName, Today: directory.DateOf(rep.CreatedAt)}
+	if d, err := directory.ParseDate(rep.Day); err == nil {
+		q.Today = d
+	}
+	if area := rep.Figures.UnclaimedArea; area != "" {
+		if _, ok := places.ResolveProvince(area); ok {
+			q.Provinces = []string{area}
+		} else {
+			q.Regions = []string{area}
+		}
+	}
+	// Firms with and without a profile come in one list: enough of it to
+	// find max of the latter with an address, within reason.
+	hits, _, err := e.All(q, unclaimedLookup)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, h := range hits {
+		if h.Unclaimed {
+			ids = append(ids, h.ID)
+		}
+	}
+	sups, err := store.GetMany(ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []Candidate
+	for _, s := range sups {
+		if len(out) == max {
+			break
+		}
+		if !s.Unclaimed || s.Delisted != nil || s.Contact.Email == "" {
+			continue
+		}
+		c := Candidate{SupplierID: s.ID, Name: s.Name, Kind: string(s.Kind), Social: s.Kind.SocialEconomy(), Unclaimed: true}
+		if len(s.Sites) > 0 {
+			if m, ok := places.Municipality(s.Sites[0].Municipality); ok {
+				c.Municipality = m.Name.NL
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// unclaimedLookup bounds the list UnclaimedCandidates reads.
+const unclaimedLookup = 5000

@@ -207,6 +207,13 @@ func (s *server) consultCreatePost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if form.Get("unclaimed") != "" {
+		more, err := consult.UnclaimedCandidates(s.Index, s.Store, s.Places, rep, consult.MaxRecipients-len(cands))
+		if err != nil {
+			return err
+		}
+		cands = append(cands, more...)
+	}
 	deadline, derr := parseDeadline(form.Get("deadline"), form.Get("deadline_time"))
 	if derr != nil {
 		return fail("deadline", s.catalog.T(lang, "consult.err.deadline"))

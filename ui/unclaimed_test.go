@@ -1,8 +1,12 @@
 package ui_test
 
 import (
+	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/verken/verken/directory"
 )
@@ -75,5 +79,51 @@ func TestMarketCheckShowsUnclaimedFirms(t *testing.T) {
 	}
 	if !strings.Contains(page, `href="/?province=OVL&amp;task=office-cleaning&amp;unclaimed=true"`) {
 		t.Error("no link to the firms without a profile")
+	}
+}
+
+// A consultation may invite the firms of its activity nearby that have no
+// profile but a public e-mail address in the KBO: they are marked among
+// the candidates and get the same mail.
+func TestConsultationInvitesUnclaimedFirmsWithAnAddress(t *testing.T) {
+	box := startMailbox(t)
+	clock := &testClock{t: time.Now()}
+	s := startServer(t, 0, withSMTP(box), withClock(clock))
+	ids, _ := seedConsultable(t, s)
+	for i, email := range []string{"info@kbo-poets.example", ""} {
+		sup := &directory.Supplier{Name: fmt.Sprintf("KBO Poetsfirma %d", i+1), Kind: directory.KindRegulier, Unclaimed: true,
+			EnterpriseNumber: directory.EnterpriseNumberWithCheck(7300000 + i),
+			Sites:            []directory.Site{{Postcode: "9000"}},
+			Offers:           []directory.Offer{{Task: "office-cleaning", AtClientSite: true}},
+			Contact:          directory.Contact{Email: email}}
+		if err := s.Store.Create(sup); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitIndexed(t, s)
+	account(t, s, "koper@stad.example", directory.RoleBuyer)
+	buyer := newVisitor(t, s)
+	buyer.signIn("koper@stad.example", testPassword)
+	deadline := clock.now().Add(3 * 24 * time.Hour).In(brusselsT).Format(time.DateOnly)
+
+	plain := startConsultation(t, buyer, deadline, nil)
+	if _, page := buyer.get(plain); strings.Contains(page, "KBO Poetsfirma") {
+		t.Fatal("firms without a profile are candidates though the buyer did not ask")
+	}
+	path := startConsultation(t, buyer, deadline, url.Values{"unclaimed": {"on"}})
+	_, page := buyer.get(path)
+	if !strings.Contains(page, "KBO Poetsfirma 1") || strings.Contains(page, "KBO Poetsfirma 2") || !strings.Contains(page, "zonder Verken-profiel") {
+		t.Fatal("the firm with a public address is not a marked candidate, or the one without is")
+	}
+	kbo := regexp.MustCompile(`name="recipient" value="([^"]+)"[^>]*aria-label="KBO Poetsfirma 1"`).FindStringSubmatch(page)
+	if kbo == nil {
+		t.Fatal("the firm without a profile cannot be chosen")
+	}
+	if code, _, body := buyer.post(path+"/versturen", url.Values{"recipient": {ids[0], kbo[1]}}); code != 303 {
+		t.Fatalf("send: %d\n%s", code, body)
+	}
+	mails := mailsFrom(t, box, 1, 2)
+	if _, ok := mails["info@kbo-poets.example"]; !ok {
+		t.Fatalf("no mail to the firm's public address: %v", mails)
 	}
 }
