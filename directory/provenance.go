@@ -1,5 +1,7 @@
 package directory
 
+import "slices"
+
 // Provenance, unclaimed profiles and the facts an authority's register
 // states (issue 16, first slice).
 //
@@ -86,3 +88,45 @@ type RegistryEstablishment struct {
 // InSearch reports whether search may show the supplier: not delisted,
 // and not an unclaimed profile (those stay out of search until claimed).
 func (s *Supplier) InSearch() bool { return s.Delisted == nil && !s.Unclaimed }
+
+// KeepRegisterRecognitions returns the recognitions of an edit: the
+// register's recognitions of cur as the register states them, then the
+// declared ones of next (a form shows the register's read-only and does
+// not post them back; one posted anyway, or a declared copy of one, is
+// left out).
+func KeepRegisterRecognitions(cur, next []Recognition) []Recognition {
+	var out []Recognition
+	for _, r := range cur {
+		if r.FromRegister() {
+			out = append(out, r)
+		}
+	}
+	for _, r := range next {
+		if r.FromRegister() || slices.ContainsFunc(out, func(x Recognition) bool { return x.Type == r.Type && x.Number == r.Number }) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// AuthorityEdits lists what an edit from cur to next changes of the facts
+// an authority vouches for that a supplier may not overwrite: the name
+// and the sites the KBO states (sites it adds are its own). An
+// administrator may change them; a supplier asks one.
+func AuthorityEdits(cur, next *Supplier) []FieldError {
+	var out []FieldError
+	if p, ok := cur.Provenance["name"]; ok && p.Source != "" && next.Name != cur.Name {
+		out = append(out, FieldError{Field: "name", Code: "authority_fact", Reason: "the name is the one the " + p.Source + " states; an administrator may change it"})
+	}
+	if p, ok := cur.Provenance["sites"]; ok && p.Source != "" {
+		for _, old := range cur.Sites {
+			i := slices.IndexFunc(next.Sites, func(s Site) bool { return s.ID == old.ID })
+			if i < 0 || next.Sites[i].Postcode != old.Postcode || next.Sites[i].Street != old.Street {
+				out = append(out, FieldError{Field: "sites", Code: "authority_fact", Reason: "the site " + old.ID + " is one the " + p.Source + " states; an administrator may change it"})
+				break
+			}
+		}
+	}
+	return out
+}

@@ -77,3 +77,58 @@ func (s *Supplier) ReservedPeriods() []Period {
 func touches(last, p Period) bool {
 	return last.To.IsZero() || p.From.IsZero() || !last.To.AddDays(1).Before(p.From)
 }
+
+// EligibilityBasis is why a supplier may (or may not) take part in a
+// reserved contract on a day, as a procurement file states it: the
+// recognition that holds, who vouches for it, and the share of
+// target-group workers with who vouches for that.
+type EligibilityBasis struct {
+	Eligible bool
+	// Recognition is the recognition valid on the day that counts, a
+	// register's before a declared one (nil when none holds).
+	Recognition *Recognition
+	// Share is the target-group share; ShareVerified says an
+	// administrator checked it (ShareVerifiedOn when).
+	Share           float64
+	ShareVerified   bool
+	ShareVerifiedOn Date
+	// Verified: the recognition comes from an authority's register and
+	// the share was verified (search's reserved=verified).
+	Verified bool
+}
+
+// EligibilityOn works out the basis of EligibleForReserved on day d.
+func (s *Supplier) EligibilityOn(d Date) EligibilityBasis {
+	b := EligibilityBasis{Share: s.TargetGroupShare, Eligible: s.EligibleForReserved(d)}
+	if v := s.ShareVerified; v != nil {
+		b.ShareVerified, b.ShareVerifiedOn = true, DateOf(v.At)
+	}
+	for i := range s.Recognitions {
+		r := &s.Recognitions[i]
+		if !r.ValidOn(d) {
+			continue
+		}
+		if b.Recognition == nil || r.FromRegister() && !b.Recognition.FromRegister() {
+			b.Recognition = r
+		}
+	}
+	b.Verified = b.Eligible && b.Recognition != nil && b.Recognition.FromRegister() && b.ShareVerified
+	return b
+}
+
+// VerifiedReservedPeriods are the days on which EligibilityOn is Verified:
+// the periods of the register's recognitions, when the share is verified
+// and high enough.
+func (s *Supplier) VerifiedReservedPeriods() []Period {
+	if s.ShareVerified == nil {
+		return nil
+	}
+	only := *s
+	only.Recognitions = nil
+	for _, r := range s.Recognitions {
+		if r.FromRegister() {
+			only.Recognitions = append(only.Recognitions, r)
+		}
+	}
+	return only.ReservedPeriods()
+}

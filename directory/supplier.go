@@ -95,7 +95,24 @@ type Recognition struct {
 	// Verified is set by an administrator who checked the recognition;
 	// a supplier's edit of it clears it.
 	Verified *Verification `json:"verified,omitempty"`
+	// Register names the authority's register the recognition comes from
+	// (its issuer, as the register's import names it): a fact that
+	// authority vouches for, which the supplier cannot change. Empty: the
+	// supplier declared it.
+	Register string `json:"register,omitempty"`
+	// RegisterDate is the date of the register's extract that last stated
+	// it; Lapsed, the date of the first extract that no longer did, on
+	// which it ended.
+	RegisterDate Date `json:"register_date,omitzero"`
+	Lapsed       Date `json:"lapsed,omitzero"`
+	// SiteID is the site the recognition is for, when the register
+	// recognises one establishment rather than the enterprise.
+	SiteID string `json:"site_id,omitempty"`
 }
+
+// FromRegister reports whether an authority's register vouches for the
+// recognition.
+func (r Recognition) FromRegister() bool { return r.Register != "" }
 
 // Verification records that an administrator checked a fact.
 type Verification struct {

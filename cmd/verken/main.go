@@ -29,6 +29,7 @@ var commands = []struct {
 	{"bench", "send a bounded load to a running server and print throughput and latency", runBench},
 	{"transit", "transit import FEED.zip ...: import public-transport timetables (GTFS)", runTransit},
 	{"kbo", "kbo import FILE.zip: import a KBO Open Data extract as unclaimed profiles; kbo generate: write a synthetic one", runKBO},
+	{"recognitions", "recognitions import FILE: import an authority's register of recognitions (CSV or XLSX)", runRecognitions},
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
