@@ -21,7 +21,7 @@ type Row struct {
 	// Enterprise is the enterprise's KBO number; Establishment, when the
 	// register recognises one establishment unit, its number.
 	Enterprise, Establishment string
-	Type, Number, Issuer       string
+	Type, Number, Issuer      string
 	ValidFrom, ValidTo        directory.Date
 	// RegisterDate is the date of the register's extract.
 	RegisterDate directory.Date
