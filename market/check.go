@@ -185,6 +185,10 @@ type Figures struct {
 	// no Verken profile: known from the authorities' data (KBO), with no
 	// capacity declared, so in no figure above.
 	Unclaimed     int    `json:"unclaimed_firms"`
+	// EligibleDeclared of the Eligible rest on what the supplier declared
+	// only: no recognition from an authority's register, or a target-group
+	// share nobody verified.
+	EligibleDeclared int `json:"eligible_declared_only"`
 	UnclaimedArea string `json:"unclaimed_area,omitempty"`
 }
 
@@ -377,6 +381,9 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 			f.Eligible++
 			f.EligibleFTE += fte
 			f.LargestEligFTE = max(f.LargestEligFTE, fte)
+			if !m.ReservedVerified {
+				f.EligibleDeclared++
+			}
 		}
 		if cs.CanStart {
 			f.CanStart++

@@ -299,3 +299,18 @@ func TestMarketCheckCountsUnclaimedFirmsApart(t *testing.T) {
 		t.Fatalf("in Antwerp: %d unclaimed in %q, want 1 in ANT", f.Unclaimed, f.UnclaimedArea)
 	}
 }
+
+// The check says how many eligible suppliers rest on declarations only.
+func TestMarketCheckCountsEligibilityOnDeclarationsOnly(t *testing.T) {
+	vouched := cleaner(3, 1, 2)
+	vouched.Recognitions = []directory.Recognition{{Type: "maatwerkbedrijf", Number: "MW-3", Issuer: "Departement WSE", ValidFrom: directory.NewDate(2020, 1, 1),
+		Register: "Departement WSE", RegisterDate: directory.NewDate(2026, 11, 1)}}
+	vouched.ShareVerified = &directory.Verification{At: today.Time(), By: "admin"}
+	registerOnly := cleaner(4, 1, 2) // a register's recognition, the share declared
+	registerOnly.Recognitions = vouched.Recognitions
+	x := checkIndex(t, nil, cleaner(1, 2, 2), cleaner(2, 1, 2), vouched, registerOnly)
+	r := check(t, x, market.CheckInput{VolumeFTE: 2})
+	if f := r.Figures; f.Eligible != 4 || f.EligibleDeclared != 3 {
+		t.Fatalf("eligible %d, on declarations only %d; want 4 and 3", f.Eligible, f.EligibleDeclared)
+	}
+}

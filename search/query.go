@@ -50,6 +50,10 @@ type Query struct {
 	Kinds        []string
 	Sector       string // "social" or "regular"
 	Reserved     bool   // eligible for a reserved contract on Today
+	// ReservedVerified narrows Reserved to eligibility Verken can vouch
+	// for: a recognition from an authority's register and a target-group
+	// share an administrator verified (reserved=verified).
+	ReservedVerified bool
 	TargetGroups []string
 	Cooperation  []string
 

@@ -40,8 +40,10 @@ type Hit struct {
 	// TravelMinutes is, with Reach, the shortest journey by public
 	// transport from one of the supplier's sites to the place, door to door.
 	TravelMinutes *int `json:"travel_minutes,omitempty"`
-	// Reserved: eligible for a reserved contract on the reference date.
-	Reserved bool `json:"reserved"`
+	// Reserved: eligible for a reserved contract on the reference date;
+	// ReservedVerified: on a register's recognition and a verified share.
+	Reserved         bool `json:"reserved"`
+	ReservedVerified bool `json:"reserved_verified"`
 	// Stale: not confirmed for more than StaleAfterMonths ("to be confirmed").
 	Stale bool `json:"stale"`
 	// NameHTML and DescriptionHTML are escaped HTML with the words that

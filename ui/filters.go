@@ -42,6 +42,8 @@ type filterView struct {
 	AtClientSite    choice
 	Fresh           choice
 	Unclaimed       choice
+	// ReservedVerified narrows Reserved to what Verken can vouch for.
+	ReservedVerified choice
 	MinFTE          []choice
 	MaxLead         []choice
 	MinContract     []choice
@@ -95,6 +97,7 @@ func (s *server) filterView(lang string, raw url.Values, res *search.Result) fil
 		f.Sectors = append(f.Sectors, mk("sector", sec, s.catalog.T(lang, "sector."+sec)))
 	}
 	f.Reserved = mk("reserved", "true", s.catalog.T(lang, "filter.reserved"))
+	f.ReservedVerified = mk("reserved", "verified", s.catalog.T(lang, "filter.reserved_verified"))
 	f.AtClientSite = mk("at_client_site", "true", s.catalog.T(lang, "filter.at_client_site"))
 	f.Fresh = mk("fresh", "true", s.catalog.T(lang, "filter.fresh"))
 	f.Unclaimed = mk("unclaimed", "true", s.catalog.T(lang, "filter.unclaimed"))

@@ -58,8 +58,16 @@ var searchParams = []searchParam{
 	{Name: "sector", Type: "string", Doc: "social: the social economy; regular: regular companies that cooperate with it.",
 		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return []string{"social", "regular"} },
 		set:  func(q *search.Query, v []string) error { q.Sector = v[0]; return nil }},
-	{Name: "reserved", Type: "boolean", Doc: "Only suppliers eligible for a reserved contract: a valid recognition and at least 30 % target-group workers.",
-		set: func(q *search.Query, v []string) (err error) { q.Reserved, err = parseBool("reserved", v[0]); return }},
+	{Name: "reserved", Type: "string", Doc: "true: only suppliers eligible for a reserved contract, a valid recognition and at least 30 % target-group workers, as declared; verified: only those whose recognition comes from an authority's register and whose share an administrator verified.",
+		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return []string{"true", "false", "verified"} },
+		set: func(q *search.Query, v []string) (err error) {
+			if strings.EqualFold(v[0], "verified") {
+				q.ReservedVerified = true
+				return nil
+			}
+			q.Reserved, err = parseBool("reserved", v[0])
+			return
+		}},
 	{Name: "target_group", Type: "string", Multi: true, Doc: "Target group the supplier employs.",
 		Enum: func(*data.Gazetteer, *data.Taxonomy) []string { return directory.TargetGroups },
 		set:  func(q *search.Query, v []string) error { q.TargetGroups = v; return nil }},

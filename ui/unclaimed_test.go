@@ -127,3 +127,45 @@ func TestConsultationInvitesUnclaimedFirmsWithAnAddress(t *testing.T) {
 		t.Fatalf("no mail to the firm's public address: %v", mails)
 	}
 }
+
+// reserved=verified keeps the suppliers eligible on a register's
+// recognition and a verified share; the facet counts both kinds.
+func TestSearchReservedVerified(t *testing.T) {
+	s := startServer(t, 0)
+	ids := seedCleaners(t, s) // four eligible on their own declarations
+	sup, err := s.Store.Get(ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup.Recognitions = append(sup.Recognitions, directory.Recognition{Type: "maatwerkbedrijf", Number: "MW-R", Issuer: "Departement WSE",
+		ValidFrom: directory.NewDate(2020, 1, 1), Register: "Departement WSE", RegisterDate: directory.NewDate(2026, 11, 1)})
+	if err := s.Store.Update(&sup, directory.System); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Store.Verify(sup.ID, sup.Version, "share", "", directory.Actor{Name: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	waitIndexed(t, s)
+	var r struct {
+		Total int `json:"total"`
+		Hits  []struct {
+			ID               string `json:"id"`
+			ReservedVerified bool   `json:"reserved_verified"`
+		} `json:"hits"`
+		Facets map[string]map[string]int `json:"facets"`
+	}
+	if code := s.get(t, "/api/v1/suppliers?reserved=verified", &r); code != 200 || r.Total != 1 || r.Hits[0].ID != ids[0] || !r.Hits[0].ReservedVerified {
+		t.Fatalf("reserved=verified: %d %+v", code, r)
+	}
+	if r.Facets["reserved"]["true"] != 4 || r.Facets["reserved"]["verified"] != 1 {
+		t.Errorf("reserved facet: %v", r.Facets["reserved"])
+	}
+	if code := s.get(t, "/api/v1/suppliers?reserved=maybe", nil); code != 400 {
+		t.Errorf("reserved=maybe: %d", code)
+	}
+	account(t, s, "koper@stad.example", directory.RoleBuyer)
+	_, page := newVisitor(t, s).get("/marktverkenning?" + workedExample)
+	if !strings.Contains(page, `id="fig-eligible-declared">(waarvan 3 enkel op eigen verklaring`) {
+		t.Error("the market check does not say how many rest on declarations only")
+	}
+}

@@ -100,6 +100,9 @@ type entry struct {
 	turnover     float64 // yearly, 0 when not given
 	turnoverYear int
 	reserved     []daySpan // when eligible for a reserved contract
+	// reservedVerified: when eligible on a register's recognition and a
+	// verified share (directory.EligibilityBasis.Verified).
+	reservedVerified []daySpan
 	confirmed    int32     // day
 	confirmedAt  int64     // unix nanoseconds
 	updated      int64     // unix nanoseconds
@@ -125,8 +128,13 @@ const (
 // reservedOn reports whether the supplier is eligible for a reserved
 // contract on day d: the directory's rule (directory.EligibleForReserved),
 // kept as the periods it holds.
-func (e *entry) reservedOn(d int32) bool {
-	for _, r := range e.reserved {
+func (e *entry) reservedOn(d int32) bool { return inSpans(e.reserved, d) }
+
+// reservedVerifiedOn is reservedOn on what Verken can vouch for.
+func (e *entry) reservedVerifiedOn(d int32) bool { return inSpans(e.reservedVerified, d) }
+
+func inSpans(spans []daySpan, d int32) bool {
+	for _, r := range spans {
 		if r.from <= d && (r.to == 0 || d <= r.to) {
 			return true
 		}
@@ -256,6 +264,9 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 	}
 	for _, p := range s.ReservedPeriods() {
 		e.reserved = append(e.reserved, daySpan{from: dateDay(p.From), to: dateDay(p.To)})
+	}
+	for _, p := range s.VerifiedReservedPeriods() {
+		e.reservedVerified = append(e.reservedVerified, daySpan{from: dateDay(p.From), to: dateDay(p.To)})
 	}
 	if s.ShareVerified != nil {
 		e.verified |= shareVerified

@@ -229,6 +229,7 @@ type collector struct {
 	less     func(a, b *match) int
 	fresh    bitset
 	reserved bitset
+	verified bitset // reserved on what Verken can vouch for
 	// The hits are in ordinal order, as the sets are walked: a cursor
 	// each finds a match's score, distance and travel time.
 	nextText, nextNear, nextReach int
@@ -244,6 +245,7 @@ func newCollector(p *plan, cat *catalogue, fd *found, keep int, out []match) *co
 	return &collector{p: p, cat: cat, found: fd, keep: keep, less: order(p), out: out[:0],
 		fresh:        cat.derived(confirmedSince, 0, float64(p.staleBefore)),
 		reserved:     cat.derived(reservedOn, 0, float64(p.today)),
+		verified:     cat.derived(reservedVerifiedOn, 0, float64(p.today)),
 		fromKmPerLon: kmPerLon(p.from.lat)}
 }
 
@@ -303,7 +305,7 @@ func (col *collector) add(ord int32, fte float64) {
 // match is a match's facts that do not depend on the text or the place.
 func (col *collector) match(ord int32, fte float64) match {
 	return match{e: col.cat.entries[ord], distance: math.NaN(), travel: -1, fte: fte, stale: !col.fresh.has(ord),
-		reserved: col.reserved.has(ord), updated: col.cat.updated[ord], namePrefix: col.cat.namePrefix[ord]}
+		reserved: col.reserved.has(ord), reservedVerified: col.verified.has(ord), updated: col.cat.updated[ord], namePrefix: col.cat.namePrefix[ord]}
 }
 
 // measure works out the distance from where the plan measures, when the
@@ -452,7 +454,7 @@ func (ev *evaluation) countValues(fl filter, over bitset, slots []bitset) {
 			var set bitset
 			switch fl {
 			case filterReserved:
-				set = cat.derived(reservedOn, 0, float64(p.today))
+				set = cat.derived([]derivedKind{reservedOn, reservedVerifiedOn}[i], 0, float64(p.today))
 			case filterFresh:
 				set = cat.derived(confirmedSince, 0, float64(p.staleBefore))
 			case filterAvailableBy:
@@ -536,6 +538,9 @@ func (ev *evaluation) passing(fl filter) bitset {
 		}
 		return value(1)
 	case filterReserved:
+		if p.q.ReservedVerified {
+			return cat.derived(reservedVerifiedOn, 0, float64(p.today))
+		}
 		return cat.derived(reservedOn, 0, float64(p.today))
 	case filterTargetGroup:
 		return anyOf(p.targets)

@@ -80,7 +80,7 @@ func (p *plan) active() uint32 {
 	}
 	set(filterKind, p.kinds != 0)
 	set(filterSector, p.sector != "")
-	set(filterReserved, p.q.Reserved)
+	set(filterReserved, p.q.Reserved || p.q.ReservedVerified)
 	set(filterTargetGroup, p.targets != 0)
 	set(filterCooperation, p.cooperation != 0)
 	set(filterMunicipality, len(p.located[levelMunicipality]) > 0)
@@ -200,6 +200,9 @@ type match struct {
 	fte      float64 // free FTE of the offers that match
 	stale    bool
 	reserved bool
+	// reservedVerified: eligible on a register's recognition and a
+	// verified share.
+	reservedVerified bool
 	// Copied from the catalogue's columns, so that comparing matches
 	// seldom reads the entries, which lie all over memory.
 	updated    int64
@@ -239,7 +242,7 @@ func facetLists(places *data.Gazetteer, tasks *data.Taxonomy) [filterCount][]str
 		filterKind:           codes(len(directory.Kinds), func(i int) string { return string(directory.Kinds[i]) }),
 		filterSector:         {"social", "regular"},
 		filterMunicipality:   codes(len(places.Municipalities()), func(i int) string { return places.Municipalities()[i].NIS }),
-		filterReserved:       {"true"},
+		filterReserved:       {"true", "verified"},
 		filterTargetGroup:    directory.TargetGroups,
 		filterCooperation:    directory.CooperationModes,
 		filterArrondissement: codes(len(places.Arrondissements()), func(i int) string { return places.Arrondissements()[i].Code }),

@@ -251,7 +251,7 @@ func (m *match) hit(f *facts) search.Hit {
 	h.Score = m.score
 	h.MatchingFTE = m.fte
 	h.Stale = m.stale
-	h.Reserved = m.reserved
+	h.Reserved, h.ReservedVerified = m.reserved, m.reservedVerified
 	if !math.IsNaN(m.distance) && !math.IsInf(m.distance, 0) {
 		d := math.Round(m.distance*10) / 10
 		h.DistanceKm = &d

@@ -195,8 +195,9 @@ type derivedKey struct {
 type derivedKind uint8
 
 const (
-	reservedOn      derivedKind = iota // eligible for a reserved contract on the day
-	confirmedSince                     // confirmed on the day or later
+	reservedOn         derivedKind = iota // eligible for a reserved contract on the day
+	reservedVerifiedOn                    // so, on a register's recognition and a verified share
+	confirmedSince                        // confirmed on the day or later
 	availableBy                        // an offer is available by the day
 	slotAvailableBy                    // the offer in the slot is available by the day
 	slotMinFTE                         // the offer in the slot has at least the free FTE
@@ -208,6 +209,8 @@ func (v *valueSets) holds(k derivedKey, e *entry) bool {
 	switch k.kind {
 	case reservedOn:
 		return e.reservedOn(int32(k.at))
+	case reservedVerifiedOn:
+		return e.reservedVerifiedOn(int32(k.at))
 	case confirmedSince:
 		return e.confirmed >= int32(k.at)
 	case availableBy:
@@ -243,7 +246,7 @@ func (c *catalogue) derived(kind derivedKind, slot int, at float64) bitset {
 	b := make(bitset, c.words)
 	day := int32(at)
 	switch kind {
-	case reservedOn: // recognitions have spans of their own: ask the entries
+	case reservedOn, reservedVerifiedOn: // recognitions have spans of their own: ask the entries
 		for i, e := range c.entries {
 			if e != nil && c.holds(k, e) {
 				b.add(int32(i))

@@ -138,6 +138,21 @@ func (o *oracle) stale(s *directory.Supplier) bool {
 	return directory.DateOf(s.ConfirmedAt).Before(directory.DateOf(o.today.Time().AddDate(0, -search.StaleAfterMonths, 0)))
 }
 
+// reservedVerified: reserved on what Verken can vouch for, a
+// recognition from an authority's register valid on the day and a
+// target-group share of at least 30 % that an administrator verified.
+func (o *oracle) reservedVerified(s *directory.Supplier) bool {
+	if s.ShareVerified == nil || s.TargetGroupShare < 30 {
+		return false
+	}
+	for _, r := range s.Recognitions {
+		if r.Register != "" && r.ValidOn(o.today) {
+			return true
+		}
+	}
+	return false
+}
+
 // reserved: a recognition valid on the day and a target-group share of at
 // least 30 %.
 func (o *oracle) reserved(s *directory.Supplier) bool {
@@ -169,6 +184,9 @@ func (o *oracle) matches(s *directory.Supplier, q search.Query, text map[string]
 		return false
 	}
 	if q.Sector == "social" && !s.Kind.SocialEconomy() || q.Sector == "regular" && s.Kind.SocialEconomy() {
+		return false
+	}
+	if q.ReservedVerified && !o.reservedVerified(s) {
 		return false
 	}
 	if q.Reserved && !o.reserved(s) {
@@ -391,7 +409,7 @@ func withFacet(q search.Query, facet, value string) (_ search.Query, ok bool) {
 	case "sector":
 		q.Sector = value
 	case "reserved":
-		q.Reserved = true
+		q.Reserved, q.ReservedVerified = value == "true", value == "verified"
 	case "target_group":
 		q.TargetGroups = []string{value}
 	case "cooperation":

@@ -34,7 +34,11 @@ func (o *oracle) randomQuery(r *rand.Rand) (search.Query, []queryWord) {
 		case 1:
 			q.Sector = []string{"social", "regular"}[pick(2)]
 		case 2:
-			q.Reserved = true
+			if pick(2) == 0 {
+				q.ReservedVerified = true
+			} else {
+				q.Reserved = true
+			}
 		case 3:
 			q.TargetGroups = append(q.TargetGroups, directory.TargetGroups[pick(len(directory.TargetGroups))])
 		case 4:
@@ -176,6 +180,7 @@ func describe(q search.Query) string {
 	add("kind", q.Kinds, len(q.Kinds) > 0)
 	add("sector", q.Sector, q.Sector != "")
 	add("reserved", q.Reserved, q.Reserved)
+	add("reserved", "verified", q.ReservedVerified)
 	add("target_group", q.TargetGroups, len(q.TargetGroups) > 0)
 	add("cooperation", q.Cooperation, len(q.Cooperation) > 0)
 	add("municipality", q.Municipalities, len(q.Municipalities) > 0)

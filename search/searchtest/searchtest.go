@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T, store *directory.Store) search.En
 	g, _ := testenv.Tables(t)
 	store := testenv.Store(t, "", suppliers)
 	markUnclaimed(t, store)
+	markRegistered(t, store)
 	probes := placeEdgeProbes(t, store, g)
 	e := open(t, store)
 	c := newChecker(t, e, store)
@@ -289,6 +290,9 @@ func (c *checker) checkHits(q search.Query, hits []search.Hit) {
 	lat, lon, measured := o.from(q)
 	for _, h := range hits {
 		s := &o.sups[o.byID[h.ID]]
+		if h.ReservedVerified != o.reservedVerified(s) {
+			t.Fatalf("%s: %s reserved_verified=%v, brute force %v", describe(q), h.ID, h.ReservedVerified, o.reservedVerified(s))
+		}
 		if h.Unclaimed != s.Unclaimed {
 			t.Fatalf("%s: %s unclaimed=%v, the store says %v", describe(q), h.ID, h.Unclaimed, s.Unclaimed)
 		}
@@ -432,6 +436,36 @@ func markUnclaimed(t *testing.T, store *directory.Store) {
 		s.Unclaimed = true
 		if err := store.Update(&s, directory.System); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// markRegistered gives every fifth supplier a recognition from an
+// authority's register, and half of those a verified share, so that
+// reserved=verified has suppliers to find and to leave out.
+func markRegistered(t *testing.T, store *directory.Store) {
+	t.Helper()
+	var ids []string
+	if err := store.List(func(s directory.Supplier) error { ids = append(ids, s.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		if i%5 != 1 {
+			continue
+		}
+		s, err := store.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Recognitions = append(s.Recognitions, directory.Recognition{Type: "maatwerkbedrijf", Number: "REG-" + id, Issuer: "register",
+			ValidFrom: directory.NewDate(2020, 1, 1), Register: "register", RegisterDate: directory.NewDate(2026, 11, 1)})
+		if err := store.Update(&s, directory.System); err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 1 {
+			if err := store.Verify(s.ID, s.Version, "share", "", directory.Actor{Name: "admin"}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
