@@ -29,9 +29,11 @@ type Row struct {
 
 // RowError says why a row was refused, naming its column.
 type RowError struct {
-	Line   int    `json:"line"`
-	Field  string `json:"field"`
-	Value  string `json:"value,omitempty"`
+	Line  int    `json:"line"`
+	Field string `json:"field"`
+	Value string `json:"value,omitempty"`
+	// Code is stable, for message catalogues; Reason is English.
+	Code   string `json:"code"`
 	Reason string `json:"reason"`
 }
 
@@ -101,8 +103,8 @@ func Parse(table [][]string) ([]Row, []RowError, error) {
 
 func parseRow(line int, get func(string) string) (Row, *RowError) {
 	r := Row{Line: line, Type: get("type"), Number: get("recognition"), Issuer: get("issuer")}
-	fail := func(field, value, reason string) (Row, *RowError) {
-		return Row{}, &RowError{Line: line, Field: field, Value: value, Reason: reason}
+	fail := func(field, value, code, reason string) (Row, *RowError) {
+		return Row{}, &RowError{Line: line, Field: field, Value: value, Code: code, Reason: reason}
 	}
 	raw := get("number")
 	// Establishment units are numbered from 2 to 8 (9.999.999.999),
@@ -118,14 +120,14 @@ func parseRow(line int, get func(string) string) (Row, *RowError) {
 	} else if num, err := directory.NormalizeEnterpriseNumber(raw); err == nil {
 		r.Enterprise = num
 	} else {
-		return fail("number", raw, "is neither an enterprise number (ten digits from 0 or 1, with a valid check) nor an establishment unit number (ten digits from 2 to 8)")
+		return fail("number", raw, "not_a_number", "is neither an enterprise number (ten digits from 0 or 1, with a valid check) nor an establishment unit number (ten digits from 2 to 8)")
 	}
 	for _, f := range []struct{ field, value string }{{"type", r.Type}, {"recognition_number", r.Number}, {"issuer", r.Issuer}} {
 		if f.value == "" {
-			return fail(f.field, "", "is empty")
+			return fail(f.field, "", "empty", "is empty")
 		}
 		if len(f.value) > 200 || strings.ContainsFunc(f.value, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
-			return fail(f.field, "", "is longer than 200 characters or holds control characters")
+			return fail(f.field, "", "too_long", "is longer than 200 characters or holds control characters")
 		}
 	}
 	date := func(col string, required bool) (directory.Date, *RowError) {
@@ -135,7 +137,7 @@ func parseRow(line int, get func(string) string) (Row, *RowError) {
 		}
 		d, err := directory.ParseDate(s)
 		if err != nil {
-			return d, &RowError{Line: line, Field: col, Value: s, Reason: "is not a date (YYYY-MM-DD)"}
+			return d, &RowError{Line: line, Field: col, Value: s, Code: "not_a_date", Reason: "is not a date (YYYY-MM-DD)"}
 		}
 		return d, nil
 	}
@@ -150,7 +152,7 @@ func parseRow(line int, get func(string) string) (Row, *RowError) {
 		return Row{}, e
 	}
 	if !r.ValidTo.IsZero() && r.ValidTo.Before(r.ValidFrom) {
-		return fail("valid_until", r.ValidTo.String(), "lies before valid_from")
+		return fail("valid_until", r.ValidTo.String(), "before_start", "lies before valid_from")
 	}
 	return r, nil
 }
@@ -216,14 +218,14 @@ func Apply(store *directory.Store, rows []Row, by directory.Actor) (Report, erro
 		if r.Enterprise != "" {
 			s, err := store.GetByEnterpriseNumber(r.Enterprise)
 			if err != nil {
-				rep.Refused = append(rep.Refused, RowError{Line: r.Line, Field: "number", Value: r.Enterprise, Reason: "no supplier in Verken has this enterprise number"})
+				rep.Refused = append(rep.Refused, RowError{Line: r.Line, Field: "number", Value: r.Enterprise, Code: "unknown_enterprise", Reason: "no supplier in Verken has this enterprise number"})
 				continue
 			}
 			id = s.ID
 		} else {
 			o, ok := owner[r.Establishment]
 			if !ok {
-				rep.Refused = append(rep.Refused, RowError{Line: r.Line, Field: "number", Value: r.Establishment, Reason: "no supplier in Verken has this establishment unit"})
+				rep.Refused = append(rep.Refused, RowError{Line: r.Line, Field: "number", Value: r.Establishment, Code: "unknown_establishment", Reason: "no supplier in Verken has this establishment unit"})
 				continue
 			}
 			id, sites[r.Line] = o[0], o[1]

@@ -13,6 +13,7 @@ import (
 
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/tabular"
+	"github.com/verken/verken/register"
 )
 
 // adminView is the administrators' page.
@@ -22,6 +23,20 @@ type adminView struct {
 	Notice  string
 	Report  *directory.ImportReport
 	Error   string
+	// Recognitions is the report of a register's import, with its
+	// refused rows in the reader's words.
+	Recognitions *recognitionsView
+}
+
+// recognitionsView is what a register's import did.
+type recognitionsView struct {
+	register.Report
+	Refused []refusedRow
+}
+
+type refusedRow struct {
+	Line                 int
+	Field, Value, Reason string
 }
 
 // pendingView is a self-registration with what an administrator needs to
@@ -322,6 +337,49 @@ func (s *server) importPost(c *fiber.Ctx) error {
 		status = fiber.StatusUnprocessableEntity
 	}
 	return s.renderAdmin(c, status, adminView{Report: rep})
+}
+
+// recognitionsPost imports an authority's register of recognitions.
+func (s *server) recognitionsPost(c *fiber.Ctx) error {
+	v, err := s.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "import.no_file")})
+	}
+	if fh.Size > maxImportBytes {
+		return s.renderAdmin(c, fiber.StatusRequestEntityTooLarge, adminView{Error: s.catalog.T(lang, "import.too_large")})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	table, err := tabular.ReadLimited(fh.Filename, f, tabular.FileLimits)
+	if err != nil {
+		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.importReadError(lang, err)})
+	}
+	rows, refused, err := register.Parse(table)
+	if err != nil {
+		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "recognitions.columns")})
+	}
+	rep, err := register.Apply(s.Store, rows, directory.Actor{AccountID: v.Account.ID, Name: v.Account.Actor().Name + " (register " + filepath.Base(fh.Filename) + ")"})
+	if err != nil {
+		return err
+	}
+	view := &recognitionsView{Report: rep}
+	for _, e := range append(refused, rep.Refused...) {
+		view.Refused = append(view.Refused, refusedRow{Line: e.Line, Field: s.catalog.T(lang, "recognitions.col."+e.Field), Value: e.Value,
+			Reason: s.catalog.T(lang, "recognitions.err."+e.Code)})
+	}
+	status := fiber.StatusOK
+	if len(view.Refused) > 0 {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return s.renderAdmin(c, status, adminView{Recognitions: view})
 }
 
 // importTemplate serves an empty import file with one example row.

@@ -283,6 +283,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Post("/beheer/leveranciers/:id/schrappen", s.delistPost)
 	app.Post("/beheer/leveranciers/:id/terugzetten", s.relistPost)
 	app.Post("/beheer/import", s.importPost)
+	app.Post("/beheer/erkenningen", s.recognitionsPost)
 	app.Get("/beheer/import/sjabloon.:format", s.importTemplate)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	s.routeHeads = routeHeads(app.GetRoutes())
