@@ -5,9 +5,13 @@ import (
 	"errors"
 	"maps"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -193,7 +197,7 @@ func (s *server) conflict(c *fiber.Ctx, v viewer, stale *directory.StaleVersionE
 	if err != nil {
 		return err
 	}
-	view := editView{S: v.visible(stale.Supplier), Conflict: &conflictView{Changes: entryViews(s.visibleHistory(v, stale.ID, changes))}, Admin: v.Admin()}
+	view := editView{S: v.visible(stale.Supplier), Conflict: &conflictView{Changes: s.entryViews(s.lang(c), s.visibleHistory(v, stale.ID, changes), stale.Supplier)}, Admin: v.Admin()}
 	return s.page(c, fiber.StatusConflict, tmpl, title, view)
 }
 
@@ -248,19 +252,245 @@ type historyView struct {
 	Entries []historyEntry
 }
 
-// historyEntry is a history entry on a page; Verken says its author shows
-// as the directory (the catalogue's history.verken).
+// historyEntry is a history entry on a page, in the reader's words: when
+// (Brussels time), who (Verken says its author shows as the directory,
+// the catalogue's history.verken), through which API token, and each
+// field changed by its label with its values as the reader writes them.
 type historyEntry struct {
 	directory.HistoryEntry
 	Verken bool
+	When   string
+	Who    string
+	Token  string // the API token's name, for a change made through the API
+	Fields []fieldView
 }
 
-func entryViews(h []directory.HistoryEntry) []historyEntry {
+// fieldView is a changed field: Path is the field as the store names it,
+// Label what the reader calls it.
+type fieldView struct {
+	Path, Label, Old, New string
+}
+
+// entryViews puts history entries (oldest first) in the reader's words.
+// An offer, site, recognition or reference is named as it was at the
+// entry (replaying the entries before it), else as current has it.
+func (s *server) entryViews(lang string, h []directory.HistoryEntry, current directory.Supplier) []historyEntry {
 	out := make([]historyEntry, len(h))
+	state := map[string]string{}
 	for i, e := range h {
-		out[i] = historyEntry{HistoryEntry: e, Verken: e.Actor.AccountID == "" && e.Actor.Name == directory.PublicVerifier}
+		before := maps.Clone(state)
+		for _, ch := range e.Changes {
+			if ch.New == "" {
+				delete(state, ch.Field)
+			} else {
+				state[ch.Field] = ch.New
+			}
+		}
+		v := historyEntry{HistoryEntry: e, Verken: e.Actor.AccountID == "" && e.Actor.Name == directory.PublicVerifier, When: s.stamp(lang, e.At)}
+		v.Who, v.Token = e.Actor.Name, ""
+		if person, token, ok := splitTokenActor(e.Actor.Name); ok {
+			v.Who, v.Token = person, token
+		}
+		if v.Verken {
+			v.Who = s.catalog.T(lang, "history.verken")
+		}
+		for _, ch := range e.Changes {
+			v.Fields = append(v.Fields, fieldView{Path: ch.Field, Label: s.fieldLabel(lang, ch.Field, state, before, current),
+				Old: s.fieldValue(lang, ch.Field, ch.Old), New: s.fieldValue(lang, ch.Field, ch.New)})
+		}
+		out[i] = v
 	}
 	return out
+}
+
+// apiTokenMark is how an API token's change names the token in its
+// actor: "Name <e-mail> (API token \"its name\")", the name quoted as Go
+// quotes strings. The store keeps an actor's name as it is given, so the
+// token travels in it without a change to the stored format.
+const apiTokenMark = " (API token "
+
+// tokenActor is the actor of a change made through an API token.
+func tokenActor(a directory.Actor, token string) directory.Actor {
+	a.Name += apiTokenMark + strconv.Quote(token) + ")"
+	return a
+}
+
+// splitTokenActor reads an actor's name that tokenActor wrote into the
+// person and the token's name.
+func splitTokenActor(name string) (person, token string, ok bool) {
+	if !strings.HasSuffix(name, ")") {
+		return name, "", false
+	}
+	for i := 0; ; {
+		j := strings.Index(name[i:], apiTokenMark)
+		if j < 0 {
+			return name, "", false
+		}
+		at := i + j
+		if t, err := strconv.Unquote(name[at+len(apiTokenMark) : len(name)-1]); err == nil {
+			return name[:at], t, true
+		}
+		i = at + 1
+	}
+}
+
+// fieldIndex matches a path's list positions ("offers[2]"), and listItem
+// those of the lists whose items have names of their own.
+var (
+	fieldIndex = regexp.MustCompile(`\[\d+\]`)
+	listItem   = regexp.MustCompile(`(offers|sites|recognitions|references)\[(\d+)\]`)
+)
+
+// fieldLabel names a field path ("offers[0].free_fte") in words: what the
+// field is ("vrije capaciteit"), then which offer, site, recognition or
+// reference it belongs to ("schoonmaak van kantoren"). A path the
+// catalogue does not know is named by its nearest known parent, else as
+// another fact.
+func (s *server) fieldLabel(lang, path string, after, before map[string]string, current directory.Supplier) string {
+	generic := fieldIndex.ReplaceAllString(path, "")
+	label := ""
+	for key := generic; key != ""; {
+		if s.catalog.Has("hfield." + key) {
+			label = s.catalog.T(lang, "hfield."+key)
+			break
+		}
+		i := strings.LastIndex(key, ".")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	if label == "" {
+		label = s.catalog.T(lang, "hfield.other")
+	}
+	// The item a list position names, as it was then.
+	item := func(list string, i int, field string) string {
+		k := list + "[" + strconv.Itoa(i) + "]." + field
+		if v, ok := after[k]; ok {
+			return v
+		}
+		if v, ok := before[k]; ok {
+			return v
+		}
+		return ""
+	}
+	parts := []string{label}
+	for _, m := range listItem.FindAllStringSubmatch(path, -1) {
+		i, _ := strconv.Atoi(m[2])
+		var what string
+		switch m[1] {
+		case "offers":
+			task := item("offers", i, "task")
+			if task == "" && i < len(current.Offers) {
+				task = current.Offers[i].Task
+			}
+			if t, ok := s.Tasks.Task(task); ok {
+				what = lowerFirst(t.Name.In(lang))
+			}
+		case "sites":
+			what = item("sites", i, "name")
+			if what == "" {
+				what = strings.TrimSpace(item("sites", i, "street") + " " + item("sites", i, "postcode"))
+			}
+			if what == "" && i < len(current.Sites) {
+				what = strings.TrimSpace(current.Sites[i].Name + " " + current.Sites[i].Postcode)
+			}
+		case "recognitions":
+			what = strings.TrimSpace(item("recognitions", i, "type") + " " + item("recognitions", i, "number"))
+			if what == "" && i < len(current.Recognitions) {
+				what = strings.TrimSpace(current.Recognitions[i].Type + " " + current.Recognitions[i].Number)
+			}
+		case "references":
+			what = item("references", i, "client")
+			if what == "" && i < len(current.References) {
+				what = current.References[i].Client
+			}
+		}
+		if what == "" {
+			what = s.catalog.T(lang, "hfield.item."+m[1], i+1)
+		}
+		parts = append(parts, what)
+	}
+	label = strings.Join(parts, ", ")
+	r, size := utf8.DecodeRuneInString(label)
+	return string(unicode.ToUpper(r)) + label[size:]
+}
+
+// lowerFirst writes a name inside a sentence: "Schoonmaak van kantoren"
+// becomes "schoonmaak van kantoren", but "LDE-diensten" stays.
+func lowerFirst(name string) string {
+	r := []rune(name)
+	if len(r) > 1 && unicode.IsUpper(r[0]) && unicode.IsLower(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
+}
+
+// fieldValue writes a field's stored text as the reader writes it:
+// numbers with the language's decimal mark, days as dd-mm-yyyy, moments
+// in Brussels time, yes and no, and codes (tasks, kinds, places, target
+// groups) by their names.
+func (s *server) fieldValue(lang, path, value string) string {
+	if value == "" {
+		return "–"
+	}
+	generic := fieldIndex.ReplaceAllString(path, "")
+	leaf := generic[strings.LastIndex(generic, ".")+1:]
+	parent := ""
+	if i := strings.LastIndex(generic, "."); i >= 0 {
+		parent = generic[:i]
+	}
+	switch {
+	case leaf == "at" || leaf == "created_at" || leaf == "updated_at" || leaf == "confirmed_at":
+		if t, err := time.Parse(time.RFC3339Nano, value); err == nil {
+			return s.stamp(lang, t)
+		}
+	case leaf == "available_from" || leaf == "valid_from" || leaf == "valid_to" || leaf == "register_date" || leaf == "lapsed" ||
+		leaf == "start_date" || leaf == "since":
+		if d, err := directory.ParseDate(value); err == nil {
+			return formatDate(lang, d.Time())
+		}
+	case value == "true":
+		return s.catalog.T(lang, "export.yes")
+	case value == "false":
+		return s.catalog.T(lang, "export.no")
+	case leaf == "task":
+		if t, ok := s.Tasks.Task(value); ok {
+			return t.Name.In(lang)
+		}
+	case leaf == "kind" && parent == "":
+		return s.catalog.T(lang, "kind."+value)
+	case leaf == "target_groups" && parent == "":
+		return s.catalog.T(lang, "tg."+value)
+	case leaf == "cooperation" && parent == "":
+		return s.catalog.T(lang, "coop."+value)
+	case leaf == "provinces" || leaf == "regions":
+		return s.areaName(lang, value)
+	case leaf == "municipalities" || leaf == "municipality" && parent == "sites":
+		if m, ok := s.Places.Municipality(value); ok {
+			return m.Name.In(lang)
+		}
+	case leaf == "arrondissements":
+		if a, ok := s.Places.Arrondissement(value); ok {
+			return a.Name.In(lang)
+		}
+	case leaf == "enterprise_number" && parent == "":
+		return directory.FormatEnterpriseNumber(value)
+	case leaf == "lat" || leaf == "lon" || leaf == "id" || leaf == "site_id" || leaf == "year" || leaf == "turnover_year":
+		return value
+	}
+	if x, err := strconv.ParseFloat(value, 64); err == nil {
+		switch {
+		case strings.HasSuffix(leaf, "_eur"):
+			return formatEuro(lang, x)
+		case strings.HasSuffix(leaf, "_fte"):
+			return s.catalog.T(lang, "hfield.fte", formatNumber(lang, x))
+		case leaf == "target_group_share":
+			return formatNumber(lang, x) + " %"
+		}
+		return formatNumber(lang, x)
+	}
+	return value
 }
 
 // visibleHistory is a supplier's history as the viewer may see it, as
@@ -300,11 +530,10 @@ func (s *server) historyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	entries := s.entryViews(s.lang(c), s.visibleHistory(v, sup.ID, h), sup)
 	// Newest first, as people read a log.
-	for i, j := 0, len(h)-1; i < j; i, j = i+1, j-1 {
-		h[i], h[j] = h[j], h[i]
-	}
-	return s.page(c, fiber.StatusOK, "history", "history.title", historyView{S: v.visible(sup), Entries: entryViews(s.visibleHistory(v, sup.ID, h))})
+	slices.Reverse(entries)
+	return s.page(c, fiber.StatusOK, "history", "history.title", historyView{S: v.visible(sup), Entries: entries})
 }
 
 // tokensView lists a supplier user's API tokens.
@@ -506,7 +735,12 @@ func (s *server) apiPatchOffer(c *fiber.Ctx) error {
 	if p.AvailableFrom != nil {
 		sup.Offers[i].AvailableFrom = *p.AvailableFrom
 	}
-	err = s.Store.Update(&sup, v.Account.Actor())
+	// The history names the token that made the change.
+	actor := v.Account.Actor()
+	if v.Token != nil {
+		actor = tokenActor(actor, v.Token.Name)
+	}
+	err = s.Store.Update(&sup, actor)
 	var ve *directory.ValidationError
 	var stale *directory.StaleVersionError
 	switch {

@@ -15,6 +15,7 @@ import (
 	"github.com/verken/verken/internal/number"
 	"github.com/verken/verken/market"
 	"github.com/verken/verken/search"
+	"github.com/verken/verken/transit"
 )
 
 // bindCheck reads a market check from query or form values. The same
@@ -140,6 +141,24 @@ type checkView struct {
 	// UnclaimedURL shows them in search.
 	Unclaimed    string
 	UnclaimedURL string
+	// PlaceOV is the class of the place of work as a badge with words,
+	// nil when the work is at the suppliers' sites or no network is
+	// imported; Rows are the suppliers in the reader's words; Legend
+	// says a class shows, so the classes' legend goes with it.
+	PlaceOV    *ovBadge
+	PlaceWords string
+	Rows       []checkRow
+	Legend     bool
+	// Dated is the day the report was made, in Brussels.
+	Dated string
+}
+
+// checkRow is a supplier of the report with its municipality in the
+// reader's language and its sites' classes as badges.
+type checkRow struct {
+	market.CheckSupplier
+	Municipality string
+	Classes      []ovBadge
 }
 
 // adviceView is an advice in the reader's language.
@@ -167,6 +186,26 @@ func (s *server) settingViews(lang string, st market.Settings) []settingView {
 		out[i] = settingView{Name: name, Label: s.catalog.T(lang, "setting."+name), Value: settingValue(lang, name, st), Help: s.catalog.T(lang, "setting."+name+".help")}
 	}
 	return out
+}
+
+// settingWords is a threshold's value as the report states it: a
+// transit class with its words.
+func (s *server) settingWords(lang, name string, st market.Settings) string {
+	v := settingValue(lang, name, st)
+	if name == "poor_class" {
+		return s.classWords(lang, v)
+	}
+	return v
+}
+
+// classWords is a class letter with its words ("E (zwak bediend)"), or
+// the words for no class.
+func (s *server) classWords(lang, class string) string {
+	c, ok := transit.ParseClass(class)
+	if !ok {
+		return s.catalog.T(lang, "transit.none")
+	}
+	return s.catalog.T(lang, "check.class_words", c.String(), s.catalog.T(lang, "transit.word."+c.String()))
 }
 
 // settingValue is a threshold's value in the reader's language.
@@ -224,9 +263,33 @@ func (s *server) marketCheckPage(c *fiber.Ctx) error {
 func (s *server) fillCheck(c *fiber.Ctx, view *checkView, rep *market.CheckReport) {
 	lang := s.lang(c)
 	view.Report = rep
+	view.Dated = formatDate(lang, rep.CreatedAt.In(brussels))
 	view.Query = checkQuery(rep.Input)
 	view.CSV = "/marktverkenning/leveranciers.csv?" + view.Query
 	view.Settings = s.settingViews(lang, rep.Settings)
+	for i := range view.Settings {
+		view.Settings[i].Value = s.settingWords(lang, view.Settings[i].Name, rep.Settings)
+	}
+	if c := rep.Figures.PlaceClass; c != "" {
+		b := s.ovBadge(lang, c)
+		view.PlaceOV, view.Legend, view.PlaceWords = &b, true, b.Short
+		if cl, ok := transit.ParseClass(c); ok {
+			view.PlaceWords = s.catalog.T(lang, "transit.word."+cl.String())
+		}
+	}
+	for _, cs := range rep.Suppliers {
+		row := checkRow{CheckSupplier: cs, Municipality: cs.MunicipalityNL}
+		if m, ok := s.Places.ResolveMunicipality(cs.MunicipalityNL); ok {
+			row.Municipality = m.Name.In(lang)
+		}
+		if rep.Input.Place == "" {
+			for _, c := range cs.SiteClasses {
+				row.Classes = append(row.Classes, s.ovBadge(lang, c))
+				view.Legend = true
+			}
+		}
+		view.Rows = append(view.Rows, row)
+	}
 	if f := rep.Figures; f.Unclaimed > 0 {
 		area := s.catalog.T(lang, "check.everywhere")
 		if f.UnclaimedArea != "" {
@@ -251,7 +314,7 @@ func (s *server) fillCheck(c *fiber.Ctx, view *checkView, rep *market.CheckRepor
 	for _, a := range rep.Advice {
 		v := adviceView{Code: a.Code, Title: s.catalog.T(lang, "advice."+a.Code+".title"), Text: s.adviceText(lang, a), Suppliers: a.Suppliers}
 		if a.Setting != "" {
-			v.Setting = s.catalog.T(lang, "setting."+a.Setting) + ": " + settingValue(lang, a.Setting, rep.Settings)
+			v.Setting = s.catalog.T(lang, "setting."+a.Setting) + ": " + s.settingWords(lang, a.Setting, rep.Settings)
 		}
 		view.Advice = append(view.Advice, v)
 	}
@@ -279,11 +342,11 @@ func (s *server) adviceText(lang string, a market.Advice) string {
 		if a.Reason == "travel" {
 			return s.catalog.T(lang, "advice.poorly_reachable.travel", n("in_time_fte"), n("free_fte"), n("max_travel_minutes"))
 		}
-		class := s.catalog.T(lang, "transit.none")
+		class := ""
 		if c := int(a.Figures["class"]); c > 0 {
 			class = string(rune('A' + c - 1))
 		}
-		return s.catalog.T(lang, key, class)
+		return s.catalog.T(lang, key, s.classWords(lang, class))
 	case market.AdviceThinCapacity:
 		return s.catalog.T(lang, key, n("coverage"), n("free_fte"), n("volume_fte"))
 	case market.AdviceAwardCriterion:
@@ -355,7 +418,7 @@ func (s *server) savedCheckPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view := checkView{Saved: true, SavedAt: formatDate(s.lang(c), sc.SavedAt)}
+	view := checkView{Saved: true, SavedAt: formatDate(s.lang(c), sc.SavedAt.In(brussels))}
 	s.fillCheck(c, &view, rep)
 	view.Raw, _ = url.ParseQuery(view.Query)
 	view.CSV = "/marktverkenning/" + sc.ID + "/leveranciers.csv"
