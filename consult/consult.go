@@ -184,12 +184,25 @@ type Recipient struct {
 	ConsultationID string `json:"consultation_id"`
 	Candidate
 	// Email is where the invitation went.
-	Email     string      `json:"email"`
-	InvitedAt time.Time   `json:"invited_at"`
-	MailedAt  time.Time   `json:"mailed_at,omitzero"`
-	OpenedAt  time.Time   `json:"opened_at,omitzero"`
-	Reminded  []time.Time `json:"reminded,omitempty"`
-	Response  *Response   `json:"response,omitempty"`
+	Email     string    `json:"email"`
+	InvitedAt time.Time `json:"invited_at"`
+	MailedAt  time.Time `json:"mailed_at,omitzero"`
+	// OpenedAt is when the link in its mail was first opened; ViewedAt
+	// when the consultation was first seen at all, through that link or
+	// signed in ("Mijn Verken"). A record from before ViewedAt was kept
+	// counts its OpenedAt as seen.
+	OpenedAt time.Time   `json:"opened_at,omitzero"`
+	ViewedAt time.Time   `json:"viewed_at,omitzero"`
+	Reminded []time.Time `json:"reminded,omitempty"`
+	Response *Response   `json:"response,omitempty"`
+}
+
+// Seen is when the recipient first saw the consultation, by any way.
+func (r Recipient) Seen() time.Time {
+	if r.ViewedAt.IsZero() {
+		return r.OpenedAt
+	}
+	return r.ViewedAt
 }
 
 // Response is a supplier's answer.
@@ -221,10 +234,13 @@ type Question struct {
 // Published reports whether every recipient sees the question.
 func (q Question) Published() bool { return q.Answer != "" }
 
-// Funnel counts a consultation's recipients by how far they came.
+// Funnel counts a consultation's recipients by how far they came: Opened
+// the link in their mail, Viewed the consultation (through the link or
+// signed in), and answered.
 type Funnel struct {
 	Sent          int `json:"sent"`
 	Opened        int `json:"opened"`
+	Viewed        int `json:"viewed"`
 	Interested    int `json:"interested"`
 	NotInterested int `json:"not_interested"`
 	NoAnswer      int `json:"no_answer"`
@@ -239,6 +255,9 @@ func FunnelOf(rs []Recipient) Funnel {
 		}
 		if !r.OpenedAt.IsZero() {
 			f.Opened++
+		}
+		if !r.Seen().IsZero() {
+			f.Viewed++
 		}
 		switch {
 		case r.Response == nil:

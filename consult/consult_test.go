@@ -102,3 +102,67 @@ func TestBands(t *testing.T) {
 		}
 	}
 }
+
+// The funnel tells the link in the mail opened (Opened) from the
+// consultation seen at all (Viewed): through the link, signed in, or by
+// answering signed in without having looked before.
+func TestFunnelOpenedAndViewed(t *testing.T) {
+	s, err := consult.New(testenv.Store(t, "", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2030, 1, 7, 9, 0, 0, 0, time.UTC)
+	c := draft("acc", now.Add(72*time.Hour))
+	c.Candidates = append(c.Candidates, consult.Candidate{SupplierID: "c", Name: "C"}, consult.Candidate{SupplierID: "d", Name: "D"})
+	if err := s.Create(c, now); err != nil {
+		t.Fatal(err)
+	}
+	emails := map[string]string{"a": "a@x.example", "b": "b@x.example", "c": "c@x.example", "d": "d@x.example"}
+	inv, err := s.Send(c.ID, []string{"a", "b", "c", "d"}, emails, "tekst", "nl", now)
+	if err != nil || len(inv) != 4 {
+		t.Fatalf("send: %v %d", err, len(inv))
+	}
+	if err := s.Mailed(c.ID, []string{"a", "b", "c", "d"}, now); err != nil {
+		t.Fatal(err)
+	}
+	secret := map[string]string{}
+	for _, i := range inv {
+		secret[i.Recipient.SupplierID] = i.Secret
+	}
+	if _, _, err := s.Visit(secret["a"], now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Open(c.ID, "b", now.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AnswerAs(c.ID, "c", consult.Response{Interested: false, Reason: "Geen ploeg."}, now.Add(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	// A second visit keeps the first times.
+	if _, _, err := s.Visit(secret["a"], now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := s.Recipients(c.ID)
+	by := map[string]consult.Recipient{}
+	for _, r := range rs {
+		by[r.SupplierID] = r
+	}
+	if a := by["a"]; !a.OpenedAt.Equal(now.Add(time.Minute)) || !a.ViewedAt.Equal(now.Add(time.Minute)) {
+		t.Fatalf("through the link: %+v", a)
+	}
+	if b := by["b"]; !b.OpenedAt.IsZero() || !b.ViewedAt.Equal(now.Add(2*time.Minute)) {
+		t.Fatalf("signed in: %+v", b)
+	}
+	if c := by["c"]; !c.OpenedAt.IsZero() || !c.ViewedAt.Equal(now.Add(3*time.Minute)) {
+		t.Fatalf("answered signed in: %+v", c)
+	}
+	f := consult.FunnelOf(rs)
+	if f != (consult.Funnel{Sent: 4, Opened: 1, Viewed: 3, NotInterested: 1, NoAnswer: 3}) {
+		t.Fatalf("funnel %+v", f)
+	}
+	// A record kept before ViewedAt existed counts its opening as seen.
+	old := consult.Recipient{OpenedAt: now}
+	if !old.Seen().Equal(now) || consult.FunnelOf([]consult.Recipient{old}).Viewed != 1 {
+		t.Fatal("an older record's opening is not counted as viewed")
+	}
+}

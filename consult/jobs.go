@@ -75,7 +75,8 @@ func recipientOf(tx *bolt.Tx, id, supplierID string, now time.Time) (Consultatio
 }
 
 // Open returns a supplier's recipient record of a consultation
-// (ErrNotFound when it is none) and records the first time it was opened.
+// (ErrNotFound when it is none) and records the first time it was viewed
+// (signed in: the link was not opened).
 func (s *Store) Open(id, supplierID string, now time.Time) (Consultation, Recipient, error) {
 	var c Consultation
 	var r Recipient
@@ -86,8 +87,7 @@ func (s *Store) Open(id, supplierID string, now time.Time) (Consultation, Recipi
 		if err := get(tx, bucketRecipients, id+"/"+supplierID, &r, ErrNotFound); err != nil {
 			return err
 		}
-		if r.OpenedAt.IsZero() && !c.Closed(now) {
-			r.OpenedAt = now.UTC()
+		if !c.Closed(now) && r.seen(now, false) {
 			return put(tx, bucketRecipients, id+"/"+supplierID, r)
 		}
 		return nil
@@ -105,7 +105,7 @@ func (s *Store) AnswerAs(id, supplierID string, resp Response, now time.Time) er
 		if err != nil {
 			return err
 		}
-		return answerTx(tx, c, r, resp, now)
+		return answerTx(tx, c, r, resp, now, false)
 	})
 }
 

@@ -331,13 +331,25 @@ func (s *Store) Visit(secret string, now time.Time) (Consultation, Recipient, er
 		if c, r, err = s.resolve(tx, secret, now); err != nil {
 			return err
 		}
-		if r.OpenedAt.IsZero() {
-			r.OpenedAt = now.UTC()
+		if r.seen(now, true) {
 			return put(tx, bucketRecipients, c.ID+"/"+r.SupplierID, r)
 		}
 		return nil
 	})
 	return c, r, err
+}
+
+// seen records that the recipient saw the consultation at now, through
+// its link or not; it reports whether that changed the record.
+func (r *Recipient) seen(now time.Time, link bool) bool {
+	changed := false
+	if link && r.OpenedAt.IsZero() {
+		r.OpenedAt, changed = now.UTC(), true
+	}
+	if r.ViewedAt.IsZero() {
+		r.ViewedAt, changed = now.UTC(), true
+	}
+	return changed
 }
 
 // Answer records a recipient's answer through its link; a later answer
@@ -348,12 +360,13 @@ func (s *Store) Answer(secret string, resp Response, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		return answerTx(tx, c, r, resp, now)
+		return answerTx(tx, c, r, resp, now, true)
 	})
 }
 
-// answerTx checks and records a recipient's answer inside tx.
-func answerTx(tx *bolt.Tx, c Consultation, r Recipient, resp Response, now time.Time) error {
+// answerTx checks and records a recipient's answer inside tx; link says
+// whether it came through the link in the recipient's mail.
+func answerTx(tx *bolt.Tx, c Consultation, r Recipient, resp Response, now time.Time, link bool) error {
 	if err := resp.check(len(c.Questions)); err != nil {
 		return err
 	}
@@ -361,9 +374,7 @@ func answerTx(tx *bolt.Tx, c Consultation, r Recipient, resp Response, now time.
 	if r.Response != nil {
 		resp.Revised = r.Response.Revised + 1
 	}
-	if r.OpenedAt.IsZero() {
-		r.OpenedAt = now.UTC()
-	}
+	r.seen(now, link)
 	r.Response = &resp
 	return put(tx, bucketRecipients, c.ID+"/"+r.SupplierID, r)
 }

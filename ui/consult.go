@@ -509,7 +509,7 @@ func (s *server) consultCSV(c *fiber.Ctx) error {
 		return err
 	}
 	lang := s.lang(c)
-	head := []string{"export.name", "export.kind", "check.col_eligible", "check.col_fte", "consult.col_invited", "consult.col_opened",
+	head := []string{"export.name", "export.kind", "check.col_eligible", "check.col_fte", "consult.col_invited", "consult.col_opened", "consult.col_viewed",
 		"consult.col_answer", "consult.col_answered", "consult.col_fte", "consult.col_from", "consult.col_bids", "consult.col_reason"}
 	table := [][]string{{}}
 	for _, k := range head {
@@ -518,7 +518,7 @@ func (s *server) consultCSV(c *fiber.Ctx) error {
 	table[0] = append(table[0], co.Questions...)
 	for _, r := range rs {
 		row := []string{r.Name, s.catalog.T(lang, "kind."+r.Kind), yesNo(s, lang, r.Eligible), formatNumber(lang, r.FreeFTE),
-			s.stamp(lang, r.InvitedAt), s.stamp(lang, r.OpenedAt)}
+			s.stamp(lang, r.InvitedAt), s.stamp(lang, r.OpenedAt), s.stamp(lang, r.Seen())}
 		if p := r.Response; p != nil {
 			from := ""
 			if !p.From.IsZero() {

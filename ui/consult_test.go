@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -122,9 +123,10 @@ func startConsultation(t *testing.T, b *browserless, deadline string, extra url.
 }
 
 // The whole flow: a buyer starts from a market check, five matching
-// suppliers get mail over SMTP, two answer interested through their link,
-// one not, a question is answered to all, reminders reach the other two,
-// the deadline closes answers, and the report and the export hold it all.
+// suppliers get mail over SMTP, two answer interested (one signed in, in
+// "Mijn Verken", one through its link), one not, a question is answered to
+// all, reminders reach exactly the other two, the deadline closes answers,
+// and the report and the export hold it all.
 func TestConsultationFlow(t *testing.T) {
 	box := startMailbox(t)
 	clock := &testClock{t: time.Now()}
@@ -190,9 +192,20 @@ func TestConsultationFlow(t *testing.T) {
 		code, _, body := v.post(links[i], form)
 		return code, body
 	}
-	if code, body := answer(0, url.Values{"interested": {"yes"}, "fte": {"2"}, "from": {"2030-01-07"}, "bid": {"alone"},
-		"answer": {"Ja, het hele volume.", "Een start in januari.", "Ja."}}); code != 303 {
-		t.Fatalf("answer 1: %d\n%s", code, body)
+	// The first answers signed in, in "Mijn Verken", as the user of its
+	// supplier, without ever opening the link in its mail.
+	own := newVisitor(t, s)
+	own.signIn("eigen@poets.example", testPassword)
+	mine := "/mijn/raadplegingen/" + strings.TrimPrefix(path, "/raadplegingen/") + "/" + ids[0]
+	if _, list := own.get("/mijn/raadplegingen"); !strings.Contains(list, `href="`+mine+`"`) {
+		t.Fatalf("Mijn Verken does not list the consultation:\n%s", list)
+	}
+	if code, page := own.get(mine); code != 200 || !strings.Contains(page, "&lt;b&gt;24 maanden&lt;/b&gt;") || !strings.Contains(page, "Werkt u met eigen materiaal?") {
+		t.Fatalf("the signed-in page: %d\n%s", code, page)
+	}
+	if code, loc, body := own.post(mine, url.Values{"interested": {"yes"}, "fte": {"2"}, "from": {"2030-01-07"}, "bid": {"alone"},
+		"answer": {"Ja, het hele volume.", "Een start in januari.", "Ja."}}); code != 303 || !strings.Contains(loc, "notice=answered") {
+		t.Fatalf("answer 1, signed in: %d %s\n%s", code, loc, body)
 	}
 	clock.add(time.Minute)
 	if code, body := answer(1, url.Values{"interested": {"yes"}, "fte": {"1,5"}, "from": {"2030-02-01"}, "bid": {"with_others", "subcontractor"},
@@ -238,7 +251,9 @@ func TestConsultationFlow(t *testing.T) {
 
 	// The funnel and the answers beside the profiles.
 	_, page = buyer.get(path)
-	for _, want := range []string{`id="funnel-sent">5<`, `id="funnel-opened">5<`, `id="funnel-interested">2<`, `id="funnel-not-interested">1<`,
+	// Four opened their link (the first answered signed in); all five
+	// viewed the consultation.
+	for _, want := range []string{`id="funnel-sent">5<`, `id="funnel-opened">4<`, `id="funnel-viewed">5<`, `id="funnel-interested">2<`, `id="funnel-not-interested">1<`,
 		`id="funnel-no-answer">2<`, "Ja, het hele volume.", "Geen ploeg vrij in 2030.", "met anderen (tijdelijke vereniging)"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("the buyer's page lacks %q", want)
@@ -248,6 +263,22 @@ func TestConsultationFlow(t *testing.T) {
 	// Reminders reach the two that did not answer, at most twice, 24 h apart.
 	if code, _, body := buyer.post(path+"/herinneren", nil); code != 303 {
 		t.Fatalf("remind: %d\n%s", code, body)
+	}
+	// Exactly the two without an answer: the outbox holds the reminders
+	// the moment the buyer's request returns.
+	outbox, err := s.Store.Outbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var remindedTo []string
+	for _, m := range outbox {
+		if strings.HasPrefix(m.Subject, "Herinnering") {
+			remindedTo = append(remindedTo, m.To)
+		}
+	}
+	slices.Sort(remindedTo)
+	if !slices.Equal(remindedTo, []string{emails[3], emails[4]}) {
+		t.Fatalf("the reminder went to %v, want %v", remindedTo, emails[3:])
 	}
 	reminded := mailsFrom(t, box, 6, 7)
 	for _, e := range []string{emails[3], emails[4]} {

@@ -106,18 +106,21 @@ type apiResponse struct {
 // apiRecipient is a recipient, its profile's figures when invited, its
 // way through the funnel and its answer.
 type apiRecipient struct {
-	SupplierID       string       `json:"supplier_id"`
-	Name             string       `json:"name"`
-	Kind             string       `json:"kind"`
-	Social           bool         `json:"social"`
-	Eligible         bool         `json:"eligible"`
-	TargetGroupShare float64      `json:"target_group_share"`
-	FreeFTE          float64      `json:"free_fte"`
-	InvitedAt        time.Time    `json:"invited_at"`
-	MailedAt         *time.Time   `json:"mailed_at,omitempty"`
-	OpenedAt         *time.Time   `json:"opened_at,omitempty"`
-	Reminded         []time.Time  `json:"reminded"`
-	Response         *apiResponse `json:"response,omitempty"`
+	SupplierID       string     `json:"supplier_id"`
+	Name             string     `json:"name"`
+	Kind             string     `json:"kind"`
+	Social           bool       `json:"social"`
+	Eligible         bool       `json:"eligible"`
+	TargetGroupShare float64    `json:"target_group_share"`
+	FreeFTE          float64    `json:"free_fte"`
+	InvitedAt        time.Time  `json:"invited_at"`
+	MailedAt         *time.Time `json:"mailed_at,omitempty"`
+	// OpenedAt: the link in its mail opened; ViewedAt: the consultation
+	// seen, through the link or signed in.
+	OpenedAt *time.Time   `json:"opened_at,omitempty"`
+	ViewedAt *time.Time   `json:"viewed_at,omitempty"`
+	Reminded []time.Time  `json:"reminded"`
+	Response *apiResponse `json:"response,omitempty"`
 }
 
 // apiQuestion is a recipient's question; who asked is not told.
@@ -370,7 +373,7 @@ func (s *server) apiConsultResponses(c *fiber.Ctx) error {
 	for _, r := range rs {
 		ar := apiRecipient{SupplierID: r.SupplierID, Name: r.Name, Kind: r.Kind, Social: r.Social, Eligible: r.Eligible,
 			TargetGroupShare: r.TargetGroupShare, FreeFTE: r.FreeFTE, InvitedAt: r.InvitedAt, MailedAt: timePtr(r.MailedAt),
-			OpenedAt: timePtr(r.OpenedAt), Reminded: r.Reminded}
+			OpenedAt: timePtr(r.OpenedAt), ViewedAt: timePtr(r.Seen()), Reminded: r.Reminded}
 		if ar.Reminded == nil {
 			ar.Reminded = []time.Time{}
 		}
