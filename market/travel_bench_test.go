@@ -26,15 +26,7 @@ import (
 //
 //	go test -run - -bench MarketCheckWithJourneys -benchtime 100x ./market
 func BenchmarkMarketCheckWithJourneys(b *testing.B) {
-	dir, err := transit.GridFeedDir()
-	if err != nil {
-		b.Fatal(err)
-	}
-	snap, err := transit.Import([]transit.Source{{Name: "groot", Path: dir}}, transit.Options{Day: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	network := transit.NewNetwork(snap)
+	network := gridNetwork(b)
 	r := rand.New(rand.NewPCG(50, 0))
 	// The grid's part in East Flanders, around Ghent: x 40–110, y 40–90.
 	inFlanders := func() (float64, float64) { return transit.GridPoint(40+r.IntN(70), 40+r.IntN(50)) }
@@ -76,12 +68,7 @@ func BenchmarkMarketCheckWithJourneys(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	slices.Sort(took)
-	q := func(p float64) float64 {
-		return float64(took[min(len(took)-1, int(p*float64(len(took))))].Microseconds()) / 1000
-	}
-	b.ReportMetric(q(0.5), "p50-ms")
-	b.ReportMetric(q(0.95), "p95-ms")
+	reportPercentiles(b, took)
 	b.ReportMetric(float64(matched), "matching-suppliers")
 	b.ReportMetric(inTime/float64(len(took)), "in-time-suppliers")
 }
@@ -93,16 +80,8 @@ func BenchmarkMarketCheckWithJourneys(b *testing.B) {
 //
 //	go test -run - -bench SearchReach -benchtime 100x ./market
 func BenchmarkSearchReach(b *testing.B) {
-	dir, err := transit.GridFeedDir()
-	if err != nil {
-		b.Fatal(err)
-	}
-	snap, err := transit.Import([]transit.Source{{Name: "groot", Path: dir}}, transit.Options{Day: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		b.Fatal(err)
-	}
 	holder := &transit.Holder{}
-	holder.Set(transit.NewNetwork(snap))
+	holder.Set(gridNetwork(b))
 	data := b.TempDir()
 	store := testenv.Store(b, data, 20000)
 	g, tx := testenv.Tables(b)
@@ -128,11 +107,31 @@ func BenchmarkSearchReach(b *testing.B) {
 		hits += res.Total
 	}
 	b.StopTimer()
+	reportPercentiles(b, took)
+	b.ReportMetric(float64(hits)/float64(len(took)), "hits")
+}
+
+// gridNetwork imports the grid feed (transit.WriteGridFeed), written once
+// into the system's temporary folder, as the reference day's network.
+func gridNetwork(b *testing.B) *transit.Network {
+	b.Helper()
+	dir, err := transit.GridFeedDir()
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, err := transit.Import([]transit.Source{{Name: "groot", Path: dir}}, transit.Options{Day: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return transit.NewNetwork(snap)
+}
+
+// reportPercentiles reports the p50 and p95 of the times taken.
+func reportPercentiles(b *testing.B, took []time.Duration) {
 	slices.Sort(took)
 	q := func(p float64) float64 {
 		return float64(took[min(len(took)-1, int(p*float64(len(took))))].Microseconds()) / 1000
 	}
 	b.ReportMetric(q(0.5), "p50-ms")
 	b.ReportMetric(q(0.95), "p95-ms")
-	b.ReportMetric(float64(hits)/float64(len(took)), "hits")
 }

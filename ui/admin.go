@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"errors"
+	"mime/multipart"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -302,6 +303,22 @@ func (s *server) afterAdminWrite(c *fiber.Ctx, err error, notice string) error {
 // maxImportBytes bounds an uploaded import file.
 const maxImportBytes = 20 << 20
 
+// adminUpload opens the file an administrator's form uploaded. Without
+// one, or with one too large, it answers with the admin page saying so,
+// and returns a nil file with that answer's error.
+func (s *server) adminUpload(c *fiber.Ctx) (*multipart.FileHeader, multipart.File, error) {
+	lang := s.lang(c)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, nil, s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "import.no_file")})
+	}
+	if fh.Size > maxImportBytes {
+		return nil, nil, s.renderAdmin(c, fiber.StatusRequestEntityTooLarge, adminView{Error: s.catalog.T(lang, "import.too_large")})
+	}
+	f, err := fh.Open()
+	return fh, f, err
+}
+
 // importPost imports an uploaded CSV, XLSX or JSON file, or on a dry run
 // says what it would do.
 func (s *server) importPost(c *fiber.Ctx) error {
@@ -310,15 +327,8 @@ func (s *server) importPost(c *fiber.Ctx) error {
 		return err
 	}
 	lang := s.lang(c)
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "import.no_file")})
-	}
-	if fh.Size > maxImportBytes {
-		return s.renderAdmin(c, fiber.StatusRequestEntityTooLarge, adminView{Error: s.catalog.T(lang, "import.too_large")})
-	}
-	f, err := fh.Open()
-	if err != nil {
+	fh, f, err := s.adminUpload(c)
+	if f == nil {
 		return err
 	}
 	defer f.Close()
@@ -346,15 +356,8 @@ func (s *server) recognitionsPost(c *fiber.Ctx) error {
 		return err
 	}
 	lang := s.lang(c)
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "import.no_file")})
-	}
-	if fh.Size > maxImportBytes {
-		return s.renderAdmin(c, fiber.StatusRequestEntityTooLarge, adminView{Error: s.catalog.T(lang, "import.too_large")})
-	}
-	f, err := fh.Open()
-	if err != nil {
+	fh, f, err := s.adminUpload(c)
+	if f == nil {
 		return err
 	}
 	defer f.Close()

@@ -417,55 +417,53 @@ func changeAThird(t *testing.T, store *directory.Store, o *oracle, r *rand.Rand)
 // markUnclaimed turns every seventh supplier into an unclaimed profile, as
 // the KBO import makes them: a search finds them only when asked.
 func markUnclaimed(t *testing.T, store *directory.Store) {
-	t.Helper()
-	var ids []string
-	if err := store.List(func(s directory.Supplier) error {
-		ids = append(ids, s.ID)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	for i, id := range ids {
-		if i%7 != 3 {
-			continue
-		}
-		s, err := store.Get(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.Unclaimed = true
-		if err := store.Update(&s, directory.System); err != nil {
-			t.Fatal(err)
-		}
-	}
+	eachNth(t, store, 7, 3, func(i int, s *directory.Supplier) { s.Unclaimed = true })
 }
 
 // markRegistered gives every fifth supplier a recognition from an
 // authority's register, and half of those a verified share, so that
 // reserved=verified has suppliers to find and to leave out.
 func markRegistered(t *testing.T, store *directory.Store) {
-	t.Helper()
-	var ids []string
-	if err := store.List(func(s directory.Supplier) error { ids = append(ids, s.ID); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	for i, id := range ids {
-		if i%5 != 1 {
+	verify := map[string]bool{}
+	eachNth(t, store, 5, 1, func(i int, s *directory.Supplier) {
+		s.Recognitions = append(s.Recognitions, directory.Recognition{Type: "maatwerkbedrijf", Number: "REG-" + s.ID, Issuer: "register",
+			ValidFrom: directory.NewDate(2020, 1, 1), Register: "register", RegisterDate: directory.NewDate(2026, 11, 1)})
+		verify[s.ID] = i%10 == 1
+	})
+	for id, ok := range verify {
+		if !ok {
 			continue
 		}
 		s, err := store.Get(id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.Recognitions = append(s.Recognitions, directory.Recognition{Type: "maatwerkbedrijf", Number: "REG-" + id, Issuer: "register",
-			ValidFrom: directory.NewDate(2020, 1, 1), Register: "register", RegisterDate: directory.NewDate(2026, 11, 1)})
-		if err := store.Update(&s, directory.System); err != nil {
+		// A verification is an administrator's act, not an edit.
+		if err := store.Verify(id, s.Version, "share", "", directory.Actor{Name: "admin"}); err != nil {
 			t.Fatal(err)
 		}
-		if i%10 == 1 {
-			if err := store.Verify(s.ID, s.Version, "share", "", directory.Actor{Name: "admin"}); err != nil {
-				t.Fatal(err)
-			}
+	}
+}
+
+// eachNth changes the suppliers at positions k, k+n, k+2n … of the
+// store's order with change and saves them.
+func eachNth(t *testing.T, store *directory.Store, n, k int, change func(i int, s *directory.Supplier)) {
+	t.Helper()
+	var ids []string
+	if err := store.List(func(s directory.Supplier) error { ids = append(ids, s.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		if i%n != k {
+			continue
+		}
+		s, err := store.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		change(i, &s)
+		if err := store.Update(&s, directory.System); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
