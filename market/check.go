@@ -184,12 +184,12 @@ type Figures struct {
 	// UnclaimedArea (the place's province, or the region asked) that have
 	// no Verken profile: known from the authorities' data (KBO), with no
 	// capacity declared, so in no figure above.
-	Unclaimed     int    `json:"unclaimed_firms"`
+	Unclaimed int `json:"unclaimed_firms"`
 	// EligibleDeclared of the Eligible rest on what the supplier declared
 	// only: no recognition from an authority's register, or a target-group
 	// share nobody verified.
-	EligibleDeclared int `json:"eligible_declared_only"`
-	UnclaimedArea string `json:"unclaimed_area,omitempty"`
+	EligibleDeclared int    `json:"eligible_declared_only"`
+	UnclaimedArea    string `json:"unclaimed_area,omitempty"`
 }
 
 // Advice is one recommendation with the figures behind it. Code names the

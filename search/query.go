@@ -43,19 +43,19 @@ var Sorts = []string{SortRelevance, SortDistance, SortCapacity, SortUpdated, Sor
 // (OR); filters combine with AND. Place filters accept what people type —
 // a NIS code, a postcode, a current or former name.
 type Query struct {
-	Text         string
-	Tasks        []string
-	TaskGroups   []string
-	CPV          string
-	Kinds        []string
-	Sector       string // "social" or "regular"
-	Reserved     bool   // eligible for a reserved contract on Today
+	Text       string
+	Tasks      []string
+	TaskGroups []string
+	CPV        string
+	Kinds      []string
+	Sector     string // "social" or "regular"
+	Reserved   bool   // eligible for a reserved contract on Today
 	// ReservedVerified narrows Reserved to eligibility Verken can vouch
 	// for: a recognition from an authority's register and a target-group
 	// share an administrator verified (reserved=verified).
 	ReservedVerified bool
-	TargetGroups []string
-	Cooperation  []string
+	TargetGroups     []string
+	Cooperation      []string
 
 	Municipalities  []string
 	Arrondissements []string

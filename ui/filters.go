@@ -44,12 +44,12 @@ type filterView struct {
 	Unclaimed       choice
 	// ReservedVerified narrows Reserved to what Verken can vouch for.
 	ReservedVerified choice
-	MinFTE          []choice
-	MaxLead         []choice
-	MinContract     []choice
-	AvailableBy     []choice
-	Transit         []choice
-	Radii           []choice
+	MinFTE           []choice
+	MaxLead          []choice
+	MinContract      []choice
+	AvailableBy      []choice
+	Transit          []choice
+	Radii            []choice
 }
 
 // filterView builds the page's filters from the request and the facets.

@@ -103,12 +103,12 @@ type entry struct {
 	// reservedVerified: when eligible on a register's recognition and a
 	// verified share (directory.EligibilityBasis.Verified).
 	reservedVerified []daySpan
-	confirmed    int32     // day
-	confirmedAt  int64     // unix nanoseconds
-	updated      int64     // unix nanoseconds
-	nameKey      []byte
-	namePrefix   uint64 // the first eight bytes of nameKey, to compare fast
-	offers       []offerFacts
+	confirmed        int32 // day
+	confirmedAt      int64 // unix nanoseconds
+	updated          int64 // unix nanoseconds
+	nameKey          []byte
+	namePrefix       uint64 // the first eight bytes of nameKey, to compare fast
+	offers           []offerFacts
 	// values are the ids (see facts.facetBase) of the facet values this
 	// supplier counts for when all its offers qualify, except those that
 	// depend on the reference date; minFrom is the earliest availability.

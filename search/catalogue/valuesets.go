@@ -198,11 +198,11 @@ const (
 	reservedOn         derivedKind = iota // eligible for a reserved contract on the day
 	reservedVerifiedOn                    // so, on a register's recognition and a verified share
 	confirmedSince                        // confirmed on the day or later
-	availableBy                        // an offer is available by the day
-	slotAvailableBy                    // the offer in the slot is available by the day
-	slotMinFTE                         // the offer in the slot has at least the free FTE
-	slotMaxLead                        // the offer in the slot starts within the weeks
-	slotMinContract                    // the offer in the slot takes a contract of the amount
+	availableBy                           // an offer is available by the day
+	slotAvailableBy                       // the offer in the slot is available by the day
+	slotMinFTE                            // the offer in the slot has at least the free FTE
+	slotMaxLead                           // the offer in the slot starts within the weeks
+	slotMinContract                       // the offer in the slot takes a contract of the amount
 )
 
 func (v *valueSets) holds(k derivedKey, e *entry) bool {
