@@ -18,7 +18,7 @@ const maxExportRows = 100000
 var exportColumns = []string{
 	"export.name", "export.enterprise_number", "export.kind", "export.sector", "export.municipality",
 	"export.postcode", "export.province", "export.tasks", "export.matching_fte", "export.free_fte",
-	"export.target_group_share", "export.reserved", "export.distance_km", "export.confirmed",
+	"export.target_group_share", "export.reserved", "export.reserved_basis", "export.source", "export.distance_km", "export.confirmed",
 	"export.to_confirm", "export.email", "export.phone", "export.website", "export.url",
 }
 
@@ -83,12 +83,40 @@ func (s *server) exportRows(c *fiber.Ctx, lang string) ([]exportRow, error) {
 		rows = append(rows, exportRow{
 			h.Name, directory.FormatEnterpriseNumber(sup.EnterpriseNumber), s.catalog.T(lang, "kind."+h.Kind),
 			s.catalog.T(lang, "sector."+h.Sector), municipality, h.Postcode, province, strings.Join(tasks, ", "),
-			h.MatchingFTE, h.FreeFTE, h.TargetGroupShare, yesNo(h.Reserved), distance,
+			h.MatchingFTE, h.FreeFTE, h.TargetGroupShare, yesNo(h.Reserved), s.reservedBasis(lang, sup), s.profileSource(lang, sup), distance,
 			h.ConfirmedAt.Format("2006-01-02"), yesNo(h.Stale), sup.Contact.Email, sup.Contact.Phone,
 			sup.Contact.Website, base + "/leveranciers/" + h.ID,
 		})
 	}
 	return rows, nil
+}
+
+// reservedBasis says on what a supplier is eligible for a reserved
+// contract today, for the procurement file: whose recognition, and whether
+// the target-group share was verified; empty when it is not eligible.
+func (s *server) reservedBasis(lang string, sup *directory.Supplier) string {
+	b := sup.EligibilityOn(s.today())
+	if !b.Eligible || b.Recognition == nil {
+		return ""
+	}
+	rec := s.catalog.T(lang, "export.basis_declared", b.Recognition.Type)
+	if r := b.Recognition; r.FromRegister() {
+		rec = s.catalog.T(lang, "export.basis_register", r.Type, r.Register, formatDate(lang, r.RegisterDate.Time()))
+	}
+	share := s.catalog.T(lang, "export.share_declared", formatNumber(lang, b.Share))
+	if b.ShareVerified {
+		share = s.catalog.T(lang, "export.share_verified", formatNumber(lang, b.Share), formatDate(lang, b.ShareVerifiedOn.Time()))
+	}
+	return rec + "; " + share
+}
+
+// profileSource says where a row's facts come from: a profile its
+// supplier keeps, or the KBO's data alone.
+func (s *server) profileSource(lang string, sup *directory.Supplier) string {
+	if sup.Unclaimed {
+		return s.catalog.T(lang, "export.source_kbo")
+	}
+	return s.catalog.T(lang, "export.source_profile")
 }
 
 func (s *server) header(lang string) []string {

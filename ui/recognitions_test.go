@@ -54,3 +54,38 @@ func TestAdminImportsRecognitions(t *testing.T) {
 		t.Errorf("a buyer loads a register: %d", code)
 	}
 }
+
+// Exports state, per row, the basis of reserved-contract eligibility and
+// where the row's facts come from.
+func TestExportStatesEligibilityBasisAndSource(t *testing.T) {
+	s := startServer(t, 0)
+	ids := seedCleaners(t, s)
+	sup, _ := s.Store.Get(ids[0])
+	sup.Recognitions = []directory.Recognition{{Type: "maatwerkbedrijf", Number: "MW-R", Issuer: "Departement WSE", ValidFrom: directory.NewDate(2020, 1, 1),
+		Register: "Departement WSE", RegisterDate: directory.NewDate(2026, 11, 1)}}
+	if err := s.Store.Update(&sup, directory.System); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Store.Verify(sup.ID, sup.Version, "share", "", directory.Actor{Name: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	kbo := &directory.Supplier{Name: "KBO Poetsfirma", Kind: directory.KindRegulier, Unclaimed: true,
+		EnterpriseNumber: directory.EnterpriseNumberWithCheck(7400000), Sites: []directory.Site{{Postcode: "9000"}},
+		Offers: []directory.Offer{{Task: "office-cleaning", AtClientSite: true}}}
+	if err := s.Store.Create(kbo); err != nil {
+		t.Fatal(err)
+	}
+	waitIndexed(t, s)
+	_, body := fetch(t, s.URL+"/api/v1/suppliers/export.csv?unclaimed=true&sort=name")
+	csv := string(body)
+	for _, want := range []string{
+		"erkenning maatwerkbedrijf uit het register van Departement WSE (stand 01-11-2026); 65 % doelgroepwerknemers, nagekeken door Verken op",
+		"erkenning maatwerkbedrijf, opgegeven door de leverancier; 65 % doelgroepwerknemers, opgegeven door de leverancier",
+		"Kruispuntbank van Ondernemingen, zonder Verken-profiel",
+		"Verken-profiel van de leverancier",
+	} {
+		if !strings.Contains(csv, want) {
+			t.Errorf("the export lacks %q", want)
+		}
+	}
+}
