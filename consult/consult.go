@@ -159,6 +159,11 @@ type Consultation struct {
 	// before the deadline (DueReminders); it counts apart from the
 	// buyer's MaxReminders.
 	AutoRemindedAt time.Time `json:"auto_reminded_at,omitzero"`
+	// Attachments are the PDF files added to the draft (AddFile), sent
+	// with it; NextFile numbers the next one, so that a number once given
+	// never names another file.
+	Attachments []Attachment `json:"attachments,omitempty"`
+	NextFile    int          `json:"next_file,omitempty"`
 	// PurgedAt is when its personal data was removed, Retention after
 	// the deadline (Purge); the figures stay.
 	PurgedAt time.Time `json:"purged_at,omitzero"`

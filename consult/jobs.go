@@ -191,7 +191,8 @@ type PurgeReport struct {
 // times, and each answer's interest, capacity, start and ways of bidding.
 // Removed are the account that owns it and the buyer's name (it leaves
 // the account's list; administrators still read it), the text sent, the
-// addresses mail went to, the answers' free texts and the questions. It
+// attachments (their sizes and digests stay), the addresses mail went to,
+// the answers' free texts and the questions. It
 // also deletes every link past its deadline.
 func (s *Store) Purge(now time.Time) (PurgeReport, error) {
 	var rep PurgeReport
@@ -231,6 +232,12 @@ func (s *Store) Purge(now time.Time) (PurgeReport, error) {
 				if err := put(tx, bucketQuestions, q.key(), q); err != nil {
 					return err
 				}
+			}
+			if err := purgeFiles(tx, c); err != nil {
+				return err
+			}
+			for i := range c.Attachments {
+				c.Attachments[i].Name = ""
 			}
 			c.AccountID, c.Buyer, c.Sent, c.PurgedAt = "", "", "", now.UTC()
 			if err := put(tx, bucketConsultations, c.ID, c); err != nil {

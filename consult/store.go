@@ -32,6 +32,16 @@ var (
 	bucketByAccount = []byte("consultations_by_account")
 )
 
+// The buckets consult added after the store's migration 2, made by New
+// the first time it opens a store that lacks them.
+var (
+	// bucketFiles keys "consultation/NNN" to an attachment's content.
+	bucketFiles = []byte("consultation_files")
+)
+
+// laterBuckets are the buckets New makes when they are missing.
+var laterBuckets = [][]byte{bucketFiles}
+
 // Store keeps consultations in the directory's bbolt file.
 type Store struct {
 	db *bolt.DB
@@ -51,7 +61,33 @@ func New(d *directory.Store) (*Store, error) {
 		}
 		return nil
 	})
-	return s, err
+	if err != nil {
+		return s, err
+	}
+	return s, s.ensureBuckets()
+}
+
+// ensureBuckets makes the buckets consult added after the store's
+// migration 2; a store that has them costs one read transaction.
+func (s *Store) ensureBuckets() error {
+	missing := false
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		for _, b := range laterBuckets {
+			missing = missing || tx.Bucket(b) == nil
+		}
+		return nil
+	})
+	if !missing {
+		return nil
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range laterBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // link is what a recipient's link stands for.
@@ -131,6 +167,7 @@ func (s *Store) Create(c *Consultation, now time.Time) error {
 		return err
 	}
 	c.ID, c.CreatedAt, c.SentAt, c.Sent, c.Reminders = newSecret()[:22], now.UTC(), time.Time{}, "", nil
+	c.Attachments, c.NextFile = nil, 0
 	c.Deadline = c.Deadline.UTC()
 	return s.db.Update(func(tx *bolt.Tx) error {
 		if countPrefix(tx, bucketByAccount, c.AccountID+"/") >= MaxPerAccount {

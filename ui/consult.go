@@ -292,6 +292,16 @@ type consultView struct {
 	Responded []recipientView
 	Silent    []recipientView
 	stampf    func(time.Time) string
+	sizef     func(int64) string
+	// Limits are the bounds of attachments, for the upload form.
+	FileLimits fileLimits
+}
+
+// fileLimits are the bounds of a consultation's attachments, as the form
+// says them.
+type fileLimits struct {
+	Count       int
+	Size, Total string
 }
 
 // recipientView is a recipient with what its answer says.
@@ -341,7 +351,8 @@ func (s *server) buyerPage(c *fiber.Ctx, cs *consult.Store, co consult.Consultat
 func (s *server) consultView(lang string, cs *consult.Store, co consult.Consultation) (consultView, error) {
 	now := s.Now()
 	view := consultView{C: co, Closed: co.Closed(now), MayRemind: consult.MayRemind(co, now) == nil,
-		stampf: func(t time.Time) string { return s.stamp(lang, t) }}
+		stampf: func(t time.Time) string { return s.stamp(lang, t) }, sizef: func(n int64) string { return fileSize(lang, n) },
+		FileLimits: fileLimits{Count: consult.MaxFiles, Size: fileSize(lang, consult.MaxFileBytes), Total: fileSize(lang, consult.MaxAllFiles)}}
 	rs, err := cs.Recipients(co.ID)
 	if err != nil {
 		return view, err
@@ -627,6 +638,12 @@ func (s *server) consultText(lang string, co consult.Consultation) string {
 		fmt.Fprintf(&b, "%s: %s\n", t("consult.value"), t("consult.value_hidden"))
 	}
 	fmt.Fprintf(&b, "%s: %s\n", t("consult.deadline"), s.stamp(lang, co.Deadline))
+	if len(co.Attachments) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", t("consult.attachments_sent"))
+		for _, a := range co.Attachments {
+			fmt.Fprintf(&b, "- %s (%s)\n", a.Name, fileSize(lang, a.Size))
+		}
+	}
 	if len(co.Questions) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", t("consult.questions"))
 		for i, q := range co.Questions {
@@ -739,6 +756,7 @@ type linkView struct {
 	Bids    []string
 	Modes   []string // the ways of bidding to choose from
 	stampf  func(time.Time) string
+	sizef   func(int64) string
 }
 
 // linkPage shows a consultation to a recipient, without signing in.
@@ -777,7 +795,7 @@ func (s *server) consultLinkGone(c *fiber.Ctx) error {
 
 func (s *server) linkView(lang string, cs *consult.Store, co consult.Consultation, r consult.Recipient, secret string) (linkView, error) {
 	view := linkView{C: co, R: r, Secret: secret, Action: "/raadpleging/" + secret, Errors: map[string]string{}, Raw: url.Values{}, Modes: consult.BidModes,
-		stampf: func(t time.Time) string { return s.stamp(lang, t) }}
+		stampf: func(t time.Time) string { return s.stamp(lang, t) }, sizef: func(n int64) string { return fileSize(lang, n) }}
 	qs, err := cs.Questions(co.ID)
 	if err != nil {
 		return view, err
@@ -906,3 +924,9 @@ func (v consultView) Stamp(t time.Time) string { return v.stampf(t) }
 
 // Stamp is a moment in the reader's language, for the templates.
 func (v linkView) Stamp(t time.Time) string { return v.stampf(t) }
+
+// Size is a file's size in the reader's language, for the templates.
+func (v consultView) Size(n int64) string { return v.sizef(n) }
+
+// Size is a file's size in the reader's language, for the templates.
+func (v linkView) Size(n int64) string { return v.sizef(n) }

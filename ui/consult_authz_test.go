@@ -75,6 +75,10 @@ func newConsultFixture(t *testing.T) *consultFixture {
 	f.path = startConsultation(t, buyer, clock.now().Add(7*24*time.Hour).In(brusselsT).Format(time.DateOnly), nil)
 	f.id = strings.TrimPrefix(f.path, "/raadplegingen/")
 	buyer.get(f.path)
+	// An attachment, sent with it.
+	if code, _, body := buyer.upload("/raadplegingen/bijlagen/"+f.id, "bestek.pdf", pdfOf(1000, 'a'), false); code != 303 {
+		t.Fatalf("attach: %d\n%s", code, body)
+	}
 	if code, _, body := buyer.post(f.path+"/versturen", url.Values{"recipient": ids[:4]}); code != 303 {
 		t.Fatalf("send: %d\n%s", code, body)
 	}
@@ -192,6 +196,18 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 		{"publish another", post(f.path+"/vragen/2", func() url.Values { return url.Values{"answer": {""}} }), buyerPage(pagePost(422, 422, 0), 404, 404)},
 		{"report", get(f.path + "/verslag"), buyerPage(pageGet(409, 409, 0), 404, 404)},
 		{"export", get(f.path + "/antwoorden.csv"), buyerPage(pageGet(200, 200, 0), 404, 404)},
+		// Attachments: the buyer's, adding and removing them (the
+		// consultation is sent: the owner is refused for that), through the
+		// link, signed in.
+		{"upload an attachment", func(b *browserless) (int, string) {
+			code, _, body := b.upload("/raadplegingen/bijlagen/"+f.id, "x.pdf", pdfOf(500, 'x'), false)
+			return code, body
+		}, buyerPage(pagePost(422, 422, 0), 404, 404)},
+		{"remove an attachment", post(f.path+"/bijlagen/1/verwijderen", nil), buyerPage(pagePost(422, 422, 0), 404, 404)},
+		{"attachment", get(f.path + "/bijlagen/1"), buyerPage(pageGet(200, 200, 0), 404, 404)},
+		{"link attachment", get(f.links[1] + "/bijlagen/1"), want(200, nil)},
+		{"mine attachment", get(mine + "/bijlagen/1"), supplierPage(buyerPage(pageGet(403, 403, 0), 403, 0), 200, 404)},
+		{"mine attachment, not consulted", get(notMine + "/bijlagen/1"), supplierPage(buyerPage(pageGet(403, 403, 0), 403, 0), 404, 404)},
 		// The link is the credential: whoever holds it answers. Five
 		// questions a recipient may ask; the sixth is refused.
 		{"link page", get(f.links[1]), want(200, nil)},

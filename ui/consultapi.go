@@ -61,6 +61,9 @@ type apiConsultation struct {
 	Closed      bool           `json:"closed"`
 	Candidates  int            `json:"candidates"`
 	Funnel      consult.Funnel `json:"funnel"`
+	// Attachments are the PDF files sent with it (their content on the
+	// buyer's page).
+	Attachments []consult.Attachment `json:"attachments"`
 	// URL is the buyer's page; Report the record, once closed.
 	URL    string `json:"url"`
 	Report string `json:"report"`
@@ -311,6 +314,9 @@ func (s *server) apiConsultationWith(co consult.Consultation, rs []consult.Recip
 	}
 	if out.Lots == nil {
 		out.Lots = []consult.Lot{}
+	}
+	if out.Attachments = co.Attachments; out.Attachments == nil {
+		out.Attachments = []consult.Attachment{}
 	}
 	if out.Scope.Tasks == nil {
 		out.Scope.Tasks = []string{}
