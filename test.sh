@@ -16,6 +16,10 @@ fi
 # A browser or proxy test may not skip here: a missing program is a failure.
 export VERKEN_REQUIRE_BROWSER=1
 export VERKEN_REQUIRE_NGINX=1
+# The browser tests write screenshots of the main pages at 390 px and
+# 1366 px here; docs/screenshots.md shows them.
+export VERKEN_SCREENSHOTS="$PWD/docs/screenshots"
+echo "test.sh: the browser tests write screenshots to docs/screenshots"
 
 echo "test.sh: go vet"
 go vet ./...
