@@ -133,8 +133,11 @@ type Consultation struct {
 	AccountID string `json:"account_id"`
 	// Buyer is the organisation recipients see, unless Anonymous: then
 	// no page or mail a supplier gets names it.
-	Buyer       string    `json:"buyer"`
-	Anonymous   bool      `json:"anonymous"`
+	Buyer     string `json:"buyer"`
+	Anonymous bool   `json:"anonymous"`
+	// Public puts it, once sent, on the public list of open
+	// consultations, where suppliers not invited may answer too (Join).
+	Public      bool      `json:"public,omitempty"`
 	Title       string    `json:"title"`
 	Description string    `json:"description"`
 	Questions   []string  `json:"questions"`
@@ -188,6 +191,9 @@ func (c Consultation) Candidate(supplierID string) (Candidate, bool) {
 type Recipient struct {
 	ConsultationID string `json:"consultation_id"`
 	Candidate
+	// Joined: it was not invited but answered from the public list
+	// (signed in; it has no mail and no link).
+	Joined bool `json:"joined,omitempty"`
 	// Email is where the invitation went.
 	Email     string    `json:"email"`
 	InvitedAt time.Time `json:"invited_at"`
@@ -243,9 +249,11 @@ func (q Question) Published() bool { return q.Answer != "" }
 // the link in their mail, Viewed the consultation (through the link or
 // signed in), and answered.
 type Funnel struct {
-	Sent          int `json:"sent"`
-	Opened        int `json:"opened"`
-	Viewed        int `json:"viewed"`
+	Sent   int `json:"sent"`
+	Opened int `json:"opened"`
+	Viewed int `json:"viewed"`
+	// Joined answered from the public list, without an invitation.
+	Joined        int `json:"joined"`
 	Interested    int `json:"interested"`
 	NotInterested int `json:"not_interested"`
 	NoAnswer      int `json:"no_answer"`
@@ -263,6 +271,9 @@ func FunnelOf(rs []Recipient) Funnel {
 		}
 		if !r.Seen().IsZero() {
 			f.Viewed++
+		}
+		if r.Joined {
+			f.Joined++
 		}
 		switch {
 		case r.Response == nil:

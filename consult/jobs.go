@@ -147,7 +147,7 @@ func (s *Store) DueReminders(now time.Time) ([]Due, error) {
 			d := Due{}
 			var pending []Recipient
 			if err := each(tx, bucketRecipients, c.ID+"/", func(r Recipient) error {
-				if r.Response == nil {
+				if r.Response == nil && r.Email != "" {
 					pending = append(pending, r)
 				}
 				return nil
@@ -208,6 +208,9 @@ func (s *Store) Purge(now time.Time) (PurgeReport, error) {
 		}
 		for _, c := range old {
 			if err := tx.Bucket(bucketByAccount).Delete([]byte(c.AccountID + "/" + c.ID)); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketPublic).Delete([]byte(c.ID)); err != nil {
 				return err
 			}
 			var rs []Recipient

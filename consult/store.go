@@ -40,7 +40,7 @@ var (
 )
 
 // laterBuckets are the buckets New makes when they are missing.
-var laterBuckets = [][]byte{bucketFiles}
+var laterBuckets = [][]byte{bucketFiles, bucketPublic}
 
 // Store keeps consultations in the directory's bbolt file.
 type Store struct {
@@ -265,6 +265,9 @@ func (s *Store) Send(id string, supplierIDs []string, emails map[string]string, 
 			}
 			invites = append(invites, Invite{Recipient: r, Secret: secret})
 		}
+		if err := listPublic(tx, c); err != nil {
+			return err
+		}
 		return put(tx, bucketConsultations, c.ID, c)
 	})
 	return invites, err
@@ -313,7 +316,8 @@ func (s *Store) Mailed(id string, supplierIDs []string, at time.Time) error {
 }
 
 // Recipients lists a consultation's recipients in the order of its
-// candidates (the market check's).
+// candidates (the market check's), then those that joined from the public
+// list.
 func (s *Store) Recipients(id string) ([]Recipient, error) {
 	var out []Recipient
 	var c Consultation
@@ -327,7 +331,7 @@ func (s *Store) Recipients(id string) ([]Recipient, error) {
 	for i, cand := range c.Candidates {
 		order[cand.SupplierID] = i
 	}
-	slices.SortFunc(out, func(a, b Recipient) int { return order[a.SupplierID] - order[b.SupplierID] })
+	slices.SortFunc(out, joinedLast(order))
 	return out, err
 }
 
@@ -504,7 +508,7 @@ func (s *Store) Remind(id string, now time.Time) ([]Invite, error) {
 		}
 		var pending []Recipient
 		if err := each(tx, bucketRecipients, id+"/", func(r Recipient) error {
-			if r.Response == nil {
+			if r.Response == nil && r.Email != "" {
 				pending = append(pending, r)
 			}
 			return nil

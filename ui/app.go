@@ -279,6 +279,10 @@ func New(d Deps) (*fiber.App, error) {
 	app.Post("/mijn/raadplegingen/:id/:sid", s.mineAnswerPost)
 	app.Post("/mijn/raadplegingen/:id/:sid/vraag", s.mineAskPost)
 	app.Get("/mijn/raadplegingen/:id/:sid/bijlagen/:n", s.mineFileGet)
+	app.Get("/open-raadplegingen", s.openConsultsPage)
+	app.Get("/open-raadplegingen/:id/:sid", s.joinPage)
+	app.Post("/open-raadplegingen/:id/:sid", s.joinPost)
+	app.Get("/open-raadplegingen/:id/:sid/bijlagen/:n", s.joinFileGet)
 
 	app.Get("/beheer", s.adminPage)
 	app.Post("/beheer/accounts/:aid/goedkeuren", s.approvePost)

@@ -413,7 +413,13 @@ func (s *server) consultSendPost(c *fiber.Ctx) error {
 		return err
 	}
 	lang := s.lang(c)
-	chosen := formValues(c)["recipient"]
+	form := formValues(c)
+	chosen := form["recipient"]
+	if co.Draft() && co.Public != (form.Get("public") != "") {
+		if err := cs.SetPublic(co.ID, form.Get("public") != ""); err != nil && !errors.Is(err, consult.ErrSent) {
+			return err
+		}
+	}
 	emails, err := s.supplierEmails(co.Candidates)
 	if err != nil {
 		return err
@@ -755,8 +761,11 @@ type linkView struct {
 	Answers []string
 	Bids    []string
 	Modes   []string // the ways of bidding to choose from
-	stampf  func(time.Time) string
-	sizef   func(int64) string
+	// Join: a supplier not invited answers from the public list; it asks
+	// questions once it is a recipient.
+	Join   bool
+	stampf func(time.Time) string
+	sizef  func(int64) string
 }
 
 // linkPage shows a consultation to a recipient, without signing in.

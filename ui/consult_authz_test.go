@@ -79,7 +79,8 @@ func newConsultFixture(t *testing.T) *consultFixture {
 	if code, _, body := buyer.upload("/raadplegingen/bijlagen/"+f.id, "bestek.pdf", pdfOf(1000, 'a'), false); code != 303 {
 		t.Fatalf("attach: %d\n%s", code, body)
 	}
-	if code, _, body := buyer.post(f.path+"/versturen", url.Values{"recipient": ids[:4]}); code != 303 {
+	// Sent to four, and on the public list.
+	if code, _, body := buyer.post(f.path+"/versturen", url.Values{"recipient": ids[:4], "public": {"on"}}); code != 303 {
 		t.Fatalf("send: %d\n%s", code, body)
 	}
 	mails := mailsFrom(t, box, 1, 4)
@@ -129,6 +130,8 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 	}
 	mine := "/mijn/raadplegingen/" + f.id + "/" + f.ids[0]
 	notMine := "/mijn/raadplegingen/" + f.id + "/" + f.ids[4]
+	join := "/open-raadplegingen/" + f.id + "/" + f.ids[4]
+	joinInvited := "/open-raadplegingen/" + f.id + "/" + f.ids[0]
 
 	// want is the status of every caller but those named.
 	want := func(others int, named map[string]int) map[string]int {
@@ -243,6 +246,17 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 		{"API answer through an unknown link", func(b *browserless) (int, string) {
 			return jsonCall(b, "POST", "/api/v1/consultation-links/answer", `{"link":"bestaat-niet","interested":true}`)
 		}, want(410, map[string]int{"revoked token": 401})},
+		// The public list, and a supplier not invited answering from it:
+		// last, since its answer makes it a recipient.
+		{"open list", get("/open-raadplegingen"), want(200, nil)},
+		{"API open list", func(b *browserless) (int, string) { return jsonCall(b, "GET", "/api/v1/open-consultations", "") },
+			want(200, map[string]int{"revoked token": 401})},
+		{"join page, invited supplier", get(joinInvited), supplierPage(buyerPage(pageGet(403, 403, 0), 403, 0), 303, 404)},
+		{"join attachment", get(join + "/bijlagen/1"), supplierPage(buyerPage(pageGet(403, 403, 0), 403, 0), 404, 200)},
+		{"join page", get(join), supplierPage(buyerPage(pageGet(403, 403, 0), 403, 0), 404, 200)},
+		{"join", post(join, func() url.Values {
+			return url.Values{"interested": {"yes"}, "fte": {"1"}, "from": {"2030-02-01"}, "answer": {"Ja."}}
+		}), supplierPage(buyerPage(pagePost(403, 403, 0), 403, 0), 404, 303)},
 	}
 	for _, ep := range endpoints {
 		for _, caller := range consultCallers {

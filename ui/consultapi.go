@@ -31,8 +31,11 @@ type apiConsultationCreate struct {
 	Questions   []string  `json:"questions,omitempty"`
 	Deadline    time.Time `json:"deadline"`
 	// ValueBand is one of the bands; empty keeps the value hidden.
-	ValueBand  string             `json:"value_band,omitempty"`
-	Anonymous  bool               `json:"anonymous,omitempty"`
+	ValueBand string `json:"value_band,omitempty"`
+	Anonymous bool   `json:"anonymous,omitempty"`
+	// Public puts it, once sent, on the public list of open
+	// consultations, where suppliers not invited may answer too.
+	Public     bool               `json:"public,omitempty"`
 	Buyer      string             `json:"buyer,omitempty"`
 	CheckID    string             `json:"check_id,omitempty"`
 	Check      *market.CheckInput `json:"check,omitempty"`
@@ -49,6 +52,7 @@ type apiConsultation struct {
 	Description string         `json:"description"`
 	Buyer       string         `json:"buyer"`
 	Anonymous   bool           `json:"anonymous"`
+	Public      bool           `json:"public"`
 	Questions   []string       `json:"questions"`
 	Deadline    time.Time      `json:"deadline"`
 	ValueBand   string         `json:"value_band,omitempty"`
@@ -159,6 +163,8 @@ func (s *server) consultAPIRoutes() []apiRoute {
 			PathParams: []string{"id"}, Bearer: true, Body: apiConsultationResponses{}, Errors: []int{401, 403, 404}, handler: s.apiConsultResponses},
 		{Method: "POST", Path: "/api/v1/consultations/:id/answer", Summary: "A recipient supplier's user (its token or session): answer a consultation before its deadline; a later answer replaces it.",
 			PathParams: []string{"id"}, Request: apiAnswer{}, Bearer: true, Body: apiAnswerResult{}, Errors: []int{400, 401, 403, 404, 410, 422}, handler: s.apiConsultAnswer},
+		{Method: "GET", Path: "/api/v1/open-consultations", Summary: "Anyone: the consultations their buyers published, open for answers, the nearest deadline first; a supplier's user answers on the site, signed in.",
+			Body: apiOpenConsultationList{}, handler: s.apiOpenConsultations},
 		{Method: "POST", Path: "/api/v1/consultation-links/answer", Summary: "A recipient: answer with the link it was mailed, without an account, before the deadline.",
 			Request: apiLinkAnswer{}, Body: apiAnswerResult{}, Errors: []int{400, 410, 422}, handler: s.apiConsultLinkAnswer},
 	}
@@ -237,7 +243,7 @@ func (s *server) apiConsultCreate(c *fiber.Ctx) error {
 	if !slices.Contains([]string{"nl", "fr", "en"}, lang) {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "invalid_field", Param: "lang", Value: in.Lang, Reason: "is not nl, fr or en"})
 	}
-	co := consult.Consultation{AccountID: v.Account.ID, Buyer: strings.TrimSpace(in.Buyer), Anonymous: in.Anonymous,
+	co := consult.Consultation{AccountID: v.Account.ID, Buyer: strings.TrimSpace(in.Buyer), Anonymous: in.Anonymous, Public: in.Public,
 		Title: in.Title, Description: in.Description, Questions: in.Questions, Deadline: in.Deadline,
 		ValueBand: in.ValueBand, Scope: sc, Lots: lots, CheckID: in.CheckID, Check: raw, Candidates: cands}
 	if co.Buyer == "" {
@@ -305,7 +311,7 @@ func (s *server) apiConsultationOf(cs *consult.Store, co consult.Consultation) (
 // apiConsultationWith is a consultation for the API with the recipients
 // already read.
 func (s *server) apiConsultationWith(co consult.Consultation, rs []consult.Recipient) apiConsultation {
-	out := apiConsultation{ID: co.ID, Title: co.Title, Description: co.Description, Buyer: co.Buyer, Anonymous: co.Anonymous,
+	out := apiConsultation{ID: co.ID, Title: co.Title, Description: co.Description, Buyer: co.Buyer, Anonymous: co.Anonymous, Public: co.Public,
 		Questions: co.Questions, Deadline: co.Deadline, ValueBand: co.ValueBand, Scope: co.Scope, Lots: co.Lots, CheckID: co.CheckID,
 		CreatedAt: co.CreatedAt, SentAt: timePtr(co.SentAt), Draft: co.Draft(), Closed: co.Closed(s.Now()), Candidates: len(co.Candidates),
 		Funnel: consult.FunnelOf(rs), URL: s.link("/raadplegingen/" + co.ID), Report: s.link("/raadplegingen/" + co.ID + "/verslag")}

@@ -16,7 +16,10 @@ import (
 
 // mineView lists a supplier user's consultations.
 type mineView struct {
-	Items []mineItem
+	// Public is false: the template shows the public list (openView)
+	// when it is set.
+	Public bool
+	Items  []mineItem
 }
 
 // mineItem is one consultation sent to one of the user's suppliers.
