@@ -414,27 +414,67 @@ func (s *Store) Delist(id string, version uint64, reason string, by Actor) error
 // the change feed entry and the history entry with the fields that changed.
 func (s *Store) write(id string, version uint64, by Actor, action string, change func(cur *Supplier, now time.Time) error) error {
 	now := s.now().UTC()
+	err := s.db.Update(func(tx *bolt.Tx) error { return writeTx(tx, id, version, by, action, now, change) })
+	if err != nil {
+		return err
+	}
+	s.notify()
+	return nil
+}
+
+// writeTx is write's work inside a transaction.
+func writeTx(tx *bolt.Tx, id string, version uint64, by Actor, action string, now time.Time, change func(cur *Supplier, now time.Time) error) error {
+	cur, err := getAt(tx, id, version)
+	if err != nil {
+		return err
+	}
+	before := cur
+	before.Recognitions = slices.Clone(cur.Recognitions)
+	if err := change(&cur, now); err != nil {
+		return err
+	}
+	cur.ID, cur.Version = id, version+1
+	if action != ActionUpdate {
+		cur.UpdatedAt = now
+	}
+	if err := put(tx, &cur, before.EnterpriseNumber); err != nil {
+		return err
+	}
+	if err := appendChange(tx, id, OpPut, cur.Version, now); err != nil {
+		return err
+	}
+	return appendHistory(tx, HistoryEntry{SupplierID: id, Version: cur.Version, At: now, Actor: by, Action: action, Changes: Diff(&before, &cur)})
+}
+
+// DelistRequest names a supplier, the version it was read at, and why it
+// leaves search.
+type DelistRequest struct {
+	ID      string
+	Version uint64
+	Reason  string
+}
+
+// DelistAll delists many suppliers in one transaction, as Delist does one:
+// an import that ends thousands of profiles does not wait for thousands of
+// writes to the disk. Nothing is written when one of them fails.
+func (s *Store) DelistAll(reqs []DelistRequest, by Actor) error {
+	for _, r := range reqs {
+		if err := CheckAccountText("reason", "reason", r.Reason); err != nil {
+			return err
+		}
+	}
+	now := s.now().UTC()
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		cur, err := getAt(tx, id, version)
-		if err != nil {
-			return err
+		for _, r := range reqs {
+			reason := r.Reason
+			if err := writeTx(tx, r.ID, r.Version, by, ActionDelist, now, func(cur *Supplier, now time.Time) error {
+				cur.Delisted = &Delisting{At: now, By: by.Name, Reason: reason}
+				return nil
+			}); err != nil {
+				return fmt.Errorf("delist %s: %w", r.ID, err)
+			}
 		}
-		before := cur
-		before.Recognitions = slices.Clone(cur.Recognitions)
-		if err := change(&cur, now); err != nil {
-			return err
-		}
-		cur.ID, cur.Version = id, version+1
-		if action != ActionUpdate {
-			cur.UpdatedAt = now
-		}
-		if err := put(tx, &cur, before.EnterpriseNumber); err != nil {
-			return err
-		}
-		if err := appendChange(tx, id, OpPut, cur.Version, now); err != nil {
-			return err
-		}
-		return appendHistory(tx, HistoryEntry{SupplierID: id, Version: cur.Version, At: now, Actor: by, Action: action, Changes: Diff(&before, &cur)})
+		return nil
 	})
 	if err != nil {
 		return err

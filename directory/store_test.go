@@ -189,3 +189,38 @@ func TestDemoSeedsOnlyAnEmptyStore(t *testing.T) {
 		t.Fatal("demo record not marked as demo")
 	}
 }
+
+// DelistAll delists many suppliers in one transaction: all of them, with
+// their history, or none when one was changed since it was read.
+func TestDelistAllIsAllOrNothing(t *testing.T) {
+	s := testenv.Store(t, "", 4)
+	var reqs []directory.DelistRequest
+	for _, id := range []string{"demo-0001", "demo-0002", "demo-0003"} {
+		sup, err := s.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs = append(reqs, directory.DelistRequest{ID: id, Version: sup.Version, Reason: "stopped"})
+	}
+	stale := append([]directory.DelistRequest{}, reqs...)
+	stale[2].Version--
+	if err := s.DelistAll(stale, directory.System); err == nil {
+		t.Fatal("a stale version was accepted")
+	}
+	if sup, _ := s.Get("demo-0001"); sup.Delisted != nil {
+		t.Fatal("a failed batch delisted a supplier")
+	}
+	if err := s.DelistAll(reqs, directory.Actor{Name: "KBO"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reqs {
+		sup, _ := s.Get(r.ID)
+		hist, _ := s.History(r.ID)
+		if sup.Delisted == nil || sup.Delisted.Reason != "stopped" || hist[len(hist)-1].Action != directory.ActionDelist {
+			t.Errorf("%s: %+v", r.ID, sup.Delisted)
+		}
+	}
+	if sup, _ := s.Get("demo-0004"); sup.Delisted != nil {
+		t.Error("a supplier outside the batch was delisted")
+	}
+}

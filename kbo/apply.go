@@ -151,13 +151,18 @@ func (w *writer) flush() error {
 		return err
 	}
 	kbo := directory.Actor{Name: directory.SourceKBO}
-	for _, d := range w.delists {
-		if err := w.st.Delist(d.id, d.version, d.reason, kbo); err != nil {
+	for len(w.delists) > 0 {
+		n := min(len(w.delists), batch)
+		reqs := make([]directory.DelistRequest, n)
+		for i, d := range w.delists[:n] {
+			reqs[i] = directory.DelistRequest{ID: d.id, Version: d.version, Reason: d.reason}
+		}
+		if err := w.st.DelistAll(reqs, kbo); err != nil {
 			return err
 		}
-		w.delisted++
+		w.delisted += n
+		w.delists = w.delists[n:]
 	}
-	w.delists = w.delists[:0]
 	for _, num := range w.relists {
 		s, err := w.st.GetByEnterpriseNumber(num)
 		if err != nil {

@@ -526,14 +526,19 @@ func (c *catalogue) put(e *entry) {
 		if old := c.entries[i]; old.textKey != e.textKey {
 			c.textVersion++
 		}
-		if old := c.entries[i]; old.siteKey != e.siteKey {
+		// The grid holds each site's point: when none moved, it stays as
+		// it is (taking a supplier out of a crowded cell reads the cell).
+		moved := c.entries[i].siteKey != e.siteKey
+		if moved {
 			c.siteVersion++
+			c.unplace(i)
 		}
-		c.unplace(i)
 		c.set(i, c.entries[i], e)
 		c.nameChanged(i, c.entries[i], e)
 		c.entries[i] = e
-		c.place(i)
+		if moved {
+			c.place(i)
+		}
 		return
 	}
 	c.textVersion++
