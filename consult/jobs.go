@@ -147,7 +147,7 @@ func (s *Store) DueReminders(now time.Time) ([]Due, error) {
 			d := Due{}
 			var pending []Recipient
 			if err := each(tx, bucketRecipients, c.ID+"/", func(r Recipient) error {
-				if r.Response == nil && r.Email != "" {
+				if r.Response == nil && r.Email != "" && !optedOut(tx, r.SupplierID, c.Scope.Tasks) {
 					pending = append(pending, r)
 				}
 				return nil
@@ -159,11 +159,15 @@ func (s *Store) DueReminders(now time.Time) ([]Due, error) {
 				if err != nil {
 					return err
 				}
+				optOut, err := newOptOutLink(tx, r, c)
+				if err != nil {
+					return err
+				}
 				r.Reminded = append(r.Reminded, now.UTC())
 				if err := put(tx, bucketRecipients, c.ID+"/"+r.SupplierID, r); err != nil {
 					return err
 				}
-				d.Invites = append(d.Invites, Invite{Recipient: r, Secret: secret})
+				d.Invites = append(d.Invites, Invite{Recipient: r, Secret: secret, OptOut: optOut})
 			}
 			c.AutoRemindedAt = now.UTC()
 			if err := put(tx, bucketConsultations, c.ID, c); err != nil {
@@ -183,6 +187,7 @@ func (s *Store) DueReminders(now time.Time) ([]Due, error) {
 type PurgeReport struct {
 	Consultations int // whose personal data was removed
 	Links         int // expired links deleted
+	OptOutLinks   int // expired opt-out links deleted
 }
 
 // Purge removes the personal data of every consultation whose deadline
@@ -268,7 +273,9 @@ func (s *Store) Purge(now time.Time) (PurgeReport, error) {
 			}
 		}
 		rep.Links = len(gone)
-		return nil
+		var err error
+		rep.OptOutLinks, err = purgeOptOutLinks(tx, now)
+		return err
 	})
 	return rep, err
 }

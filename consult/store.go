@@ -40,7 +40,7 @@ var (
 )
 
 // laterBuckets are the buckets New makes when they are missing.
-var laterBuckets = [][]byte{bucketFiles, bucketPublic}
+var laterBuckets = [][]byte{bucketFiles, bucketPublic, bucketOptOuts, bucketOptOutLinks}
 
 // Store keeps consultations in the directory's bbolt file.
 type Store struct {
@@ -102,6 +102,9 @@ type link struct {
 type Invite struct {
 	Recipient Recipient
 	Secret    string
+	// OptOut is the secret of the link that opts the supplier out of
+	// consultations about the consultation's tasks.
+	OptOut string
 }
 
 // newSecret is 32 random bytes, URL-safe; the first 22 characters make an
@@ -245,6 +248,12 @@ func (s *Store) Send(id string, supplierIDs []string, emails map[string]string, 
 		if err := v.err(); err != nil {
 			return err
 		}
+		// A supplier that opted out since the draft was made is not sent it.
+		chosen = slices.DeleteFunc(chosen, func(sid string) bool { return optedOut(tx, sid, c.Scope.Tasks) })
+		if len(chosen) == 0 {
+			v.add("recipients", "opted_out", "every supplier chosen opted out of consultations about this task", 0)
+			return v.err()
+		}
 		if n, err := s.sentSince(tx, c.AccountID, now.Add(-24*time.Hour)); err != nil {
 			return err
 		} else if n >= MaxSendsPerDay {
@@ -260,10 +269,14 @@ func (s *Store) Send(id string, supplierIDs []string, emails map[string]string, 
 			if err != nil {
 				return err
 			}
+			optOut, err := newOptOutLink(tx, r, c)
+			if err != nil {
+				return err
+			}
 			if err := put(tx, bucketRecipients, c.ID+"/"+cand.SupplierID, r); err != nil {
 				return err
 			}
-			invites = append(invites, Invite{Recipient: r, Secret: secret})
+			invites = append(invites, Invite{Recipient: r, Secret: secret, OptOut: optOut})
 		}
 		if err := listPublic(tx, c); err != nil {
 			return err
@@ -508,7 +521,7 @@ func (s *Store) Remind(id string, now time.Time) ([]Invite, error) {
 		}
 		var pending []Recipient
 		if err := each(tx, bucketRecipients, id+"/", func(r Recipient) error {
-			if r.Response == nil && r.Email != "" {
+			if r.Response == nil && r.Email != "" && !optedOut(tx, r.SupplierID, c.Scope.Tasks) {
 				pending = append(pending, r)
 			}
 			return nil
@@ -523,11 +536,15 @@ func (s *Store) Remind(id string, now time.Time) ([]Invite, error) {
 			if err != nil {
 				return err
 			}
+			optOut, err := newOptOutLink(tx, r, c)
+			if err != nil {
+				return err
+			}
 			r.Reminded = append(r.Reminded, now.UTC())
 			if err := put(tx, bucketRecipients, id+"/"+r.SupplierID, r); err != nil {
 				return err
 			}
-			invites = append(invites, Invite{Recipient: r, Secret: secret})
+			invites = append(invites, Invite{Recipient: r, Secret: secret, OptOut: optOut})
 		}
 		c.Reminders = append(c.Reminders, now.UTC())
 		return put(tx, bucketConsultations, id, c)

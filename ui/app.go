@@ -275,6 +275,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Post("/raadpleging/:secret", s.linkAnswerPost)
 	app.Post("/raadpleging/:secret/vraag", s.linkAskPost)
 	app.Get("/mijn/raadplegingen", s.mineConsultsPage)
+	app.Post("/mijn/raadplegingen", s.mineOptOutPost)
 	app.Get("/mijn/raadplegingen/:id/:sid", s.mineConsultPage)
 	app.Post("/mijn/raadplegingen/:id/:sid", s.mineAnswerPost)
 	app.Post("/mijn/raadplegingen/:id/:sid/vraag", s.mineAskPost)
@@ -283,6 +284,8 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/open-raadplegingen/:id/:sid", s.joinPage)
 	app.Post("/open-raadplegingen/:id/:sid", s.joinPost)
 	app.Get("/open-raadplegingen/:id/:sid/bijlagen/:n", s.joinFileGet)
+	app.Get("/raadpleging-afmelden/:secret", s.optOutPage)
+	app.Post("/raadpleging-afmelden/:secret", s.optOutPost)
 
 	app.Get("/beheer", s.adminPage)
 	app.Post("/beheer/accounts/:aid/goedkeuren", s.approvePost)

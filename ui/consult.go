@@ -149,6 +149,19 @@ func (s *server) consultNewPage(c *fiber.Ctx) error {
 	return s.page(c, fiber.StatusOK, "consultnew", "consult.new_title", f)
 }
 
+// taskNames names tasks in a language, joined by commas.
+func (s *server) taskNames(lang string, tasks []string) string {
+	var names []string
+	for _, id := range tasks {
+		if t, ok := s.Tasks.Task(id); ok {
+			names = append(names, t.Name.In(lang))
+		} else {
+			names = append(names, id)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 // scopeTitle proposes a title from the task names.
 func (s *server) scopeTitle(lang string, tasks []string) string {
 	var names []string
@@ -214,6 +227,14 @@ func (s *server) consultCreatePost(c *fiber.Ctx) error {
 		}
 		cands = append(cands, more...)
 	}
+	cs, err := s.consults()
+	if err != nil {
+		return err
+	}
+	// Suppliers that opted out of consultations about the task are none.
+	if cands, _, err = cs.WithoutOptedOut(cands, sc.Tasks); err != nil {
+		return err
+	}
 	deadline, derr := parseDeadline(form.Get("deadline"), form.Get("deadline_time"))
 	if derr != nil {
 		return fail("deadline", s.catalog.T(lang, "consult.err.deadline"))
@@ -227,10 +248,6 @@ func (s *server) consultCreatePost(c *fiber.Ctx) error {
 		ValueBand: band, Scope: sc, Lots: lots, CheckID: f.CheckID, Check: raw, Candidates: cands}
 	if co.Buyer == "" {
 		co.Buyer = v.Account.Name
-	}
-	cs, err := s.consults()
-	if err != nil {
-		return err
 	}
 	err = cs.Create(&co, s.Now())
 	var ve *directory.ValidationError
@@ -697,6 +714,9 @@ func (s *server) mailInvites(cs *consult.Store, co consult.Consultation, invites
 		}
 		body += co.Sent + "\n" + s.catalog.T(lang, "consult.mail_link") + "\n" + s.link("/raadpleging/"+inv.Secret) + "\n\n" +
 			s.catalog.T(lang, "consult.mail_valid", s.stamp(lang, co.Deadline)) + "\n"
+		if inv.OptOut != "" && len(co.Scope.Tasks) > 0 {
+			body += "\n" + s.catalog.T(lang, "consult.mail_optout", s.taskNames(lang, co.Scope.Tasks)) + "\n" + s.link("/raadpleging-afmelden/"+inv.OptOut) + "\n"
+		}
 		msg := directory.Mail{To: inv.Recipient.Email, Subject: subject, Body: body, LinkSecret: inv.Secret, ExpiresAt: co.Deadline, Bulk: true}
 		seq, err := s.Store.QueueMail(msg)
 		if err != nil {

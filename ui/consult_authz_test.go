@@ -24,6 +24,7 @@ type consultFixture struct {
 	path, id string
 	ids      []string // ids[:4] received it, ids[4] did not
 	links    []string // the recipients' links, in the order of ids
+	optOuts  []string // their opt-out links
 	callers  map[string]*browserless
 }
 
@@ -86,6 +87,7 @@ func newConsultFixture(t *testing.T) *consultFixture {
 	mails := mailsFrom(t, box, 1, 4)
 	for _, e := range emails[:4] {
 		f.links = append(f.links, linkOf(t, mails[e]))
+		f.optOuts = append(f.optOuts, optOutLink.FindStringSubmatch(mails[e])[1])
 	}
 	// Two questions, for the buyer to answer.
 	for _, q := range []string{"Mag er 's avonds gewerkt worden?", "Is er een parking?"} {
@@ -257,6 +259,14 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 		{"join", post(join, func() url.Values {
 			return url.Values{"interested": {"yes"}, "fte": {"1"}, "from": {"2030-02-01"}, "answer": {"Ja."}}
 		}), supplierPage(buyerPage(pagePost(403, 403, 0), 403, 0), 404, 303)},
+		// Opting out: the link is the credential, as the answer link is;
+		// signed in, a supplier user for its own suppliers only.
+		{"opt-out page", get(f.optOuts[2]), want(200, nil)},
+		{"opt out through the link", post(f.optOuts[2], nil), want(200, nil)},
+		{"unknown opt-out link", get("/raadpleging-afmelden/bestaat-niet"), want(410, nil)},
+		{"opt out signed in", post("/mijn/raadplegingen", func() url.Values {
+			return url.Values{"supplier": {f.ids[0]}, "task": {"office-cleaning"}}
+		}), supplierPage(buyerPage(pagePost(403, 403, 0), 403, 0), 303, 404)},
 	}
 	for _, ep := range endpoints {
 		for _, caller := range consultCallers {

@@ -253,6 +253,10 @@ func (s *server) apiConsultCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Suppliers that opted out of consultations about the task are none.
+	if co.Candidates, _, err = cs.WithoutOptedOut(co.Candidates, sc.Tasks); err != nil {
+		return err
+	}
 	err = cs.Create(&co, s.Now())
 	var ve *directory.ValidationError
 	switch {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/verken/verken/consult"
+	"github.com/verken/verken/data"
 )
 
 // ConsultJob is the consultations' periodic work, for serve's maintenance
@@ -13,8 +14,8 @@ import (
 // before each deadline, to the recipients without an answer) and, twelve
 // months after a deadline, removes the consultation's personal data and
 // keeps its figures (consult.Purge). It needs d.Store, and d.SMTP and
-// d.PublicURL to mail as the web front does; d.Now is not used: the loop
-// gives the time.
+// d.PublicURL to mail as the web front does (d.Tasks, loaded when nil, to
+// name tasks); d.Now is not used: the loop gives the time.
 func ConsultJob(d Deps) (func(now time.Time), error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
@@ -26,6 +27,12 @@ func ConsultJob(d Deps) (func(now time.Time), error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.Tasks == nil {
+		// The mail names the consultation's tasks (its opt-out line).
+		if d.Tasks, err = data.LoadTaxonomy(); err != nil {
+			return nil, err
+		}
+	}
 	s := &server{Deps: d, catalog: cat, mail: mailer{smtp: d.SMTP, store: d.Store, log: d.Log}}
 	return func(now time.Time) {
 		reminded, purged, err := s.consultMaintenance(now)
@@ -33,7 +40,7 @@ func ConsultJob(d Deps) (func(now time.Time), error) {
 			d.Log.Error("consultation maintenance failed", "err", err)
 			return
 		}
-		d.Log.Info("consultations maintained", "reminded", reminded, "purged", purged.Consultations, "links", purged.Links)
+		d.Log.Info("consultations maintained", "reminded", reminded, "purged", purged.Consultations, "links", purged.Links, "opt_out_links", purged.OptOutLinks)
 	}, nil
 }
 

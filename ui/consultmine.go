@@ -18,8 +18,11 @@ import (
 type mineView struct {
 	// Public is false: the template shows the public list (openView)
 	// when it is set.
-	Public bool
-	Items  []mineItem
+	Public, OptOut bool
+	Items          []mineItem
+	// OptOuts are the user's suppliers with the tasks they opted out of.
+	OptOuts []optOutForm
+	Notice  string
 }
 
 // mineItem is one consultation sent to one of the user's suppliers.
@@ -64,6 +67,10 @@ func (s *server) mineConsultsPage(c *fiber.Ctx) error {
 		}
 		view.Items = append(view.Items, mineItem{Assigned: it, Closed: it.Consultation.Closed(s.Now())})
 	}
+	if view.OptOuts, err = s.optOutForms(cs, v.Account.SupplierIDs); err != nil {
+		return err
+	}
+	view.Notice = s.notice(c, "consult.notice_")
 	return s.page(c, fiber.StatusOK, "consultmine", "consult.mine_title", view)
 }
 
