@@ -167,6 +167,10 @@ type Consultation struct {
 	// never names another file.
 	Attachments []Attachment `json:"attachments,omitempty"`
 	NextFile    int          `json:"next_file,omitempty"`
+	// FollowUpAt is when its buyer was asked what came of it
+	// (DueFollowUps), Outcome its answer.
+	FollowUpAt time.Time `json:"follow_up_at,omitzero"`
+	Outcome    *Outcome  `json:"outcome,omitempty"`
 	// PurgedAt is when its personal data was removed, Retention after
 	// the deadline (Purge); the figures stay.
 	PurgedAt time.Time `json:"purged_at,omitzero"`

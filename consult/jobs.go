@@ -197,7 +197,7 @@ type PurgeReport struct {
 // Removed are the account that owns it and the buyer's name (it leaves
 // the account's list; administrators still read it), the text sent, the
 // attachments (their sizes and digests stay), the addresses mail went to,
-// the answers' free texts and the questions. It
+// the answers' free texts, the questions and the note on the outcome. It
 // also deletes every link past its deadline.
 func (s *Store) Purge(now time.Time) (PurgeReport, error) {
 	var rep PurgeReport
@@ -246,6 +246,9 @@ func (s *Store) Purge(now time.Time) (PurgeReport, error) {
 			}
 			for i := range c.Attachments {
 				c.Attachments[i].Name = ""
+			}
+			if c.Outcome != nil {
+				c.Outcome.Note = ""
 			}
 			c.AccountID, c.Buyer, c.Sent, c.PurgedAt = "", "", "", now.UTC()
 			if err := put(tx, bucketConsultations, c.ID, c); err != nil {

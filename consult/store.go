@@ -170,7 +170,7 @@ func (s *Store) Create(c *Consultation, now time.Time) error {
 		return err
 	}
 	c.ID, c.CreatedAt, c.SentAt, c.Sent, c.Reminders = newSecret()[:22], now.UTC(), time.Time{}, "", nil
-	c.Attachments, c.NextFile = nil, 0
+	c.Attachments, c.NextFile, c.FollowUpAt, c.Outcome = nil, 0, time.Time{}, nil
 	c.Deadline = c.Deadline.UTC()
 	return s.db.Update(func(tx *bolt.Tx) error {
 		if countPrefix(tx, bucketByAccount, c.AccountID+"/") >= MaxPerAccount {

@@ -270,6 +270,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/raadplegingen/:id/antwoorden.csv", s.consultCSV)
 	app.Get("/raadplegingen/:id/bijlagen/:n", s.consultFileGet)
 	app.Post("/raadplegingen/:id/bijlagen/:n/verwijderen", s.consultFileRemovePost)
+	app.Post("/raadplegingen/:id/uitkomst", s.consultOutcomePost)
 	app.Get("/raadpleging/:secret/bijlagen/:n", s.linkFileGet)
 	app.Get("/raadpleging/:secret", s.linkPage)
 	app.Post("/raadpleging/:secret", s.linkAnswerPost)

@@ -312,6 +312,8 @@ type consultView struct {
 	sizef     func(int64) string
 	// Limits are the bounds of attachments, for the upload form.
 	FileLimits fileLimits
+	// Outcome is the form that says what came of it.
+	Outcome outcomeForm
 }
 
 // fileLimits are the bounds of a consultation's attachments, as the form
@@ -369,7 +371,8 @@ func (s *server) consultView(lang string, cs *consult.Store, co consult.Consulta
 	now := s.Now()
 	view := consultView{C: co, Closed: co.Closed(now), MayRemind: consult.MayRemind(co, now) == nil,
 		stampf: func(t time.Time) string { return s.stamp(lang, t) }, sizef: func(n int64) string { return fileSize(lang, n) },
-		FileLimits: fileLimits{Count: consult.MaxFiles, Size: fileSize(lang, consult.MaxFileBytes), Total: fileSize(lang, consult.MaxAllFiles)}}
+		FileLimits: fileLimits{Count: consult.MaxFiles, Size: fileSize(lang, consult.MaxFileBytes), Total: fileSize(lang, consult.MaxAllFiles)},
+		Outcome:    outcomeFormOf(co, now)}
 	rs, err := cs.Recipients(co.ID)
 	if err != nil {
 		return view, err

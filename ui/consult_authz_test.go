@@ -200,6 +200,9 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 			buyerPage(pagePost(303, 422, 0), 404, 404)},
 		{"publish another", post(f.path+"/vragen/2", func() url.Values { return url.Values{"answer": {""}} }), buyerPage(pagePost(422, 422, 0), 404, 404)},
 		{"report", get(f.path + "/verslag"), buyerPage(pageGet(409, 409, 0), 404, 404)},
+		// What came of it: its owner says so after the deadline (the
+		// fixture's is still open: refused for that).
+		{"outcome", post(f.path+"/uitkomst", func() url.Values { return url.Values{"tendered": {"no"}} }), buyerPage(pagePost(422, 422, 0), 404, 404)},
 		{"export", get(f.path + "/antwoorden.csv"), buyerPage(pageGet(200, 200, 0), 404, 404)},
 		// Attachments: the buyer's, adding and removing them (the
 		// consultation is sent: the owner is refused for that), through the

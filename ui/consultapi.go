@@ -68,6 +68,8 @@ type apiConsultation struct {
 	// Attachments are the PDF files sent with it (their content on the
 	// buyer's page).
 	Attachments []consult.Attachment `json:"attachments"`
+	// Outcome is what the buyer said came of it, after the deadline.
+	Outcome *consult.Outcome `json:"outcome,omitempty"`
 	// URL is the buyer's page; Report the record, once closed.
 	URL    string `json:"url"`
 	Report string `json:"report"`
@@ -325,6 +327,7 @@ func (s *server) apiConsultationWith(co consult.Consultation, rs []consult.Recip
 	if out.Lots == nil {
 		out.Lots = []consult.Lot{}
 	}
+	out.Outcome = co.Outcome
 	if out.Attachments = co.Attachments; out.Attachments == nil {
 		out.Attachments = []consult.Attachment{}
 	}
