@@ -89,3 +89,44 @@ func TestExportStatesEligibilityBasisAndSource(t *testing.T) {
 		}
 	}
 }
+
+// The profile says who vouches for each fact: a register's recognition,
+// a share Verken verified, a name and sites the KBO states; a firm
+// without a profile says so and how to claim it.
+func TestProfileShowsWhoVouches(t *testing.T) {
+	s := startServer(t, 0)
+	ids := seedCleaners(t, s)
+	sup, _ := s.Store.Get(ids[0])
+	sup.Recognitions = []directory.Recognition{{Type: "maatwerkbedrijf", Number: "MW-R", Issuer: "Departement WSE", ValidFrom: directory.NewDate(2020, 1, 1),
+		Register: "Departement WSE", RegisterDate: directory.NewDate(2026, 11, 1)}}
+	if err := s.Store.Update(&sup, directory.System); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Store.Verify(sup.ID, sup.Version, "share", "", directory.Actor{Name: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	_, page := fetch(t, s.URL+"/leveranciers/"+sup.ID)
+	for _, want := range []string{"Uit het register van Departement WSE (stand 01-11-2026).", "Nagekeken door Verken op",
+		"Verken staat in voor deze grond", "uit het register van Departement WSE, stand 01-11-2026"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the profile lacks %q", want)
+		}
+	}
+	_, page = fetch(t, s.URL+"/leveranciers/"+ids[1])
+	if !strings.Contains(string(page), "Erkenning maatwerkbedrijf M-1 geldt vandaag, zonder einddatum. Opgegeven door de leverancier.") ||
+		strings.Contains(string(page), "Verken staat in voor deze grond") {
+		t.Errorf("a declared recognition is not said to be declared:\n%s", stripTags(string(page)))
+	}
+
+	kbo := &directory.Supplier{Name: "KBO Poetsfirma", Kind: directory.KindRegulier, Unclaimed: true,
+		EnterpriseNumber: directory.EnterpriseNumberWithCheck(7400001), Sites: []directory.Site{{Postcode: "9000"}},
+		Offers:     []directory.Offer{{Task: "office-cleaning", AtClientSite: true}},
+		Provenance: map[string]directory.Provenance{"name": {Source: directory.SourceKBO, Since: directory.NewDate(2026, 10, 31)}}}
+	if err := s.Store.Create(kbo); err != nil {
+		t.Fatal(err)
+	}
+	_, page = fetch(t, s.URL+"/leveranciers/"+kbo.ID)
+	if !strings.Contains(string(page), `id="unclaimed-note"`) || !strings.Contains(string(page), "volgens de Kruispuntbank van Ondernemingen (stand 31-10-2026)") {
+		t.Errorf("the firm without a profile does not say where its facts come from:\n%s", stripTags(string(page)))
+	}
+}

@@ -37,6 +37,8 @@ type supplierView struct {
 	// timetables; empty without a network.
 	Sites       []profileSite
 	TransitNote string
+	// Provenance says which facts an authority states, and since when.
+	Provenance string
 }
 
 // profileSite is a site with its public-transport class as a badge and
@@ -69,6 +71,9 @@ func (s *server) ovBadge(lang, class string) ovBadge {
 // contract today, by directory.EligibleForReserved, and why in words.
 type reservedView struct {
 	Eligible bool
+	// Verified: on a register's recognition and a verified share, what
+	// search's reserved=verified finds.
+	Verified bool
 	Verdict  string
 	Reasons  []string
 	Rule     string
@@ -91,14 +96,14 @@ func (s *server) reservedVerdict(lang string, sup directory.Supplier) reservedVi
 		}
 	}
 	name := func(r directory.Recognition) string { return strings.TrimSpace(r.Type + " " + r.Number) }
-	var valid, next, last *directory.Recognition
+	basis := sup.EligibilityOn(today)
+	v.Verified = basis.Verified
+	valid := basis.Recognition // a register's before a declared one
+	var next, last *directory.Recognition
 	for i := range sup.Recognitions {
 		r := &sup.Recognitions[i]
 		switch {
 		case r.ValidOn(today):
-			if valid == nil {
-				valid = r
-			}
 		case !r.ValidFrom.IsZero() && today.Before(r.ValidFrom):
 			if next == nil || r.ValidFrom.Before(next.ValidFrom) {
 				next = r
@@ -121,11 +126,27 @@ func (s *server) reservedVerdict(lang string, sup directory.Supplier) reservedVi
 	default:
 		v.Reasons = append(v.Reasons, s.catalog.T(lang, "reserved.recognition_none"))
 	}
+	// Who vouches for the recognition and for the share.
+	if valid != nil {
+		if valid.FromRegister() {
+			v.Reasons[len(v.Reasons)-1] += " " + s.catalog.T(lang, "reserved.source_register", valid.Register, formatDate(lang, valid.RegisterDate.Time()))
+		} else {
+			v.Reasons[len(v.Reasons)-1] += " " + s.catalog.T(lang, "reserved.source_declared")
+		}
+	}
 	share := formatNumber(lang, sup.TargetGroupShare)
 	if sup.TargetGroupShare >= directory.ReservedMinSharePct {
 		v.Reasons = append(v.Reasons, s.catalog.T(lang, "reserved.share_enough", share, directory.ReservedMinSharePct))
 	} else {
 		v.Reasons = append(v.Reasons, s.catalog.T(lang, "reserved.share_low", share, directory.ReservedMinSharePct))
+	}
+	if basis.ShareVerified {
+		v.Reasons[len(v.Reasons)-1] += " " + s.catalog.T(lang, "reserved.share_verified", formatDate(lang, basis.ShareVerifiedOn.Time()))
+	} else {
+		v.Reasons[len(v.Reasons)-1] += " " + s.catalog.T(lang, "reserved.share_declared")
+	}
+	if v.Verified {
+		v.Reasons = append(v.Reasons, s.catalog.T(lang, "reserved.verified"))
 	}
 	return v
 }
@@ -200,8 +221,12 @@ func (s *server) supplierPage(c *fiber.Ctx) error {
 	for _, sr := range s.reachOfSites(lang, sup) {
 		sites = append(sites, profileSite{siteReach: sr, OV: s.ovBadge(lang, classLetter(sr.Reach.Class)), Stations: stations(sr.Reach.Stops, 3)})
 	}
-	return s.render(c, fiber.StatusOK, "supplier", sup.Name, supplierView{S: v.visible(sup), Back: back, MayEdit: mayEdit, Admin: v.Admin(),
-		Reserved: s.reservedVerdict(lang, sup), Sites: sites, TransitNote: s.networkNote(lang)})
+	view := supplierView{S: v.visible(sup), Back: back, MayEdit: mayEdit, Admin: v.Admin(),
+		Reserved: s.reservedVerdict(lang, sup), Sites: sites, TransitNote: s.networkNote(lang)}
+	if p, ok := sup.Provenance["name"]; ok && p.Source == directory.SourceKBO {
+		view.Provenance = s.catalog.T(lang, "supplier.provenance_kbo", formatDate(lang, p.Since.Time()))
+	}
+	return s.render(c, fiber.StatusOK, "supplier", sup.Name, view)
 }
 
 // classLetter is a class as its letter, "" when not served.
