@@ -268,6 +268,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Post("/raadplegingen/:id/vragen/:n", s.consultAnswerPost)
 	app.Get("/raadplegingen/:id/verslag", s.consultReportPage)
 	app.Get("/raadplegingen/:id/antwoorden.csv", s.consultCSV)
+	app.Get("/raadplegingen/:id/antwoorden.xlsx", s.consultXLSX)
 	app.Get("/raadplegingen/:id/bijlagen/:n", s.consultFileGet)
 	app.Post("/raadplegingen/:id/bijlagen/:n/verwijderen", s.consultFileRemovePost)
 	app.Post("/raadplegingen/:id/uitkomst", s.consultOutcomePost)

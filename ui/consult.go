@@ -314,6 +314,8 @@ type consultView struct {
 	FileLimits fileLimits
 	// Outcome is the form that says what came of it.
 	Outcome outcomeForm
+	// Columns are the export's columns to choose from.
+	Columns []exportChoice
 }
 
 // fileLimits are the bounds of a consultation's attachments, as the form
@@ -372,7 +374,7 @@ func (s *server) consultView(lang string, cs *consult.Store, co consult.Consulta
 	view := consultView{C: co, Closed: co.Closed(now), MayRemind: consult.MayRemind(co, now) == nil,
 		stampf: func(t time.Time) string { return s.stamp(lang, t) }, sizef: func(n int64) string { return fileSize(lang, n) },
 		FileLimits: fileLimits{Count: consult.MaxFiles, Size: fileSize(lang, consult.MaxFileBytes), Total: fileSize(lang, consult.MaxAllFiles)},
-		Outcome:    outcomeFormOf(co, now)}
+		Outcome:    outcomeFormOf(co, now), Columns: s.exportChoices(lang, co)}
 	rs, err := cs.Recipients(co.ID)
 	if err != nil {
 		return view, err
@@ -533,49 +535,6 @@ func (s *server) consultReportPage(c *fiber.Ctx) error {
 			formView{Notice: s.catalog.T(s.lang(c), "consult.report_later", s.stamp(s.lang(c), co.Deadline))})
 	}
 	return s.page(c, fiber.StatusOK, "consultreport", "consult.report_title", view)
-}
-
-// consultCSV exports the answers, one row per recipient.
-func (s *server) consultCSV(c *fiber.Ctx) error {
-	cs, co, err := s.ownConsultation(c)
-	if err != nil {
-		return err
-	}
-	rs, err := cs.Recipients(co.ID)
-	if err != nil {
-		return err
-	}
-	lang := s.lang(c)
-	head := []string{"export.name", "export.kind", "check.col_eligible", "check.col_fte", "consult.col_invited", "consult.col_opened", "consult.col_viewed",
-		"consult.col_answer", "consult.col_answered", "consult.col_fte", "consult.col_from", "consult.col_bids", "consult.col_reason"}
-	table := [][]string{{}}
-	for _, k := range head {
-		table[0] = append(table[0], s.catalog.T(lang, k))
-	}
-	table[0] = append(table[0], co.Questions...)
-	for _, r := range rs {
-		row := []string{r.Name, s.catalog.T(lang, "kind."+r.Kind), yesNo(s, lang, r.Eligible), formatNumber(lang, r.FreeFTE),
-			s.stamp(lang, r.InvitedAt), s.stamp(lang, r.OpenedAt), s.stamp(lang, r.Seen())}
-		if p := r.Response; p != nil {
-			from := ""
-			if !p.From.IsZero() {
-				from = p.From.String()
-			}
-			row = append(row, s.answerWord(lang, r.Response), s.stamp(lang, p.At), formatNumber(lang, p.FTE), from,
-				s.bidWords(lang, p.Bids), p.Reason)
-			for i := range co.Questions {
-				a := ""
-				if i < len(p.Answers) {
-					a = p.Answers[i]
-				}
-				row = append(row, a)
-			}
-		} else {
-			row = append(row, s.catalog.T(lang, "consult.no_answer"))
-		}
-		table = append(table, row)
-	}
-	return sendCSV(c, "verken-raadpleging.csv", table)
 }
 
 func yesNo(s *server, lang string, b bool) string {

@@ -204,6 +204,8 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 		// fixture's is still open: refused for that).
 		{"outcome", post(f.path+"/uitkomst", func() url.Values { return url.Values{"tendered": {"no"}} }), buyerPage(pagePost(422, 422, 0), 404, 404)},
 		{"export", get(f.path + "/antwoorden.csv"), buyerPage(pageGet(200, 200, 0), 404, 404)},
+		{"export, chosen columns", get(f.path + "/antwoorden.csv?col=name&col=reason"), buyerPage(pageGet(200, 200, 0), 404, 404)},
+		{"export XLSX", get(f.path + "/antwoorden.xlsx?col=name&col=answer"), buyerPage(pageGet(200, 200, 0), 404, 404)},
 		// Attachments: the buyer's, adding and removing them (the
 		// consultation is sent: the owner is refused for that), through the
 		// link, signed in.
