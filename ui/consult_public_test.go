@@ -97,6 +97,14 @@ func TestPublicConsultations(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &api); err != nil || code != 200 || len(api.Consultations) != 2 {
 		t.Fatalf("the API's list: %d %s", code, body)
 	}
+	// As the generated document says.
+	doc := loadOpenAPI(t, s)
+	op := doc.Paths.Find("/api/v1/open-consultations").GetOperation("GET")
+	var v any
+	_ = json.Unmarshal([]byte(body), &v)
+	if op == nil || doc.ValidateSchemaJSON(op.Responses.Value("200").Value.Content.Get("application/json").Schema.Value, v) != nil {
+		t.Fatalf("the API's list does not match the document: %s", body)
+	}
 	for _, c := range api.Consultations {
 		if c.ID == anonID && c.Buyer != "" || c.ID == id && c.Buyer != "Stad Gent" {
 			t.Fatalf("the API's buyers: %s", body)
