@@ -130,3 +130,15 @@ func AuthorityEdits(cur, next *Supplier) []FieldError {
 	}
 	return out
 }
+
+// ClaimIfDeclared makes an unclaimed profile its supplier's own once
+// capacity is declared on it: until then it stays out of a plain search
+// (registering and being approved is not enough, the rule). It
+// reports whether the profile was claimed now.
+func (s *Supplier) ClaimIfDeclared() bool {
+	if !s.Unclaimed || !(s.FreeFTE() > 0) {
+		return false
+	}
+	s.Unclaimed = false
+	return true
+}

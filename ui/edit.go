@@ -22,8 +22,11 @@ import (
 // editView is a form over one supplier: the capacity form and the full
 // profile form.
 type editView struct {
-	S        directory.Supplier
-	Errors   map[string]string // form field → message
+	S      directory.Supplier
+	Errors map[string]string // form field → message
+	// Labels name the fields of Errors in words, for the list above the
+	// form ("vrije capaciteit, schoonmaak van kantoren").
+	Labels   map[string]string
 	Notice   string
 	Conflict *conflictView
 	Admin    bool
@@ -37,14 +40,18 @@ type editView struct {
 func (v editView) Err(field string) string { return v.Errors[field] }
 
 // fieldMessage is a form field's path with what is wrong with it.
-type fieldMessage struct{ Field, Message string }
+type fieldMessage struct{ Field, Label, Message string }
 
 // ErrorList lists every fault above the form, in field order, so that none
 // goes unseen where the form has no place beside a field for it.
 func (v editView) ErrorList() []fieldMessage {
 	out := make([]fieldMessage, 0, len(v.Errors))
 	for f, m := range v.Errors {
-		out = append(out, fieldMessage{f, m})
+		label := v.Labels[f]
+		if label == "" {
+			label = f
+		}
+		out = append(out, fieldMessage{f, label, m})
 	}
 	slices.SortFunc(out, func(a, b fieldMessage) int { return strings.Compare(a.Field, b.Field) })
 	return out
@@ -156,7 +163,15 @@ func (s *server) editPost(c *fiber.Ctx) error {
 		if posted, ok := form["enterprise_number"]; ok && !sameEnterprise(posted[0], sup.EnterpriseNumber) {
 			formErrors["enterprise_number"] = formError{Key: "field.kbo_admin_only"}
 		}
+		// What an authority states, a supplier asks an administrator to
+		// change; the form says why it was not saved.
+		for _, fe := range directory.AuthorityEdits(&sup, &edited) {
+			formErrors[fe.Field] = formError{Key: "field.authority_fact." + fe.Field, Reason: fe.Reason}
+		}
 	}
+	// A register's recognitions are not in the form: they stay as the
+	// register states them, whoever edits.
+	edited.Recognitions = directory.KeepRegisterRecognitions(sup.Recognitions, edited.Recognitions)
 	return s.saveSupplier(c, v, edited, formErrors, "edit", "edit.title", "/mijn/leveranciers/"+sup.ID+"/bewerken")
 }
 
@@ -170,9 +185,11 @@ func (s *server) saveSupplier(c *fiber.Ctx, v viewer, edited directory.Supplier,
 		view.Errors[f] = s.formMessage(lang, fe)
 	}
 	if len(view.Errors) > 0 {
+		s.labelErrors(lang, &view, edited)
 		return s.page(c, fiber.StatusUnprocessableEntity, tmpl, title, view)
 	}
 	base := edited.Version
+	edited.ClaimIfDeclared()
 	err := s.Store.Update(&edited, v.Account.Actor())
 	var ve *directory.ValidationError
 	var stale *directory.StaleVersionError
@@ -181,6 +198,7 @@ func (s *server) saveSupplier(c *fiber.Ctx, v viewer, edited directory.Supplier,
 		for _, fe := range ve.Fields {
 			view.Errors[fieldOf(fe.Field)] = s.fieldMessage(lang, fe)
 		}
+		s.labelErrors(lang, &view, edited)
 		return s.page(c, fiber.StatusUnprocessableEntity, tmpl, title, view)
 	case errors.As(err, &stale):
 		return s.conflict(c, v, stale, base, tmpl, title)
@@ -188,6 +206,15 @@ func (s *server) saveSupplier(c *fiber.Ctx, v viewer, edited directory.Supplier,
 		return err
 	}
 	return c.Redirect(done+"?notice=saved", fiber.StatusSeeOther)
+}
+
+// labelErrors names the fields of the view's errors in words, as the
+// history names them.
+func (s *server) labelErrors(lang string, view *editView, edited directory.Supplier) {
+	view.Labels = map[string]string{}
+	for f := range view.Errors {
+		view.Labels[f] = s.fieldLabel(lang, f, nil, nil, edited)
+	}
 }
 
 // conflict shows the form with the supplier as it is now and what others

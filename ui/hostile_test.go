@@ -212,8 +212,10 @@ func TestHostileNumbersAreRefused(t *testing.T) {
 				continue
 			}
 			y.expect("profile form "+field+"="+x, code, body, 422)
-			if !strings.Contains(body, "<code>"+field+"</code>") {
-				t.Errorf("profile form %s=%s: the field is not named", field, x)
+			// Named in words above the form, the field's path kept in
+			// its markup.
+			if !strings.Contains(body, `<li data-field="`+field+`">`) || strings.Contains(body, "<code>"+field+"</code>") {
+				t.Errorf("profile form %s=%s: the field is not named in words", field, x)
 			}
 			if after, _ := s.Store.Get(id); after.Version != before.Version {
 				t.Errorf("profile form %s=%s: the supplier was written", field, x)
@@ -272,8 +274,8 @@ func TestSupplierTextsAndListsAreBounded(t *testing.T) {
 		form.Set(field, value)
 		user.get("/mijn/leveranciers/" + id + "/bewerken")
 		code, _, body := user.post("/mijn/leveranciers/"+id+"/bewerken", form)
-		if code != 422 || !strings.Contains(body, "<code>"+field+"</code>") {
-			t.Errorf("%s of %d bytes: status %d, the field named: %v", field, len(value), code, strings.Contains(body, "<code>"+field+"</code>"))
+		if named := strings.Contains(body, `<li data-field="`+field+`">`); code != 422 || !named {
+			t.Errorf("%s of %d bytes: status %d, the field named: %v", field, len(value), code, named)
 		}
 		if !strings.Contains(body, "Hoogstens") {
 			t.Errorf("%s: no limit stated in Dutch", field)
