@@ -32,15 +32,13 @@ var (
 	bucketByAccount = []byte("consultations_by_account")
 )
 
-// The buckets consult added after the store's migration 2, made by New
-// the first time it opens a store that lacks them.
+// The buckets consult added after the store's migration 2, made by its
+// migration 5.
 var (
 	// bucketFiles keys "consultation/NNN" to an attachment's content.
 	bucketFiles = []byte("consultation_files")
 )
 
-// laterBuckets are the buckets New makes when they are missing.
-var laterBuckets = [][]byte{bucketFiles, bucketPublic, bucketOptOuts, bucketOptOutLinks}
 
 // Store keeps consultations in the directory's bbolt file.
 type Store struct {
@@ -48,46 +46,21 @@ type Store struct {
 }
 
 // ErrNoBuckets: the store file was not migrated to hold consultations.
-var ErrNoBuckets = errors.New("the store has no consultation buckets (schema older than version 2)")
+var ErrNoBuckets = errors.New("the store lacks consultation buckets (its schema is older than this Verken's)")
 
 // New opens the consultations of a directory store.
 func New(d *directory.Store) (*Store, error) {
 	s := &Store{db: d.DB()}
 	err := s.db.View(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketConsultations, bucketRecipients, bucketLinks, bucketQuestions, bucketByAccount} {
+		for _, b := range [][]byte{bucketConsultations, bucketRecipients, bucketLinks, bucketQuestions, bucketByAccount,
+			bucketFiles, bucketPublic, bucketOptOuts, bucketOptOutLinks} {
 			if tx.Bucket(b) == nil {
 				return fmt.Errorf("%w: %s", ErrNoBuckets, b)
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return s, err
-	}
-	return s, s.ensureBuckets()
-}
-
-// ensureBuckets makes the buckets consult added after the store's
-// migration 2; a store that has them costs one read transaction.
-func (s *Store) ensureBuckets() error {
-	missing := false
-	_ = s.db.View(func(tx *bolt.Tx) error {
-		for _, b := range laterBuckets {
-			missing = missing || tx.Bucket(b) == nil
-		}
-		return nil
-	})
-	if !missing {
-		return nil
-	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range laterBuckets {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s, err
 }
 
 // link is what a recipient's link stands for.

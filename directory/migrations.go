@@ -89,6 +89,17 @@ func migrations() []migration {
 			}
 			return nil
 		},
+		// 5: the buckets consultations added after step 2: attachments,
+		// the public list, and the suppliers' opt-outs with their links
+		// (consult/store.go names them).
+		func(tx *bolt.Tx) error {
+			for _, b := range []string{"consultation_files", "consultations_public", "consultation_optouts", "consultation_optout_links"} {
+				if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	}
 }
 

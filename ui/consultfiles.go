@@ -19,11 +19,9 @@ import (
 
 // consultUploadPrefix is where a buyer uploads a file to a draft
 // (/raadplegingen/bijlagen/{id}): a route that starts with it may carry a
-// body over the small limit (limits.go reads largeBodyRoutes); the handler
-// bounds what it takes.
+// body over the small limit (it is one of limits.go's largeBodyRoutes);
+// the handler bounds what it takes.
 const consultUploadPrefix = "/raadplegingen/bijlagen/"
-
-func init() { largeBodyRoutes = append(largeBodyRoutes, consultUploadPrefix) }
 
 // consultFilePost adds an uploaded PDF to a draft.
 func (s *server) consultFilePost(c *fiber.Ctx) error {
