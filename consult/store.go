@@ -39,7 +39,6 @@ var (
 	bucketFiles = []byte("consultation_files")
 )
 
-
 // Store keeps consultations in the directory's bbolt file.
 type Store struct {
 	db *bolt.DB
