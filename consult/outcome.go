@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/verken/verken/market"
 )
 
 // What came of it: a week after the deadline the buyer is asked whether it
@@ -114,4 +116,28 @@ func (s *Store) DueFollowUps(now time.Time) ([]Consultation, error) {
 		return nil
 	})
 	return out, err
+}
+
+// Experience sums the outcomes buyers reported of the consultations that
+// asked about any of the tasks, for the next buyer's market check.
+func (s *Store) Experience(tasks []string) (market.Experience, error) {
+	var ex market.Experience
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return each(tx, bucketConsultations, "", func(c Consultation) error {
+			o := c.Outcome
+			if o == nil || !slices.ContainsFunc(c.Scope.Tasks, func(t string) bool { return slices.Contains(tasks, t) }) {
+				return nil
+			}
+			ex.Reported++
+			if o.Tendered == "yes" {
+				ex.Tendered++
+				ex.Bids += o.Bids
+				if o.AwardedSocial == "yes" {
+					ex.AwardedSocial++
+				}
+			}
+			return nil
+		})
+	})
+	return ex, err
 }

@@ -81,3 +81,37 @@ func TestFollowUpAndOutcome(t *testing.T) {
 		t.Fatalf("after the purge: %+v", o)
 	}
 }
+
+// What buyers reported of earlier consultations adds up for the next
+// market check on any of their tasks.
+func TestExperienceSumsReportedOutcomes(t *testing.T) {
+	s, err := consult.New(testenv.Store(t, "", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2030, 1, 7, 9, 0, 0, 0, time.UTC)
+	outcomes := []consult.Outcome{{Tendered: "yes", Bids: 3, AwardedSocial: "yes"}, {Tendered: "yes", Bids: 2, AwardedSocial: "no"}, {Tendered: "no"}}
+	for i, o := range append(outcomes, consult.Outcome{}) {
+		c := draft("acc", now.Add(72*time.Hour))
+		if i == 3 {
+			c.Scope.Tasks = []string{"green-maintenance"}
+			o = consult.Outcome{Tendered: "yes", Bids: 9, AwardedSocial: "yes"}
+		}
+		if err := s.Create(c, now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Send(c.ID, []string{"a"}, map[string]string{"a": "a@x.example"}, "tekst", "nl", now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetOutcome(c.ID, o, c.Deadline.Add(consult.FollowUpAfter)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ex, err := s.Experience([]string{"office-cleaning", "window-cleaning"})
+	if err != nil || ex.Reported != 3 || ex.Tendered != 2 || ex.Bids != 5 || ex.AwardedSocial != 1 {
+		t.Fatalf("experience %+v %v", ex, err)
+	}
+	if ex, _ := s.Experience([]string{"catering"}); ex.Reported != 0 {
+		t.Fatalf("another activity: %+v", ex)
+	}
+}

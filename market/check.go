@@ -232,7 +232,24 @@ type CheckReport struct {
 	Threshold *Threshold      `json:"threshold,omitempty"`
 	Advice    []Advice        `json:"advice"`
 	Suppliers []CheckSupplier `json:"suppliers"`
+	// Experience is what earlier consultations on the same activity came
+	// to, as their buyers reported it; nil when none reported.
+	Experience *Experience `json:"experience,omitempty"`
 }
+
+// Experience sums what buyers reported of earlier consultations on an
+// activity: how many were tendered, the bids that came in, and how many
+// were awarded to a social-economy supplier.
+type Experience struct {
+	Reported      int `json:"reported"`       // consultations whose buyer said what came of them
+	Tendered      int `json:"tendered"`       // of those, tendered
+	Bids          int `json:"bids"`           // bids the tendered ones received, together
+	AwardedSocial int `json:"awarded_social"` // tendered ones awarded to a social-economy supplier
+}
+
+// ExperienceOf finds the experience of earlier consultations that asked
+// about any of the tasks.
+type ExperienceOf func(tasks []string) (Experience, error)
 
 // checkError says which input is wrong.
 func checkError(field, value, reason string) error {
@@ -256,6 +273,9 @@ type Checker struct {
 	// Network is the public-transport network for journeys; nil without
 	// one, and then no travel times are claimed.
 	Network *transit.Network
+	// Experience reads what earlier consultations came to; nil leaves
+	// the report without it.
+	Experience ExperienceOf
 }
 
 // Check runs a market check on the reference day.
@@ -318,6 +338,19 @@ func (c *Checker) Check(in CheckInput, today directory.Date) (*CheckReport, erro
 	f := &rep.Figures
 	if err := c.countUnclaimed(q, f); err != nil {
 		return nil, bodyField(err)
+	}
+	if c.Experience != nil {
+		tasks := in.Tasks
+		if len(tasks) == 0 && in.CPV != "" {
+			tasks, _ = c.Tasks.TasksForCPV(in.CPV)
+		}
+		ex, err := c.Experience(tasks)
+		if err != nil {
+			return nil, err
+		}
+		if ex.Reported > 0 {
+			rep.Experience = &ex
+		}
 	}
 	f.VolumeFTE = round2(volume)
 	// The engine accepted the place, so it resolves.

@@ -393,7 +393,7 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 // checker is the market check over the engine, with the transit classes
 // of the network imported now (none before one is).
 func (s *server) checker() *market.Checker {
-	c := &market.Checker{Engine: s.Index, Places: s.Places, Tasks: s.Tasks, Rules: s.Rules, Segs: s.segments}
+	c := &market.Checker{Engine: s.Index, Places: s.Places, Tasks: s.Tasks, Rules: s.Rules, Segs: s.segments, Experience: s.experience}
 	if n := s.Transit.Get(); n != nil {
 		c.Transit, c.Network = s.Transit.ClassAt, n
 	}

@@ -26,6 +26,16 @@ import (
 // transaction, so it is done per request rather than kept on the server.
 func (s *server) consults() (*consult.Store, error) { return consult.New(s.Store) }
 
+// experience is what earlier consultations on the tasks came to, for the
+// market check.
+func (s *server) experience(tasks []string) (market.Experience, error) {
+	cs, err := s.consults()
+	if err != nil {
+		return market.Experience{}, err
+	}
+	return cs.Experience(tasks)
+}
+
 // brussels is the time zone deadlines are given and shown in.
 var brussels = func() *time.Location {
 	if loc, err := time.LoadLocation("Europe/Brussels"); err == nil {
