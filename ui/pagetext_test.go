@@ -107,6 +107,14 @@ var (
 // the links it writes out and apart from those allowed.
 func internalNames(text string, allow []string) []string {
 	var out []string
+	// An allowed prefix ending in * stands for a whole word that starts
+	// with it, random letters and underscores included (a token's start,
+	// "vk_7cs_hc", is not a name).
+	for _, a := range allow {
+		if p, ok := strings.CutSuffix(a, "*"); ok {
+			text = regexp.MustCompile(`\b`+regexp.QuoteMeta(p)+`[A-Za-z0-9_-]*`).ReplaceAllString(text, " ")
+		}
+	}
 	for _, w := range snakeCase.FindAllString(urlPattern.ReplaceAllString(text, " "), -1) {
 		if !allowed(allow, w) && !slices.Contains(out, w) {
 			out = append(out, w)
@@ -331,7 +339,7 @@ func TestVisibleTextScanner(t *testing.T) {
 	page := `<html><head><style>.max_lots{}</style><script>var lot_min_suppliers = 1</script></head>
 <body><a href="/?min_fte=1" data-x="shift_end">Zoeken</a><input name="max_lots" value="3">
 <span title="max_travel_minutes">x</span><p>check.fig_matching en history.title.</p><p>history.titles</p>
-<p>http://127.0.0.1/raadpleging/Ab_cd vk_abc</p></body></html>`
+<p>http://127.0.0.1/raadpleging/Ab_cd vk_abc vk_7cs_hc</p></body></html>`
 	text := visibleText(page)
 	if got := keysIn(text, keys); !slices.Equal(got, keys) {
 		t.Errorf("keys found: %v", got)
