@@ -77,4 +77,10 @@ type Site struct {
 	Municipality string  `json:"municipality"`
 	Lat          float64 `json:"lat"`
 	Lon          float64 `json:"lon"`
+	// The supplier's, for the marker's popup: the free capacity that
+	// matches the query, eligibility for a reserved contract, and whether
+	// it is a firm without a Verken profile.
+	MatchingFTE float64 `json:"matching_fte"`
+	Reserved    bool    `json:"reserved"`
+	Unclaimed   bool    `json:"unclaimed,omitempty"`
 }

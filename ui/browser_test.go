@@ -260,6 +260,17 @@ func TestBrowserFiltersSortMapAndExport(t *testing.T) {
 	if st := p.text("#map-status"); !strings.Contains(st, "vestigingen op de kaart") {
 		t.Fatalf("map status %q", st)
 	}
+	// No tiles load here: the page says so. A marker's popup gives the
+	// supplier's free capacity.
+	p.do(chromedp.WaitVisible(chromedp.ID("map-tiles")))
+	if note := p.text("#map-tiles"); !strings.Contains(note, "De achtergrondkaart laadt niet") {
+		t.Fatalf("tiles note %q", note)
+	}
+	p.eval(`(() => { document.querySelector("#map path.site-marker").dispatchEvent(new MouseEvent("click", {bubbles: true})); return 1 })()`)
+	p.do(chromedp.WaitVisible(chromedp.CSS(".leaflet-popup .popup-facts")))
+	if facts := p.text(".leaflet-popup .popup-facts"); !strings.Contains(facts, "VTE vrij") {
+		t.Fatalf("popup facts %q", facts)
+	}
 
 	// The CSV download holds every match.
 	dir := t.TempDir()

@@ -124,7 +124,8 @@ func (x *Index) Sites(q search.Query, limit int) ([]search.Site, int, error) {
 					return
 				}
 				out = append(out, search.Site{SupplierID: m.e.id, Name: m.e.name, Kind: string(directory.Kinds[m.e.kind]),
-					Municipality: x.facts.places.Municipalities()[s.municipality].Name.NL, Lat: s.lat, Lon: s.lon})
+					Municipality: x.facts.places.Municipalities()[s.municipality].Name.NL, Lat: s.lat, Lon: s.lon,
+					MatchingFTE: m.fte, Reserved: m.reserved, Unclaimed: m.e.unclaimed})
 			}
 		}
 	})

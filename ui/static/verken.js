@@ -99,12 +99,21 @@ document.addEventListener("DOMContentLoaded", function () {
     return;
   }
   var map = L.map(el, { scrollWheelZoom: false }).setView([50.95, 4.3], 8);
-  L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution }).addTo(map);
+  var tiles = L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution }).addTo(map);
   var say = function (label, n) {
     if (status) {
       status.textContent = label.replace("%d", n);
     }
   };
+  // Tiles come from elsewhere and may not load: the markers do; say so
+  // once rather than leave a grey map unexplained.
+  var tileNote = document.getElementById("map-tiles");
+  tiles.once("tileerror", function () {
+    if (tileNote) {
+      tileNote.textContent = tileNote.dataset.failedLabel;
+      tileNote.hidden = false;
+    }
+  });
   fetch(el.dataset.sites, { headers: { Accept: "application/json" } })
     .then(function (r) {
       if (!r.ok) {
@@ -123,6 +132,15 @@ document.addEventListener("DOMContentLoaded", function () {
         place.textContent = s.municipality;
         popup.appendChild(a);
         popup.appendChild(place);
+        var facts = document.createElement("div");
+        facts.className = "popup-facts";
+        facts.textContent = s.unclaimed ? el.dataset.unclaimedLabel : el.dataset.fteLabel.replace("%s", s.matching_fte.toLocaleString(document.documentElement.lang || "nl"));
+        popup.appendChild(facts);
+        if (s.reserved) {
+          var reserved = document.createElement("div");
+          reserved.textContent = el.dataset.reservedLabel;
+          popup.appendChild(reserved);
+        }
         L.circleMarker([s.lat, s.lon], { radius: 6, weight: 1, color: "#1d4f91", fillOpacity: 0.7, className: "site-marker" })
           .bindPopup(popup)
           .addTo(map);
