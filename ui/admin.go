@@ -15,6 +15,7 @@ import (
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/tabular"
 	"github.com/verken/verken/register"
+	"github.com/verken/verken/search"
 )
 
 // adminView is the administrators' page.
@@ -27,6 +28,10 @@ type adminView struct {
 	// Recognitions is the report of a register's import, with its
 	// refused rows in the reader's words.
 	Recognitions *recognitionsView
+	// Candidates are the suppliers an invitation's name may mean, to
+	// choose from, with the address typed.
+	Candidates               []search.Hit
+	InviteEmail, InviteTyped string
 }
 
 // recognitionsView is what a register's import did.
@@ -212,7 +217,18 @@ func (s *server) inviteCreatePost(c *fiber.Ctx) error {
 	}
 	lang := s.lang(c)
 	email := strings.TrimSpace(c.FormValue("email"))
-	sup, err := s.Store.GetByEnterpriseNumber(c.FormValue("kbo"))
+	typed := strings.TrimSpace(c.FormValue("kbo"))
+	sup, candidates, err := s.inviteSupplier(typed)
+	if id := c.FormValue("supplier_id"); id != "" { // one of the candidates, chosen
+		sup, candidates, err = directory.Supplier{}, nil, nil
+		if sup, err = s.Store.Get(id); err != nil {
+			err = directory.ErrNotFound
+		}
+	}
+	if len(candidates) > 0 {
+		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "admin.invite_which"), InviteEmail: email,
+			InviteTyped: typed, Candidates: candidates})
+	}
 	if err != nil {
 		return s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "register.unknown_kbo")})
 	}

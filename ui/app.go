@@ -290,6 +290,8 @@ func New(d Deps) (*fiber.App, error) {
 	app.Post("/raadpleging-afmelden/:secret", s.optOutPost)
 
 	app.Get("/beheer", s.adminPage)
+	app.Get("/beheer/leveranciers", s.adminSuppliersPage)
+	app.Get("/beheer/accounts", s.adminAccountsPage)
 	app.Post("/beheer/accounts/:aid/goedkeuren", s.approvePost)
 	app.Post("/beheer/accounts/:aid/weigeren", s.refusePost)
 	app.Post("/beheer/uitnodigen", s.inviteCreatePost)
@@ -307,7 +309,7 @@ func New(d Deps) (*fiber.App, error) {
 func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := []string{"search", "supplier", "error", "login", "register", "forgot", "reset", "invite", "message",
 		"dashboard", "capacity", "edit", "history", "tokens", "admin", "marketcheck", "segments", "plan",
-		"consults", "consultnew", "consult", "consultreport", "consultlink", "consultmine", "reachability"}
+		"consults", "consultnew", "consult", "consultreport", "consultlink", "consultmine", "reachability", "adminsuppliers", "adminaccounts"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/forms.html", "templates/conflict.html", "templates/"+p+".html")

@@ -70,6 +70,8 @@ var scannedPages = []struct {
 	{Who: "buyer", Path: "/raadplegingen/{consult}/verslag", Status: 409}, // before the deadline: when it comes
 	{Who: "admin", Path: "/mijn"},
 	{Who: "admin", Path: "/beheer", Allow: registerColumns},
+	{Who: "admin", Path: "/beheer/leveranciers?unclaimed=true"},
+	{Who: "admin", Path: "/beheer/accounts"},
 	{Who: "admin", Path: "/mijn/tokens", Allow: apiFields},
 	{Who: "admin", Path: "/mijn/leveranciers/demo-0001/bewerken"},
 	{Who: "admin", Path: "/mijn/leveranciers/demo-0001/geschiedenis"},

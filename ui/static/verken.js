@@ -191,3 +191,34 @@ document.addEventListener("click", function (ev) {
     window.print();
   }
 });
+
+// A supplier picker: a field with data-suggest proposes the suppliers
+// whose names hold what is typed (the search API), as options of its
+// datalist; without script the server takes a number or a name.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 3 || /^[0-9. ]+$/.test(q)) {
+        return;
+      }
+      timer = setTimeout(function () {
+        fetch(input.dataset.suggest + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { hits: [] }; })
+          .then(function (body) {
+            list.textContent = "";
+            (body.hits || []).forEach(function (h) {
+              var o = document.createElement("option");
+              o.value = h.id;
+              o.textContent = h.name + " — " + h.municipality;
+              list.appendChild(o);
+            });
+          })
+          .catch(function () {});
+      }, 200);
+    });
+  });
+});
