@@ -24,12 +24,13 @@ import (
 // asks, for public-transport classes and journeys.
 func openEngine(dataDir string, store *directory.Store, places *data.Gazetteer, tasks *data.Taxonomy, network *transit.Holder, log *slog.Logger, opt engineOptions) (search.Engine, error) {
 	return catalogue.Open(catalogue.IndexDir(dataDir), store, catalogue.Options{Places: places, Tasks: tasks, Log: log,
-		Rebuild: opt.rebuild, NoResultCache: opt.noResultCache, Transit: network.ClassAt, Reach: market.ReachFinder(network)})
+		Rebuild: opt.rebuild, NoResultCache: opt.noResultCache, IndexOnly: opt.indexOnly, Transit: network.ClassAt, Reach: market.ReachFinder(network)})
 }
 
 // engineOptions say how to open the engine: rebuild throws the index away
 // and builds it again from the store; noResultCache turns the caches of
-// recent results off.
+// recent results off; indexOnly keeps the index without the catalogue (a
+// command that imports and never searches).
 type engineOptions struct {
-	rebuild, noResultCache bool
+	rebuild, noResultCache, indexOnly bool
 }

@@ -31,6 +31,9 @@ type config struct {
 	// noResultCache turns the engine's caches of recent results off, for
 	// measuring every search's own work (benchmarks side by side).
 	noResultCache bool
+	// indexOnly opens the engine to keep its index up to date without
+	// the in-memory catalogue: for commands that write and never search.
+	indexOnly bool
 }
 
 // envOr returns the environment variable, or def when it is unset.
@@ -142,7 +145,7 @@ func openSystem(cfg config, log *slog.Logger, rebuild bool) (*system, error) {
 		log.Error("public-transport network unreadable; import it again", "err", err)
 	}
 	holder.Set(network)
-	index, err := openEngine(cfg.dataDir, store, places, tasks, holder, log, engineOptions{rebuild: rebuild, noResultCache: cfg.noResultCache})
+	index, err := openEngine(cfg.dataDir, store, places, tasks, holder, log, engineOptions{rebuild: rebuild, noResultCache: cfg.noResultCache, indexOnly: cfg.indexOnly})
 	if err != nil {
 		store.Close()
 		return nil, err

@@ -46,6 +46,7 @@ func runKBO(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer x.Close()
+	cfg.indexOnly = true // it writes the store and never searches
 	sys, log, code, ok := openParsed(cfg, false, stderr)
 	if !ok {
 		return code

@@ -47,6 +47,7 @@ func runRecognitions(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "verken recognitions import: %s: %v\n", file, err)
 		return 1
 	}
+	cfg.indexOnly = true // it writes the store and never searches
 	sys, log, code, ok := openParsed(cfg, false, stderr)
 	if !ok {
 		return code

@@ -40,6 +40,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	read := time.Since(start)
+	cfg.indexOnly = true // it writes the store and never searches
 	sys, log, code, ok := openParsed(cfg, false, stderr)
 	if !ok {
 		return code

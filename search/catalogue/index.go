@@ -51,6 +51,8 @@ type Index struct {
 	forms   *wordForms // for highlighting
 	nears   *hitCache[[]nearHit]
 	reaches *hitCache[[]reachHit]
+	// indexOnly: no catalogue is kept (Options.IndexOnly).
+	indexOnly bool
 	matches sync.Pool // []match buffers, see matchBuffer
 	// catVersion counts catalogue replacements (a new transit network),
 	// which change answers without a change in the store.
@@ -78,6 +80,11 @@ type Options struct {
 	// texts matched and of who lies near recent places off, for benchmarks
 	// that measure the work of a search rather than its memory.
 	NoResultCache bool
+	// IndexOnly keeps the text index up to date without the in-memory
+	// catalogue, for commands that write the store and never search (an
+	// import): reading every profile to build a catalogue nobody asks
+	// was a third of a KBO update. Such an index answers no search.
+	IndexOnly bool
 	// OfferSlots is how many offers of a supplier the catalogue's sets hold
 	// (0: DefaultOfferSlots); a supplier with more has its offers visited
 	// one by one in every search with offer filters. Tests set it low to
@@ -146,7 +153,9 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 		// replays the changes since the index's last one onto both, which
 		// ends with both at the store's state.
 		cat := newCatalogue(x.facts)
-		if _, err := store.Snapshot(func(s directory.Supplier) error {
+		if opt.IndexOnly {
+			x.indexOnly = true
+		} else if _, err := store.Snapshot(func(s directory.Supplier) error {
 			if searchable(&s) {
 				cat.put(x.facts.entry(&s))
 			}
@@ -319,7 +328,9 @@ func (x *Index) CatchUp() (int, error) {
 				batch.Delete(c.SupplierID)
 				continue
 			}
-			entries[i] = x.facts.entry(c.Supplier)
+			if !x.indexOnly {
+				entries[i] = x.facts.entry(c.Supplier)
+			}
 			doc, err := x.tds.document(c.SupplierID, x.docs.document(c.Supplier))
 			if err == nil {
 				err = batch.IndexAdvanced(doc)
@@ -337,9 +348,11 @@ func (x *Index) CatchUp() (int, error) {
 		}
 		x.rw.Lock()
 		for i, c := range changes {
-			if entries[i] == nil {
+			switch {
+			case x.indexOnly:
+			case entries[i] == nil:
 				x.cat.remove(c.SupplierID)
-			} else {
+			default:
 				x.cat.put(entries[i])
 			}
 		}

@@ -235,3 +235,43 @@ func TestFiltersAndFacets(t *testing.T) {
 		t.Fatalf("unknown task: %v", err)
 	}
 }
+
+// An index opened only to be kept up to date (an import) follows the store
+// into its text index without a catalogue, answers no search, and leaves
+// an index the next full opening uses as it is.
+func TestIndexOnlyKeepsTheIndex(t *testing.T) {
+	dir := t.TempDir()
+	s := testenv.Store(t, dir, 10)
+	g, tx := testenv.Tables(t)
+	open := func(indexOnly bool) *catalogue.Index {
+		x, err := catalogue.Open(filepath.Join(dir, "index"), s, catalogue.Options{Places: g, Tasks: tx, IndexOnly: indexOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	open(false).Close() // the index exists
+	x := open(true)
+	sup, _ := s.Get("demo-0003")
+	sup.Name = "Zeldzaamnaam Werkhuis"
+	if err := s.Update(&sup, directory.Actor{Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.CatchUp(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Search(search.Query{Today: directory.DateOf(testenv.Reference)}); err == nil {
+		t.Error("an index-only engine answered a search")
+	}
+	applied := x.Applied()
+	x.Close()
+	y := open(false)
+	defer y.Close()
+	if y.Applied() != applied {
+		t.Fatalf("the full opening caught up again from %d to %d", applied, y.Applied())
+	}
+	r, err := y.Search(search.Query{Text: "zeldzaamnaam", Today: directory.DateOf(testenv.Reference)})
+	if err != nil || r.Total != 1 || r.Hits[0].ID != "demo-0003" {
+		t.Fatalf("the change made while index-only: %v %+v", err, r)
+	}
+}

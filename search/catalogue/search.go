@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -140,6 +141,9 @@ func (x *Index) run(q search.Query, count bool, keep int) (p *plan, matches []ma
 	if x.bleve == nil {
 		return nil, nil, 0, nil, search.ErrClosed
 	}
+	if x.indexOnly {
+		return nil, nil, 0, nil, errIndexOnly
+	}
 	if p, err = x.facts.resolve(q); err != nil {
 		return nil, nil, 0, nil, err
 	}
@@ -227,6 +231,9 @@ func (x *Index) reachable(p *plan) ([]reachHit, error) {
 	x.reaches.put(gen, key, hits)
 	return hits, nil
 }
+
+// errIndexOnly: an index opened without its catalogue answers no search.
+var errIndexOnly = errors.New("this search index was opened to be kept up to date only (Options.IndexOnly)")
 
 var errNoTimetable = &search.ParamError{Param: "reach", Code: "no_timetable", Reason: "no public transport timetable is imported, so journeys cannot be planned"}
 
