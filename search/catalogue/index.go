@@ -53,7 +53,7 @@ type Index struct {
 	reaches *hitCache[[]reachHit]
 	// indexOnly: no catalogue is kept (Options.IndexOnly).
 	indexOnly bool
-	matches sync.Pool // []match buffers, see matchBuffer
+	matches   sync.Pool // []match buffers, see matchBuffer
 	// catVersion counts catalogue replacements (a new transit network),
 	// which change answers without a change in the store.
 	catVersion atomic.Uint64
