@@ -199,6 +199,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	// Browsers that do not read the page's icon link ask for this one.
 	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect("/static/favicon.svg", fiber.StatusMovedPermanently) })
+	app.Get("/kaart/gemeenten.json", s.mapPlaces)
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())

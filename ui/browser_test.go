@@ -260,6 +260,11 @@ func TestBrowserFiltersSortMapAndExport(t *testing.T) {
 	if st := p.text("#map-status"); !strings.Contains(st, "vestigingen op de kaart") {
 		t.Fatalf("map status %q", st)
 	}
+	// The map's own background: the provinces' outlines, with no tiles.
+	p.do(chromedp.WaitReady(chromedp.CSS("#map[data-basemap-drawn]")))
+	if n := p.eval(`document.querySelectorAll("#map .leaflet-basemap-pane path").length`); n != 11 {
+		t.Fatalf("%d province outlines drawn, want 11", n)
+	}
 	// No tiles load here: the page says so. A marker's popup gives the
 	// supplier's free capacity.
 	p.do(chromedp.WaitVisible(chromedp.ID("map-tiles")))

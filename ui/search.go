@@ -130,6 +130,7 @@ type searchView struct {
 	ExportXLS   string
 	TileURL     string
 	TileAttr    string
+	Basemap     string // the provinces' outlines, drawn without tiles
 	// Help is offered when the search found nothing.
 	Help zeroHelp
 }
@@ -150,7 +151,7 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	raw := queryValues(c)
 	res, err := s.runSearch(raw)
-	v := searchView{Raw: raw, Result: res, MapView: raw.Get("view") == "map", TileURL: s.TileURL, TileAttr: s.TileAttribution}
+	v := searchView{Raw: raw, Result: res, MapView: raw.Get("view") == "map", TileURL: s.TileURL, TileAttr: s.TileAttribution, Basemap: basemapURL}
 	status := fiber.StatusOK
 	var pe *search.ParamError
 	switch {

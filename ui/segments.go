@@ -24,6 +24,7 @@ type segmentsView struct {
 	MaxFTE   float64     // the largest cell's free capacity, for the legend
 	MapData  template.JS // JSON for the map, in a data block (not a script)
 	TileURL  string
+	Basemap  string // the provinces' outlines, drawn without tiles
 	TileAttr string
 	CSV      string
 }
@@ -77,7 +78,7 @@ func (s *server) segmentsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := segmentsView{Table: t, Province: t.Parent, MaxFTE: t.MaxFTE, TileURL: s.TileURL, TileAttr: s.TileAttribution,
+	v := segmentsView{Table: t, Province: t.Parent, MaxFTE: t.MaxFTE, TileURL: s.TileURL, TileAttr: s.TileAttribution, Basemap: basemapURL,
 		CSV: "/segmenten.csv?province=" + t.Parent}
 	labels := s.areaLabels(lang, t)
 	for i, a := range t.Areas {

@@ -89,6 +89,46 @@ window.addEventListener("pageshow", function () {
   }
 });
 
+// A map's own background, drawn without the tile server: the provinces'
+// outlines and, zoomed in, the municipalities' names. It lies in a pane
+// below the tiles, which cover it when they load.
+function addBasemap(map, el) {
+  if (!el.dataset.basemap) {
+    return;
+  }
+  map.createPane("basemap");
+  map.getPane("basemap").style.zIndex = 150; // tiles are at 200
+  fetch(el.dataset.basemap)
+    .then(function (r) { return r.json(); })
+    .then(function (geo) {
+      L.geoJSON(geo, { pane: "basemap", interactive: false,
+        style: { color: "#7a869a", weight: 1, fillColor: "#eef1f5", fillOpacity: 1 } }).addTo(map);
+      el.dataset.basemapDrawn = "true";
+    })
+    .catch(function () {});
+  var labels = L.layerGroup();
+  fetch(el.dataset.places)
+    .then(function (r) { return r.json(); })
+    .then(function (places) {
+      places.forEach(function (p) {
+        var name = document.createElement("span");
+        name.textContent = p.name;
+        L.marker([p.lat, p.lon], { pane: "basemap", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "place-label", html: name, iconSize: null }) }).addTo(labels);
+      });
+      var show = function () {
+        if (map.getZoom() >= 10) {
+          labels.addTo(map);
+        } else {
+          labels.remove();
+        }
+      };
+      map.on("zoomend", show);
+      show();
+    })
+    .catch(function () {});
+}
+
 // The map view: the matching sites as markers. The markers come from the
 // sites API with the page's own search parameters; the tiles are only a
 // background, so when they cannot load the markers still show.
@@ -99,6 +139,7 @@ document.addEventListener("DOMContentLoaded", function () {
     return;
   }
   var map = L.map(el, { scrollWheelZoom: false }).setView([50.95, 4.3], 8);
+  addBasemap(map, el);
   var tiles = L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution }).addTo(map);
   var say = function (label, n) {
     if (status) {
@@ -168,6 +209,7 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   var areas = JSON.parse(data.textContent);
   var map = L.map(el, { scrollWheelZoom: false }).setView([50.95, 4.3], 8);
+  addBasemap(map, el);
   L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution }).addTo(map);
   var most = Math.max.apply(null, areas.map(function (a) { return a.fte; }).concat([1]));
   var bounds = [];
