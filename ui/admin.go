@@ -319,34 +319,35 @@ func (s *server) afterAdminWrite(c *fiber.Ctx, err error, notice string) error {
 // maxImportBytes bounds an uploaded import file.
 const maxImportBytes = 20 << 20
 
-// adminUpload opens the file an administrator's form uploaded. Without
-// one, or with one too large, it answers with the admin page saying so,
-// and returns a nil file with that answer's error.
-func (s *server) adminUpload(c *fiber.Ctx) (*multipart.FileHeader, multipart.File, error) {
+// adminUpload opens the file an administrator's form uploaded, once the
+// viewer is known to be one. Without one, or with one too large, it
+// answers with the admin page saying so, and returns a nil file with that
+// answer's error.
+func (s *server) adminUpload(c *fiber.Ctx) (viewer, *multipart.FileHeader, multipart.File, error) {
+	v, err := s.requireAdmin(c)
+	if err != nil {
+		return v, nil, nil, err
+	}
 	lang := s.lang(c)
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return nil, nil, s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "import.no_file")})
+		return v, nil, nil, s.renderAdmin(c, fiber.StatusUnprocessableEntity, adminView{Error: s.catalog.T(lang, "import.no_file")})
 	}
 	if fh.Size > maxImportBytes {
-		return nil, nil, s.renderAdmin(c, fiber.StatusRequestEntityTooLarge, adminView{Error: s.catalog.T(lang, "import.too_large")})
+		return v, nil, nil, s.renderAdmin(c, fiber.StatusRequestEntityTooLarge, adminView{Error: s.catalog.T(lang, "import.too_large")})
 	}
 	f, err := fh.Open()
-	return fh, f, err
+	return v, fh, f, err
 }
 
 // importPost imports an uploaded CSV, XLSX or JSON file, or on a dry run
 // says what it would do.
 func (s *server) importPost(c *fiber.Ctx) error {
-	v, err := s.requireAdmin(c)
-	if err != nil {
-		return err
-	}
-	lang := s.lang(c)
-	fh, f, err := s.adminUpload(c)
+	v, fh, f, err := s.adminUpload(c)
 	if f == nil {
 		return err
 	}
+	lang := s.lang(c)
 	defer f.Close()
 	rows, err := tabular.ReadImport(fh.Filename, f)
 	if err != nil {
@@ -367,15 +368,11 @@ func (s *server) importPost(c *fiber.Ctx) error {
 
 // recognitionsPost imports an authority's register of recognitions.
 func (s *server) recognitionsPost(c *fiber.Ctx) error {
-	v, err := s.requireAdmin(c)
-	if err != nil {
-		return err
-	}
-	lang := s.lang(c)
-	fh, f, err := s.adminUpload(c)
+	v, fh, f, err := s.adminUpload(c)
 	if f == nil {
 		return err
 	}
+	lang := s.lang(c)
 	defer f.Close()
 	table, err := tabular.ReadLimited(fh.Filename, f, tabular.FileLimits)
 	if err != nil {

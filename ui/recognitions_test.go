@@ -60,15 +60,7 @@ func TestAdminImportsRecognitions(t *testing.T) {
 func TestExportStatesEligibilityBasisAndSource(t *testing.T) {
 	s := startServer(t, 0)
 	ids := seedCleaners(t, s)
-	sup, _ := s.Store.Get(ids[0])
-	sup.Recognitions = []directory.Recognition{{Type: "maatwerkbedrijf", Number: "MW-R", Issuer: "Departement WSE", ValidFrom: directory.NewDate(2020, 1, 1),
-		Register: "Departement WSE", RegisterDate: directory.NewDate(2026, 11, 1)}}
-	if err := s.Store.Update(&sup, directory.System); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Store.Verify(sup.ID, sup.Version, "share", "", directory.Actor{Name: "admin"}); err != nil {
-		t.Fatal(err)
-	}
+	vouchFor(t, s, ids[0])
 	kbo := &directory.Supplier{Name: "KBO Poetsfirma", Kind: directory.KindRegulier, Unclaimed: true,
 		EnterpriseNumber: directory.EnterpriseNumberWithCheck(7400000), Sites: []directory.Site{{Postcode: "9000"}},
 		Offers: []directory.Offer{{Task: "office-cleaning", AtClientSite: true}}}
@@ -96,15 +88,7 @@ func TestExportStatesEligibilityBasisAndSource(t *testing.T) {
 func TestProfileShowsWhoVouches(t *testing.T) {
 	s := startServer(t, 0)
 	ids := seedCleaners(t, s)
-	sup, _ := s.Store.Get(ids[0])
-	sup.Recognitions = []directory.Recognition{{Type: "maatwerkbedrijf", Number: "MW-R", Issuer: "Departement WSE", ValidFrom: directory.NewDate(2020, 1, 1),
-		Register: "Departement WSE", RegisterDate: directory.NewDate(2026, 11, 1)}}
-	if err := s.Store.Update(&sup, directory.System); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Store.Verify(sup.ID, sup.Version, "share", "", directory.Actor{Name: "admin"}); err != nil {
-		t.Fatal(err)
-	}
+	sup := vouchFor(t, s, ids[0])
 	_, page := fetch(t, s.URL+"/leveranciers/"+sup.ID)
 	for _, want := range []string{"Uit het register van Departement WSE (stand 01-11-2026).", "Nagekeken door Verken op",
 		"Verken staat in voor deze grond", "uit het register van Departement WSE, stand 01-11-2026"} {
@@ -129,4 +113,21 @@ func TestProfileShowsWhoVouches(t *testing.T) {
 	if !strings.Contains(string(page), `id="unclaimed-note"`) || !strings.Contains(string(page), "volgens de Kruispuntbank van Ondernemingen (stand 31-10-2026)") {
 		t.Errorf("the firm without a profile does not say where its facts come from:\n%s", stripTags(string(page)))
 	}
+}
+
+// vouchFor gives a supplier a recognition from a register (Departement
+// WSE's, as of 01-11-2026) instead of its declared ones, and has an
+// administrator verify its share.
+func vouchFor(t *testing.T, s *liveServer, id string) directory.Supplier {
+	t.Helper()
+	sup, _ := s.Store.Get(id)
+	sup.Recognitions = []directory.Recognition{{Type: "maatwerkbedrijf", Number: "MW-R", Issuer: "Departement WSE", ValidFrom: directory.NewDate(2020, 1, 1),
+		Register: "Departement WSE", RegisterDate: directory.NewDate(2026, 11, 1)}}
+	if err := s.Store.Update(&sup, directory.System); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Store.Verify(sup.ID, sup.Version, "share", "", directory.Actor{Name: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	return sup
 }
