@@ -755,9 +755,12 @@ type linkView struct {
 	Modes   []string // the ways of bidding to choose from
 	// Join: a supplier not invited answers from the public list; it asks
 	// questions once it is a recipient.
-	Join   bool
-	stampf func(time.Time) string
-	sizef  func(int64) string
+	Join bool
+	// Partners, for a recipient that cannot carry a lot alone: other
+	// recipients whose capacity with its own covers the lot.
+	Partners []consult.LotPartners
+	stampf   func(time.Time) string
+	sizef    func(int64) string
 }
 
 // linkPage shows a consultation to a recipient, without signing in.
@@ -810,6 +813,9 @@ func (s *server) linkView(lang string, cs *consult.Store, co consult.Consultatio
 		case q.AskedBy == r.SupplierID:
 			view.Mine = append(view.Mine, q)
 		}
+	}
+	if view.Partners, err = s.partnersFor(cs, co, r); err != nil {
+		return view, err
 	}
 	view.Answers = make([]string, len(co.Questions))
 	if p := r.Response; p != nil {
