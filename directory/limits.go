@@ -34,6 +34,7 @@ var textLimits = map[string]int{
 	"area_code":         100,  // one entry of a service area's list
 	"note":              1000, // of a verification
 	"reason":            1000, // of a delisting
+	"remark":            1000, // a supplier's word on an authority's facts
 	"account_name":      200,
 	"token_name":        100,
 	"saved_search_name": 200,
@@ -74,6 +75,7 @@ var multiLine = map[string]bool{
 	"reference_text": true,
 	"note":           true,
 	"reason":         true,
+	"remark":         true,
 }
 
 // checkText refuses a text longer than the limit named by limit, and a

@@ -77,6 +77,10 @@ type Supplier struct {
 	// what the register states (provenance.go).
 	Provenance  map[string]Provenance `json:"provenance,omitempty"`
 	Registry    *Registry             `json:"registry,omitempty"`
+	// Remark is the supplier's word on the facts an authority states,
+	// which it cannot change itself ("our name changed in March; the KBO
+	// will follow"): shown beside them.
+	Remark string `json:"remark,omitempty"`
 	CreatedAt   time.Time             `json:"created_at"`
 	UpdatedAt   time.Time             `json:"updated_at"`
 	ConfirmedAt time.Time             `json:"confirmed_at"`

@@ -57,6 +57,7 @@ func (v Validator) Normalize(s *Supplier) error {
 	}
 	errs.checkText("name", "name", s.Name)
 	errs.checkText("description", "description", s.Description)
+	errs.checkText("remark", "remark", s.Remark)
 	if !s.Kind.Valid() {
 		errs.add("kind", "unknown", fmt.Sprintf("%q is not a supplier kind", clip(string(s.Kind))))
 	}

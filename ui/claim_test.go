@@ -58,10 +58,12 @@ func TestClaimAnUnclaimedProfile(t *testing.T) {
 	form := profileForm(cur)
 	form.Del("turnover_year") // none given
 	form.Set("name", "Vandamme Schoonmaak")
+	form.Set("remark", "Onze naam is sinds maart Vandamme Schoonmaak; de KBO volgt.")
 	v.get("/mijn/leveranciers/" + kbo.ID + "/bewerken")
 	code, _, body := v.post("/mijn/leveranciers/"+kbo.ID+"/bewerken", form)
-	if code != 422 || !strings.Contains(body, "Deze naam komt uit de Kruispuntbank van Ondernemingen") {
-		t.Fatalf("renaming a KBO name: %d", code)
+	if code != 422 || !strings.Contains(body, "Deze naam komt uit de Kruispuntbank van Ondernemingen") ||
+		!strings.Contains(body, "Onze naam is sinds maart Vandamme Schoonmaak; de KBO volgt.</textarea>") {
+		t.Fatalf("renaming a KBO name: %d, or the remark typed is lost", code)
 	}
 	if got, _ := s.Store.Get(kbo.ID); got.Name != kbo.Name {
 		t.Fatal("the KBO name was overwritten")
@@ -70,12 +72,16 @@ func TestClaimAnUnclaimedProfile(t *testing.T) {
 	form = profileForm(cur)
 	form.Del("turnover_year")
 	form.Set("description", "Wij poetsen kantoren in Gent.")
+	form.Set("remark", "Onze naam is sinds maart Vandamme Schoonmaak; de KBO volgt.")
 	if code, _, body := v.post("/mijn/leveranciers/"+kbo.ID+"/bewerken", form); code != 303 {
 		t.Fatalf("edit: %d\n%s", code, stripTags(body))
 	}
 	got, _ := s.Store.Get(kbo.ID)
-	if len(got.Recognitions) != 1 || !got.Recognitions[0].FromRegister() || !got.Unclaimed {
-		t.Fatalf("after an edit: recognitions %+v, unclaimed %v", got.Recognitions, got.Unclaimed)
+	if len(got.Recognitions) != 1 || !got.Recognitions[0].FromRegister() || !got.Unclaimed || got.Remark == "" {
+		t.Fatalf("after an edit: recognitions %+v, unclaimed %v, remark %q", got.Recognitions, got.Unclaimed, got.Remark)
+	}
+	if _, page := fetch(t, s.URL+"/leveranciers/"+kbo.ID); !strings.Contains(string(page), "de KBO volgt.") {
+		t.Error("the profile does not show the supplier's remark")
 	}
 
 	// Declaring capacity claims it.

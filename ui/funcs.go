@@ -81,6 +81,10 @@ func (s *server) funcs() template.FuncMap {
 		"has":              func(list []string, v string) bool { return slices.Contains(list, v) },
 		"join":             func(list []string) string { return strings.Join(list, ", ") },
 		"plusBlank":        plusBlank,
+		// hasRegister: some recognition comes from an authority's register.
+		"hasRegister": func(rs []directory.Recognition) bool {
+			return slices.ContainsFunc(rs, directory.Recognition.FromRegister)
+		},
 		// isoDate shows a YYYY-MM-DD text as a date in the page's language.
 		"isoDate": func(lang, s string) string {
 			if d, err := directory.ParseDate(s); err == nil {

@@ -35,6 +35,23 @@ func TestAdminImportsRecognitions(t *testing.T) {
 			t.Errorf("the report lacks %q", want)
 		}
 	}
+	// A row naming an establishment puts the recognition on that site,
+	// and the profile says which.
+	kboSite := &directory.Supplier{Name: "Werkhuis Noord", Kind: directory.KindMaatwerkbedrijf, EnterpriseNumber: directory.EnterpriseNumberWithCheck(7600000),
+		Sites:  []directory.Site{{ID: "s1", Postcode: "9000"}, {ID: "kbo-2123456789", Name: "Atelier Wondelgem", Postcode: "9032"}},
+		Offers: []directory.Offer{{Task: "packaging", FreeFTE: 1, AtClientSite: true}}}
+	if err := s.Store.Create(kboSite); err != nil {
+		t.Fatal(err)
+	}
+	b.get("/beheer")
+	est := "number;type;recognition_number;valid_from;valid_until;issuer;register_date\n2.123.456.789;maatwerkbedrijf;MW-W;2021-01-01;;Departement WSE;2026-11-01\n"
+	if code, _, page := b.upload("/beheer/erkenningen", "vestiging.csv", est, false); code != 200 || !strings.Contains(page, "Toegevoegd: 1") {
+		t.Fatalf("an establishment's recognition: %d", code)
+	}
+	if _, page := fetch(t, s.URL+"/leveranciers/"+kboSite.ID); !strings.Contains(string(page), "voor de vestiging Atelier Wondelgem") {
+		t.Error("the profile does not say which site the recognition is for")
+	}
+
 	got, _ := s.Store.Get(ids[0])
 	n := 0
 	for _, r := range got.Recognitions {

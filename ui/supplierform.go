@@ -126,6 +126,7 @@ func bindSupplier(v url.Values, base directory.Supplier) (directory.Supplier, ma
 	s.Version = uint64(r.int("version"))
 	s.Name = r.str("name")
 	s.Description = r.str("description")
+	s.Remark = r.str("remark")
 	s.Kind = directory.Kind(r.str("kind"))
 	s.EnterpriseNumber = r.str("enterprise_number")
 	s.TargetGroupShare = r.float("target_group_share")
