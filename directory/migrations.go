@@ -100,6 +100,17 @@ func migrations() []migration {
 			}
 			return nil
 		},
+		// 6: the buckets of saved-search alerts (alerts.go): what the last
+		// weekly digest found, the switch-off links, when each account's
+		// digest ran.
+		func(tx *bolt.Tx) error {
+			for _, b := range []string{"search_alerts", "search_alert_links", "search_alert_digests"} {
+				if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	}
 }
 

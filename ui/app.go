@@ -232,6 +232,10 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/mijn", s.dashboard)
 	app.Post("/mijn/verwijderen", s.deleteAccountPost)
 	app.Post("/mijn/zoekopdrachten", s.saveSearchPost)
+	app.Get("/mijn/meldingen", s.alertsPage)
+	app.Post("/mijn/meldingen", s.alertsPost)
+	app.Get("/zoekmelding-uit/:secret", s.alertOffPage)
+	app.Post("/zoekmelding-uit/:secret", s.alertOffPost)
 	app.Get("/mijn/tokens", s.tokensPage)
 	app.Post("/mijn/tokens", s.tokenCreatePost)
 	app.Post("/mijn/tokens/:tid/intrekken", s.tokenRevokePost)
@@ -310,7 +314,7 @@ func New(d Deps) (*fiber.App, error) {
 func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := []string{"search", "supplier", "error", "login", "register", "forgot", "reset", "invite", "message",
 		"dashboard", "capacity", "edit", "history", "tokens", "admin", "marketcheck", "segments", "plan",
-		"consults", "consultnew", "consult", "consultreport", "consultlink", "consultmine", "reachability", "adminsuppliers", "adminaccounts"}
+		"consults", "consultnew", "consult", "consultreport", "consultlink", "consultmine", "alerts", "reachability", "adminsuppliers", "adminaccounts"}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/forms.html", "templates/conflict.html", "templates/"+p+".html")

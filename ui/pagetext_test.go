@@ -68,6 +68,8 @@ var scannedPages = []struct {
 	{Who: "buyer", Path: "/raadplegingen/nieuw?check={check}"},
 	{Who: "buyer", Path: "/raadplegingen/{consult}"},
 	{Who: "buyer", Path: "/raadplegingen/{consult}/verslag", Status: 409}, // before the deadline: when it comes
+	{Who: "buyer", Path: "/mijn/meldingen"},
+	{Who: "anonymous", Path: "/zoekmelding-uit/bestaat-niet", Status: 410},
 	{Who: "admin", Path: "/mijn"},
 	{Who: "admin", Path: "/beheer", Allow: registerColumns},
 	{Who: "admin", Path: "/beheer/leveranciers?unclaimed=true"},

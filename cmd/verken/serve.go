@@ -85,7 +85,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		log.Error("cannot build the consultations' maintenance", "err", err)
 		return 1
 	}
-	defer maintain(ctx, sys, log, consultJob)() // waits for a purge under way before the store closes
+	defer maintain(ctx, sys, log, consultJob, ui.AlertJob(ui.Deps{Store: sys.store, Index: sys.index, Log: log, SMTP: mail, PublicURL: public}))() // waits for a purge under way before the store closes
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listen(*addr) }()
 	log.Info("verken is listening", "addr", *addr, "data", cfg.dataDir, "public_url", public)
