@@ -247,6 +247,18 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 			return jsonCall(b, "POST", "/api/v1/consultations/"+f.id+"/answer", answerJSON)
 		}, api(map[string]int{"buyer owner": 403, "administrator": 403, "owner's token": 403, "other buyer": 403, "other buyer's token": 403,
 			"recipient's user": 200, "non-recipient's user": 404, "recipient's token": 200, "non-recipient's token": 404})},
+		// Attachments through the API: only a buyer's account or token adds
+		// one (the owner's consultation is sent: refused for that); the
+		// owner, an administrator and a recipient's user or token read one.
+		{"API upload an attachment", func(b *browserless) (int, string) {
+			code, _, body := b.upload("/api/v1/consultation-attachments/"+f.id, "x.pdf", pdfOf(500, 'x'), false)
+			return code, body
+		}, api(map[string]int{"buyer owner": 422, "administrator": 422, "owner's token": 422, "other buyer": 404, "other buyer's token": 404,
+			"recipient's user": 403, "non-recipient's user": 403, "recipient's token": 403, "non-recipient's token": 403})},
+		{"API attachment", func(b *browserless) (int, string) {
+			return jsonCall(b, "GET", "/api/v1/consultation-attachments/"+f.id+"/1", "")
+		}, api(map[string]int{"buyer owner": 200, "administrator": 200, "owner's token": 200, "other buyer": 404, "other buyer's token": 404,
+			"recipient's user": 200, "non-recipient's user": 404, "recipient's token": 200, "non-recipient's token": 404})},
 		{"API answer through the link", func(b *browserless) (int, string) {
 			return jsonCall(b, "POST", "/api/v1/consultation-links/answer", linkJSON())
 		}, want(200, map[string]int{"revoked token": 401})},

@@ -156,7 +156,7 @@ type apiAnswerResult struct {
 }
 
 func (s *server) consultAPIRoutes() []apiRoute {
-	return []apiRoute{
+	return append([]apiRoute{
 		{Method: "POST", Path: "/api/v1/consultations", Summary: "Buyers: create a market consultation from a saved (check_id) or new (check) market check; with send, send it at once.",
 			Request: apiConsultationCreate{}, Bearer: true, Body: apiConsultation{}, Errors: []int{400, 401, 403, 404, 422, 429}, handler: s.apiConsultCreate},
 		{Method: "GET", Path: "/api/v1/consultations", Summary: "Buyers: their consultations, newest first, with each one's funnel.",
@@ -169,7 +169,7 @@ func (s *server) consultAPIRoutes() []apiRoute {
 			Body: apiOpenConsultationList{}, handler: s.apiOpenConsultations},
 		{Method: "POST", Path: "/api/v1/consultation-links/answer", Summary: "A recipient: answer with the link it was mailed, without an account, before the deadline.",
 			Request: apiLinkAnswer{}, Body: apiAnswerResult{}, Errors: []int{400, 410, 422}, handler: s.apiConsultLinkAnswer},
-	}
+	}, s.consultFileAPIRoutes()...)
 }
 
 // apiBuyer is the buyer an API call acts for: a buyer's or an

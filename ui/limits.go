@@ -20,9 +20,10 @@ const (
 
 // largeBodyRoutes are the path prefixes that may send up to the server's
 // body limit: imports, administration, a buyer's purchasing plan (which
-// planLimits bounds again when it is read) and a consultation's PDF files
-// (which consultFilePost bounds).
-var largeBodyRoutes = []string{"/beheer/", "/api/v1/admin/", "/aankoopplan/upload/", consultUploadPrefix}
+// planLimits bounds again when it is read) and a consultation's PDF files,
+// on the page and through the API (which consultFilePost and
+// apiConsultFileUpload bound).
+var largeBodyRoutes = []string{"/beheer/", "/api/v1/admin/", "/aankoopplan/upload/", consultUploadPrefix, consultAPIUploadPrefix}
 
 // takesFiles reports whether a path may carry a large body. The path is
 // read as the router will see it (unescaped, dot segments resolved), so

@@ -24,7 +24,8 @@ type apiRoute struct {
 	Query        []queryDoc
 	Optional     []queryDoc // query parameters one may leave out
 	PathParams   []string
-	Request      any    // a value of the JSON request body type, if any
+	Request      any    // a value of the JSON request body type, if any; a map[string]any is the schema itself
+	RequestType  string // the request body's content type, when not JSON
 	Bearer       bool   // needs an API token (or a session with X-CSRF-Token)
 	Body         any    // a value of the JSON response type; nil for files
 	ContentType  string // of a non-JSON response
@@ -110,8 +111,16 @@ func (s *server) openAPIDocument() map[string]any {
 		}
 		op := map[string]any{"summary": r.Summary, "operationId": operationID(r), "responses": responses}
 		if r.Request != nil {
+			schema, literal := r.Request.(map[string]any)
+			if !literal {
+				schema = g.schema(reflect.TypeOf(r.Request))
+			}
+			contentType := "application/json"
+			if r.RequestType != "" {
+				contentType = r.RequestType
+			}
 			op["requestBody"] = map[string]any{"required": true,
-				"content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(r.Request))}}}
+				"content": map[string]any{contentType: map[string]any{"schema": schema}}}
 		}
 		if r.Bearer {
 			op["security"] = []any{map[string]any{"bearer": []string{}}}
