@@ -215,10 +215,21 @@ func (s *scratch) release() {
 }
 
 // inOrdinalOrder returns items sorted by ordinal, one per ordinal; merge
-// folds a repeat into the item kept. Sorting keys of ordinal and position
-// is several times faster than sorting the items with a comparison
-// function, and a common word matches 25,000 suppliers per 100,000.
+// folds a repeat into the item kept (the first), repeats in their order.
+// A common word matches 25,000 suppliers per 100,000, and sorting them
+// took a quarter of its search: when the items are many for the range of
+// their ordinals, each is put straight in its place, which is the number
+// of smaller ordinals among them (a bitset of the ordinals and the running
+// count of its bits). Few items are sorted, as keys of ordinal and
+// position, several times faster than with a comparison function.
 func inOrdinalOrder[T any](items []T, ord func(*T) int32, merge func(kept, repeat *T)) []T {
+	var top int32 = -1
+	for i := range items {
+		top = max(top, ord(&items[i]))
+	}
+	if words := wordsFor(int(top) + 1); len(items) >= 64 && words <= 4*len(items) {
+		return placeByOrdinal(items, ord, merge, words)
+	}
 	keys := make([]uint64, len(items))
 	for i := range items {
 		keys[i] = uint64(ord(&items[i]))<<32 | uint64(i)
@@ -232,6 +243,36 @@ func inOrdinalOrder[T any](items []T, ord func(*T) int32, merge func(kept, repea
 			continue
 		}
 		out = append(out, *item)
+	}
+	return out
+}
+
+// placeByOrdinal is inOrdinalOrder by rank: the ordinals go in a bitset of
+// the given words, and an item's place is the count of set bits before
+// its own.
+func placeByOrdinal[T any](items []T, ord func(*T) int32, merge func(kept, repeat *T), words int) []T {
+	seen := make(bitset, words)
+	for i := range items {
+		seen.add(ord(&items[i]))
+	}
+	before := make([]int32, words) // set bits in the words before
+	var n int32
+	for w, b := range seen {
+		before[w] = n
+		n += int32(bits.OnesCount64(b))
+	}
+	out := make([]T, n)
+	placed := make(bitset, words)
+	for i := range items {
+		item := &items[i]
+		o := ord(item)
+		at := before[o>>6] + int32(bits.OnesCount64(seen[o>>6]&(1<<(uint32(o)&63)-1)))
+		if placed.has(o) {
+			merge(&out[at], item)
+			continue
+		}
+		placed.add(o)
+		out[at] = *item
 	}
 	return out
 }
