@@ -105,7 +105,8 @@ func (s *Store) AnswerAs(id, supplierID string, resp Response, now time.Time) er
 		if err != nil {
 			return err
 		}
-		return answerTx(tx, c, r, resp, now, false)
+		_, err = answerTx(tx, c, r, resp, now, false)
+		return err
 	})
 }
 

@@ -141,7 +141,8 @@ func (s *Store) Join(id string, cand Candidate, resp Response, now time.Time) er
 			return ErrJoinLimit
 		}
 		r := Recipient{ConsultationID: id, Candidate: cand, Joined: true, InvitedAt: now.UTC()}
-		return answerTx(tx, c, r, resp, now, false)
+		_, err := answerTx(tx, c, r, resp, now, false)
+		return err
 	})
 }
 

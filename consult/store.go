@@ -381,20 +381,57 @@ func (r *Recipient) seen(now time.Time, link bool) bool {
 // Answer records a recipient's answer through its link; a later answer
 // before the deadline replaces it.
 func (s *Store) Answer(secret string, resp Response, now time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		c, r, err := s.resolve(tx, secret, now)
-		if err != nil {
-			return err
-		}
-		return answerTx(tx, c, r, resp, now, true)
-	})
+	_, err := s.AnswerLink(secret, resp, now)
+	return err
 }
 
-// answerTx checks and records a recipient's answer inside tx; link says
-// whether it came through the link in the recipient's mail.
-func answerTx(tx *bolt.Tx, c Consultation, r Recipient, resp Response, now time.Time, link bool) error {
-	if err := resp.check(len(c.Questions)); err != nil {
+// AnswerLink records a recipient's answer through its link, as Answer
+// does, and returns the recipient as recorded: one transaction, for an
+// answer that needs nothing else read.
+func (s *Store) AnswerLink(secret string, resp Response, now time.Time) (Recipient, error) {
+	var r Recipient
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var l link
+		if err := get(tx, bucketLinks, HashSecret(secret), &l, ErrLink); err != nil {
+			return err
+		}
+		if now.After(l.ExpiresAt) {
+			return ErrLink
+		}
+		// An answer needs the consultation's id and questions only: the
+		// record's candidates and market check are not decoded.
+		var head struct {
+			ID        string   `json:"id"`
+			Questions []string `json:"questions"`
+		}
+		if err := get(tx, bucketConsultations, l.ConsultationID, &head, ErrLink); err != nil {
+			return err
+		}
+		var rc Recipient
+		if err := get(tx, bucketRecipients, l.ConsultationID+"/"+l.SupplierID, &rc, ErrLink); err != nil {
+			return err
+		}
+		var err error
+		r, err = answerTx(tx, Consultation{ID: head.ID, Questions: head.Questions}, rc, resp, now, true)
 		return err
+	})
+	return r, err
+}
+
+// Recipient returns one recipient of a consultation (ErrNotFound when the
+// supplier is none).
+func (s *Store) Recipient(id, supplierID string) (Recipient, error) {
+	var r Recipient
+	err := s.db.View(func(tx *bolt.Tx) error { return get(tx, bucketRecipients, id+"/"+supplierID, &r, ErrNotFound) })
+	return r, err
+}
+
+// answerTx checks and records a recipient's answer inside tx, and returns
+// the recipient as recorded; link says whether it came through the link
+// in the recipient's mail.
+func answerTx(tx *bolt.Tx, c Consultation, r Recipient, resp Response, now time.Time, link bool) (Recipient, error) {
+	if err := resp.check(len(c.Questions)); err != nil {
+		return r, err
 	}
 	resp.At = now.UTC()
 	if r.Response != nil {
@@ -402,7 +439,7 @@ func answerTx(tx *bolt.Tx, c Consultation, r Recipient, resp Response, now time.
 	}
 	r.seen(now, link)
 	r.Response = &resp
-	return put(tx, bucketRecipients, c.ID+"/"+r.SupplierID, r)
+	return r, put(tx, bucketRecipients, c.ID+"/"+r.SupplierID, r)
 }
 
 // Ask records a recipient's question through its link.

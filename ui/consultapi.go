@@ -473,16 +473,19 @@ func (s *server) apiAnswered(c *fiber.Ctx, cs *consult.Store, id, sid string, er
 	case err != nil:
 		return err
 	}
-	rs, err := cs.Recipients(id)
+	r, err := cs.Recipient(id, sid)
 	if err != nil {
 		return err
 	}
-	for _, r := range rs {
-		if r.SupplierID == sid && r.Response != nil {
-			return c.JSON(apiAnswerResult{ConsultationID: id, SupplierID: sid, Response: apiResponseOf(*r.Response)})
-		}
+	return s.apiAnswerOf(c, r)
+}
+
+// apiAnswerOf answers with a recipient's answer as recorded.
+func (s *server) apiAnswerOf(c *fiber.Ctx, r consult.Recipient) error {
+	if r.Response == nil {
+		return fiber.ErrInternalServerError
 	}
-	return fiber.ErrInternalServerError
+	return c.JSON(apiAnswerResult{ConsultationID: r.ConsultationID, SupplierID: r.SupplierID, Response: apiResponseOf(*r.Response)})
 }
 
 // apiConsultLinkAnswer records an answer through a mailed link.
@@ -499,10 +502,11 @@ func (s *server) apiConsultLinkAnswer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	now := s.Now()
-	co, r, err := cs.Visit(secret, now)
-	if err == nil {
-		err = cs.Answer(secret, in.response(), now)
+	// One transaction: the answer, the first view of the link if it is
+	// one, and the recipient as recorded.
+	r, err := cs.AnswerLink(secret, in.response(), s.Now())
+	if err != nil {
+		return s.apiAnswered(c, cs, "", "", err)
 	}
-	return s.apiAnswered(c, cs, co.ID, r.SupplierID, err)
+	return s.apiAnswerOf(c, r)
 }
