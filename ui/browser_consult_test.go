@@ -74,7 +74,7 @@ func TestBrowserConsultation(t *testing.T) {
 
 	// The buyer reads the funnel.
 	p.do(chromedp.Navigate(consultURL), chromedp.WaitVisible(chromedp.ID("funnel")))
-	for id, want := range map[string]string{"#funnel-sent": "4", "#funnel-opened": "1", "#funnel-interested": "1", "#funnel-not-interested": "0", "#funnel-no-answer": "3"} {
+	for id, want := range map[string]string{"#funnel-sent": "4", "#funnel-opened": "1", "#funnel-viewed": "1", "#funnel-interested": "1", "#funnel-not-interested": "0", "#funnel-no-answer": "3"} {
 		if got := p.text(id); got != want {
 			t.Errorf("%s: %q, want %q", id, got, want)
 		}
