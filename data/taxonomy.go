@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -132,6 +133,16 @@ func splitList(s string) []string {
 func (t *Taxonomy) Kind(kind string) (KindWords, bool) {
 	k, ok := t.kinds[kind]
 	return k, ok
+}
+
+// KindsWords returns the words of every supplier kind, by kind.
+func (t *Taxonomy) KindsWords() []KindWords {
+	out := make([]KindWords, 0, len(t.kinds))
+	for _, k := range t.kinds {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b KindWords) int { return strings.Compare(a.Kind, b.Kind) })
+	return out
 }
 
 // Groups returns the task groups in display order.

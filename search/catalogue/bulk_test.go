@@ -70,8 +70,8 @@ func TestBulkDocumentsMatchMapping(t *testing.T) {
 				t.Fatal(err)
 			}
 			w, g := analyse(want), analyse(got)
-			if len(w) != 4 {
-				t.Fatalf("the mapping indexed fields %v, want name, text, text_fr and words", slicesOf(w))
+			if len(w) != 5 {
+				t.Fatalf("the mapping indexed fields %v, want name, text, text_fr, words and tasks", slicesOf(w))
 			}
 			for name, wa := range w {
 				ga := g[name]

@@ -15,8 +15,8 @@ type documenter struct {
 }
 
 func (d documenter) document(s *directory.Supplier) map[string]interface{} {
-	// labels are what the supplier does and is, by every name buyers use.
-	var placeNames, labels []string
+	// recognitionTypes are the recognitions' types as their registers name them.
+	var placeNames, recognitionTypes []string
 	addUnique := func(list *[]string, v string) {
 		if v != "" && !slices.Contains(*list, v) {
 			*list = append(*list, v)
@@ -37,45 +37,33 @@ func (d documenter) document(s *directory.Supplier) map[string]interface{} {
 			}
 		}
 	}
+	// The names of the tasks offered and of what the supplier is (its kind,
+	// and the kinds it is recognised as) are matched at query time
+	// (labels.go): the document holds their labels. A recognition's type
+	// as its register names it stays a word of the text.
+	var named []string
 	for _, o := range s.Offers {
-		t, ok := d.tasks.Task(o.Task)
-		if !ok {
-			continue
-		}
-		for _, l := range []string{t.Name.NL, t.Name.FR, t.Name.EN} {
-			addUnique(&labels, l)
-		}
-		for _, w := range t.Also {
-			addUnique(&labels, w)
-		}
-		for _, code := range t.CPV {
-			if c, ok := d.tasks.CPV(code); ok {
-				for _, l := range []string{c.Label.NL, c.Label.FR, c.Label.EN} {
-					addUnique(&labels, l)
-				}
-			}
+		if _, ok := d.tasks.Task(o.Task); ok {
+			addUnique(&named, taskLabel(o.Task))
 		}
 	}
-	// What the supplier is: its kind by every name buyers use, and the
-	// recognitions it holds as their registers name them.
-	kindWords := func(kind string) {
-		if k, ok := d.tasks.Kind(kind); ok {
-			for _, w := range append([]string{k.Name.NL, k.Name.FR, k.Name.EN}, k.Also...) {
-				addUnique(&labels, w)
-			}
+	kind := func(k string) {
+		if _, ok := d.tasks.Kind(k); ok {
+			addUnique(&named, kindLabel(k))
 		}
 	}
-	kindWords(string(s.Kind))
+	kind(string(s.Kind))
 	for _, r := range s.Recognitions {
-		addUnique(&labels, r.Type)
-		kindWords(r.Type)
+		addUnique(&recognitionTypes, r.Type)
+		kind(r.Type)
 	}
-	all := append([]string{s.Name, s.Description}, labels...)
+	all := append([]string{s.Name, s.Description}, recognitionTypes...)
 	all = append(all, placeNames...)
 	return map[string]interface{}{
 		fieldName:   s.Name,
 		fieldText:   all,
-		fieldTextFR: append([]string{s.Description}, labels...),
+		fieldTextFR: append([]string{s.Description}, recognitionTypes...),
 		fieldWords:  all,
+		fieldLabels: named,
 	}
 }

@@ -8,6 +8,7 @@ package catalogue
 import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
@@ -18,7 +19,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the documents change shape;
 // an index of another version is rebuilt at start-up.
-const MappingVersion = "6"
+const MappingVersion = "7"
 
 // Analyzers. Bleve's own Dutch and French analyzers keep accents, so "cafe"
 // would not find "café"; ours fold them first.
@@ -32,13 +33,17 @@ const (
 
 // Field names of a supplier document. Free text searches few fields, each
 // a fixed cost per word: the name, which weighs most; all text, stemmed in
-// Dutch; the French text, stemmed in French; and all words unstemmed, for
-// typos and prefixes.
+// Dutch; the French text, stemmed in French; all words unstemmed, for
+// typos and prefixes; and the labels of its tasks and kinds.
 const (
 	fieldName   = "name"
 	fieldText   = "text"
 	fieldTextFR = "text_fr"
 	fieldWords  = "words"
+	// fieldLabels holds a label per task offered and kind the supplier is
+	// or is recognised as, whose names the free text matches at query
+	// time (labels.go).
+	fieldLabels = "labels"
 )
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
@@ -74,6 +79,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldText, text(DutchFolded))
 	doc.AddFieldMappingsAt(fieldTextFR, text(FrenchFolded))
 	doc.AddFieldMappingsAt(fieldWords, text(plainFolded))
+	doc.AddFieldMappingsAt(fieldLabels, text(keyword.Name))
 
 	im.DefaultMapping = doc
 	im.StoreDynamic = false

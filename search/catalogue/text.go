@@ -79,7 +79,7 @@ func (x *Index) terms(text string) ([]term, error) {
 // French, with a typo, or, for the last word, as the start of a word. So
 // "schoonmaak gent" finds cleaners in Ghent and "groenondrhoud" finds
 // groenonderhoud. A match in the name weighs most, a typo least.
-func textQuery(terms []term) query.Query {
+func textQuery(terms []term, named labels) query.Query {
 	if len(terms) == 0 {
 		return nil
 	}
@@ -108,6 +108,12 @@ func textQuery(terms []term) query.Query {
 		}
 		if t.prefix {
 			alts = append(alts, longerWords(t))
+		}
+		for _, m := range named.named(t) {
+			tq := bleve.NewTermQuery(m.label)
+			tq.SetField(fieldLabels)
+			tq.SetBoost(m.boost)
+			alts = append(alts, tq)
 		}
 		conj = append(conj, bleve.NewDisjunctionQuery(alts...))
 	}
@@ -194,13 +200,13 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 	// terms are changed in place, so that highlighting follows.
 	for i := range terms {
 		if terms[i].fuzz > 0 || terms[i].prefix {
-			terms[i].held = termExists(ctx, r, fieldWords, terms[i].plain)
+			terms[i].held = termExists(ctx, r, fieldWords, terms[i].plain) || x.labelHolds(ctx, r, terms[i].plain)
 		}
 		if terms[i].held {
 			terms[i].fuzz = 0
 		}
 	}
-	tq := textQuery(terms)
+	tq := textQuery(terms, x.labels)
 	s, err := tq.Searcher(ctx, r, x.bleve.Mapping(), blevesearch.SearcherOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("text search: %w", err)
@@ -231,6 +237,18 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 		sctx.DocumentMatchPool.Put(dm)
 	}
 	return inOrdinalOrder(hits, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {}), nil
+}
+
+// labelHolds reports whether a word is a word of the names of a label
+// that some supplier's document holds: as a word of that document, it is
+// spelled right.
+func (x *Index) labelHolds(ctx context.Context, r index.IndexReader, word string) bool {
+	for i := range x.labels {
+		if x.labels[i].holds(word) && termExists(ctx, r, fieldLabels, x.labels[i].label) {
+			return true
+		}
+	}
+	return false
 }
 
 // termExists reports whether a field holds a term in any document.

@@ -23,7 +23,7 @@ func (o *oracle) randomQuery(r *rand.Rand) (search.Query, []queryWord) {
 	var words []queryWord
 	filters := 1 + pick(4)
 	if pick(3) == 0 {
-		q.Text, words = o.randomText(r, &sups[pick(len(sups))])
+		q.Text, words = o.randomText(r, pick(len(sups)))
 		filters = pick(3)
 	}
 	for range filters {
@@ -114,11 +114,18 @@ func (o *oracle) randomQuery(r *rand.Rand) (search.Query, []queryWord) {
 	return q, words
 }
 
-// randomText draws one or two words of a supplier's name and description,
-// sometimes cut short (a word still being typed) or with a typo.
-func (o *oracle) randomText(r *rand.Rand, s *directory.Supplier) (string, []queryWord) {
+// randomText draws one or two words of supplier i's name and description,
+// or half the time of all its searchable text (the names of its tasks,
+// their CPV labels, its kind, its places), sometimes cut short (a word
+// still being typed) or with a typo.
+func (o *oracle) randomText(r *rand.Rand, i int) (string, []queryWord) {
+	s := &o.sups[i]
+	from := o.words[i].whole
+	if r.IntN(2) == 0 {
+		from = wordsOf([]string{s.Name, s.Description}).whole
+	}
 	var candidates []string
-	for w := range wordsOf([]string{s.Name, s.Description}).whole {
+	for w := range from {
 		if utf8.RuneCountInString(w) >= 4 && !stopWords[w] {
 			candidates = append(candidates, w)
 		}
