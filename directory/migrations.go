@@ -111,6 +111,21 @@ func migrations() []migration {
 			}
 			return nil
 		},
+		// 7: the index of the mail that waits to be passed on (outbox.go),
+		// made from the outbox.
+		func(tx *bolt.Tx) error {
+			index, err := tx.CreateBucketIfNotExists([]byte("outbox_waiting"))
+			if err != nil {
+				return err
+			}
+			return tx.Bucket([]byte("outbox")).ForEach(func(k, v []byte) error {
+				var m Mail
+				if err := json.Unmarshal(v, &m); err != nil {
+					return err
+				}
+				return indexWaiting(index, k, m)
+			})
+		},
 	}
 }
 

@@ -170,3 +170,44 @@ func TestMigrationDropsPlainMailBodies(t *testing.T) {
 		t.Error("the outbox still holds the plain-text link")
 	}
 }
+
+// A store from before the index of waiting mail (schema 6) gets one made
+// from its outbox: mail that waited then still counts, delivered mail
+// does not.
+func TestMigrationIndexesWaitingMail(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "verken.db")
+	s := testenv.Store(t, dir, 0)
+	if err := s.KeepMail(directory.Mail{To: "admin@example.org", Subject: "registration waiting", Body: "approve"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.KeepMail(directory.Mail{To: "done@example.org", Subject: "sent", Body: "gone", Sent: true}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte("outbox_waiting")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("6"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s = testenv.Store(t, dir, 0)
+	defer s.Close()
+	if s.MigratedFrom() != 6 {
+		t.Fatalf("migrated from %d, want 6", s.MigratedFrom())
+	}
+	if waiting, err := s.Waiting("admin@example.org", "registration waiting"); err != nil || !waiting {
+		t.Fatalf("the mail that waited before the migration: waiting %v, %v", waiting, err)
+	}
+	if waiting, _ := s.Waiting("done@example.org", "sent"); waiting {
+		t.Fatal("delivered mail counts as waiting after the migration")
+	}
+}

@@ -15,7 +15,15 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-var bucketOutbox = []byte("outbox")
+var (
+	bucketOutbox = []byte("outbox")
+	// bucketOutboxWaiting indexes the mail that waits to be passed on (its
+	// body still sealed in the store), by the outbox's key, with whether it
+	// is bulk: the bounds on waiting mail are checked for every message
+	// queued, and decoding the whole outbox each time made a consultation
+	// to 500 suppliers cost seconds and slowed searches meanwhile.
+	bucketOutboxWaiting = []byte("outbox_waiting")
+)
 
 // Mail is a message the application sent or, without SMTP, keeps for an
 // administrator to pass on. Its body can hold a one-time link, a live
@@ -96,15 +104,14 @@ func (s *Store) QueueMail(m Mail) (uint64, error) {
 	}
 	var seq uint64
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		if err := makeRoom(b, m); err != nil {
+		if err := makeRoom(tx, m); err != nil {
 			return err
 		}
 		var err error
-		if seq, err = b.NextSequence(); err != nil {
+		if seq, err = tx.Bucket(bucketOutbox).NextSequence(); err != nil {
 			return err
 		}
-		return putMail(b, seqKey(seq), m)
+		return putMail(tx, seqKey(seq), m)
 	})
 	return seq, err
 }
@@ -122,7 +129,7 @@ func (s *Store) Delivered(seq uint64) error {
 			return err
 		}
 		m.Sent, m.Sealed, m.Withheld = true, nil, WithheldDelivered
-		return putMail(b, seqKey(seq), m)
+		return putMail(tx, seqKey(seq), m)
 	})
 }
 
@@ -131,12 +138,13 @@ func (s *Store) Delivered(seq uint64) error {
 func (s *Store) Waiting(to, subject string) (bool, error) {
 	found := false
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
+		b := tx.Bucket(bucketOutbox)
+		return tx.Bucket(bucketOutboxWaiting).ForEach(func(k, _ []byte) error {
 			var m Mail
-			if err := json.Unmarshal(v, &m); err != nil {
+			if err := json.Unmarshal(b.Get(k), &m); err != nil {
 				return err
 			}
-			found = found || m.Sealed != nil && m.To == to && m.Subject == subject
+			found = found || m.To == to && m.Subject == subject
 			return nil
 		})
 	})
@@ -145,47 +153,66 @@ func (s *Store) Waiting(to, subject string) (bool, error) {
 
 // makeRoom drops the oldest mail that no longer waits to be passed on
 // when the outbox is at its bound, and refuses undelivered mail past its
-// own bound.
-func makeRoom(b *bolt.Bucket, m Mail) error {
-	total, waiting, waitingBulk := 0, 0, 0
-	var done [][]byte
-	err := b.ForEach(func(k, v []byte) error {
-		total++
-		var kept Mail
-		if err := json.Unmarshal(v, &kept); err != nil {
-			return err
-		}
-		if kept.Sealed != nil {
-			waiting++
-			if kept.Bulk {
-				waitingBulk++
-			}
-		} else {
-			done = append(done, append([]byte(nil), k...))
+// own bound. It reads the index of waiting mail and the outbox's keys,
+// never a message.
+func makeRoom(tx *bolt.Tx, m Mail) error {
+	waiting, waitingBulk := 0, 0
+	index := tx.Bucket(bucketOutboxWaiting)
+	if err := index.ForEach(func(_, bulk []byte) error {
+		waiting++
+		if len(bulk) > 0 && bulk[0] == 1 {
+			waitingBulk++
 		}
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		return err
 	}
 	if !m.Sent && (waiting >= MaxUndelivered || m.Bulk && waitingBulk >= MaxUndelivered/2) {
 		return ErrOutboxFull
 	}
-	for i := 0; total >= maxOutbox && i < len(done); i++ {
-		if err := b.Delete(done[i]); err != nil {
+	b := tx.Bucket(bucketOutbox)
+	total := 0
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		total++
+	}
+	var done [][]byte // the oldest first
+	for k, _ := c.First(); k != nil && total-len(done) >= maxOutbox; k, _ = c.Next() {
+		if index.Get(k) == nil {
+			done = append(done, append([]byte(nil), k...))
+		}
+	}
+	for _, k := range done {
+		if err := b.Delete(k); err != nil {
 			return err
 		}
-		total--
 	}
 	return nil
 }
 
-func putMail(b *bolt.Bucket, key []byte, m Mail) error {
+// putMail writes a message and keeps the index of waiting mail in step.
+func putMail(tx *bolt.Tx, key []byte, m Mail) error {
 	v, err := json.Marshal(m)
 	if err != nil {
 		return err
 	}
-	return b.Put(key, v)
+	if err := tx.Bucket(bucketOutbox).Put(key, v); err != nil {
+		return err
+	}
+	return indexWaiting(tx.Bucket(bucketOutboxWaiting), key, m)
+}
+
+// indexWaiting puts a message in the index of waiting mail, or takes it
+// out.
+func indexWaiting(index *bolt.Bucket, key []byte, m Mail) error {
+	if m.Sealed == nil {
+		return index.Delete(key)
+	}
+	bulk := byte(0)
+	if m.Bulk {
+		bulk = 1
+	}
+	return index.Put(key, []byte{bulk})
 }
 
 // Outbox returns the kept messages, newest first, with the bodies that may
@@ -220,7 +247,8 @@ func (s *Store) Outbox() ([]Mail, error) {
 	return out, err
 }
 
-// dropMailBodies forgets the bodies of the mail that match, inside tx.
+// dropMailBodies forgets the bodies of the waiting mail that match,
+// inside tx.
 func dropMailBodies(tx *bolt.Tx, why string, match func(Mail) bool) (int, error) {
 	b := tx.Bucket(bucketOutbox)
 	type change struct {
@@ -228,9 +256,9 @@ func dropMailBodies(tx *bolt.Tx, why string, match func(Mail) bool) (int, error)
 		m   Mail
 	}
 	var changes []change
-	err := b.ForEach(func(k, v []byte) error {
+	err := tx.Bucket(bucketOutboxWaiting).ForEach(func(k, _ []byte) error {
 		var m Mail
-		if err := json.Unmarshal(v, &m); err != nil {
+		if err := json.Unmarshal(b.Get(k), &m); err != nil {
 			return err
 		}
 		if m.Sealed != nil && match(m) {
@@ -243,7 +271,7 @@ func dropMailBodies(tx *bolt.Tx, why string, match func(Mail) bool) (int, error)
 		return 0, err
 	}
 	for _, ch := range changes {
-		if err := putMail(b, ch.key, ch.m); err != nil {
+		if err := putMail(tx, ch.key, ch.m); err != nil {
 			return 0, err
 		}
 	}

@@ -75,15 +75,15 @@ type Supplier struct {
 	Unclaimed bool `json:"unclaimed,omitempty"`
 	// Provenance says per fact which source vouches for it; Registry holds
 	// what the register states (provenance.go).
-	Provenance  map[string]Provenance `json:"provenance,omitempty"`
-	Registry    *Registry             `json:"registry,omitempty"`
+	Provenance map[string]Provenance `json:"provenance,omitempty"`
+	Registry   *Registry             `json:"registry,omitempty"`
 	// Remark is the supplier's word on the facts an authority states,
 	// which it cannot change itself ("our name changed in March; the KBO
 	// will follow"): shown beside them.
-	Remark string `json:"remark,omitempty"`
-	CreatedAt   time.Time             `json:"created_at"`
-	UpdatedAt   time.Time             `json:"updated_at"`
-	ConfirmedAt time.Time             `json:"confirmed_at"`
+	Remark      string    `json:"remark,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	ConfirmedAt time.Time `json:"confirmed_at"`
 	// Version counts the writes of this supplier; an update must name the
 	// version it was based on.
 	Version uint64 `json:"version"`
