@@ -33,8 +33,8 @@ const (
 
 // textDocs turns a supplier's searchable text into a Bleve document
 // without going through the mapping's reflective walk, and analyses the
-// text that suppliers share (task and CPV labels, place names: most of a
-// document) once rather than once per supplier.
+// text that suppliers share (place names, the recognitions' types, the
+// labels of tasks and kinds) once rather than once per supplier.
 //
 // The mapping is still the one truth about fields: every field's analyzer
 // and options are read from it, and the tokens are the mapping's own
