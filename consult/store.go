@@ -42,6 +42,9 @@ var (
 // Store keeps consultations in the directory's bbolt file.
 type Store struct {
 	db *bolt.DB
+	// dir is the directory the recipients' profiles are in: an answer's
+	// capacity goes to a profile through its rules (SetCapacityByLink).
+	dir *directory.Store
 }
 
 // ErrNoBuckets: the store file was not migrated to hold consultations.
@@ -49,7 +52,7 @@ var ErrNoBuckets = errors.New("the store lacks consultation buckets (its schema 
 
 // New opens the consultations of a directory store.
 func New(d *directory.Store) (*Store, error) {
-	s := &Store{db: d.DB()}
+	s := &Store{db: d.DB(), dir: d}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketConsultations, bucketRecipients, bucketLinks, bucketQuestions, bucketByAccount,
 			bucketFiles, bucketPublic, bucketOptOuts, bucketOptOutLinks} {

@@ -20,6 +20,12 @@ var bucketHistory = []byte("history")
 type Actor struct {
 	AccountID string `json:"account_id,omitempty"`
 	Name      string `json:"name"`
+	// Consultation is the title of the market consultation whose answer
+	// made the change: a supplier that said what capacity it commits may
+	// put that figure on its profile in one click, signed in (AccountID
+	// and Name are its user) or through its mail's link (no account, no
+	// name). The history names the answer, never an id.
+	Consultation string `json:"consultation,omitempty"`
 }
 
 // System is the actor of changes no person made.
@@ -181,8 +187,16 @@ func keepVerifications(old, edited *Supplier) {
 // PublicVerifier and a verification's note is left out. Unless keepActor,
 // the author is PublicVerifier too, without an account id: what an
 // administrator (or the system) did is the directory's doing.
+//
+// A change made from an answer to a consultation keeps the consultation
+// it came from; without keepActor, its author is then left out rather
+// than shown as PublicVerifier: the supplier made it, not the directory.
 func (e HistoryEntry) Public(keepActor bool) HistoryEntry {
-	if !keepActor {
+	switch {
+	case keepActor:
+	case e.Actor.Consultation != "":
+		e.Actor = Actor{Consultation: e.Actor.Consultation}
+	default:
 		e.Actor = Actor{Name: PublicVerifier}
 	}
 	if e.Changes == nil {

@@ -30,3 +30,15 @@ func TestHistoryEntryPublic(t *testing.T) {
 		t.Fatal("the entry itself changed, or a kept author was not kept")
 	}
 }
+
+// A change made from an answer to a consultation keeps, for anyone, the
+// consultation it came from; its author only when kept.
+func TestHistoryEntryPublicConsultation(t *testing.T) {
+	e := directory.HistoryEntry{Actor: directory.Actor{AccountID: "u1", Name: "Jan <jan@poets.example>", Consultation: "Schoonmaak"}, Action: directory.ActionUpdate}
+	if p := e.Public(false); p.Actor != (directory.Actor{Consultation: "Schoonmaak"}) {
+		t.Fatalf("%+v", p.Actor)
+	}
+	if p := e.Public(true); p.Actor != e.Actor {
+		t.Fatalf("%+v", p.Actor)
+	}
+}
