@@ -156,9 +156,6 @@ func (s *Store) SetCapacityAs(id, supplierID string, version uint64, revised int
 // setCapacity writes the plan through the directory's update: a profile
 // changed since version gives its *directory.StaleVersionError.
 func (s *Store) setCapacity(c Consultation, r Recipient, version uint64, revised int, by directory.Actor) (CapacityPlan, error) {
-	if r.Response != nil && revised >= 0 && r.Response.Revised != revised {
-		return CapacityPlan{}, ErrAnswerChanged
-	}
 	sup, err := s.dir.Get(r.SupplierID)
 	if err != nil {
 		return CapacityPlan{}, err
@@ -166,6 +163,9 @@ func (s *Store) setCapacity(c Consultation, r Recipient, version uint64, revised
 	p, err := PlanCapacity(c.Scope.Tasks, r.Response, &sup)
 	if err != nil {
 		return p, err
+	}
+	if revised >= 0 && p.Revised != revised {
+		return p, ErrAnswerChanged
 	}
 	if version != 0 {
 		sup.Version = version
