@@ -759,6 +759,9 @@ type linkView struct {
 	// Partners, for a recipient that cannot carry a lot alone: other
 	// recipients whose capacity with its own covers the lot.
 	Partners []consult.LotPartners
+	// Capacity offers to put the answer's FTE on the profile, or says
+	// why not; nil without an answer that commits capacity.
+	Capacity *capacityView
 	stampf   func(time.Time) string
 	sizef    func(int64) string
 }
@@ -828,6 +831,9 @@ func (s *server) linkView(lang string, cs *consult.Store, co consult.Consultatio
 		}
 		if !p.From.IsZero() {
 			view.Raw.Set("from", p.From.String())
+		}
+		if view.Capacity, err = s.capacityView(lang, cs, co, r); err != nil {
+			return view, err
 		}
 	}
 	return view, nil

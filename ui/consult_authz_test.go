@@ -222,6 +222,10 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 		// questions a recipient may ask; the sixth is refused.
 		{"link page", get(f.links[1]), want(200, nil)},
 		{"link answer", post(f.links[1], func() url.Values { return url.Values{"interested": {"no"}, "reason": {"Geen ploeg."}} }), want(303, nil)},
+		// Its capacity on the profile: whoever holds the link reaches the
+		// rule (this answer, not interested, commits no capacity).
+		{"link capacity", post(f.links[1]+"/capaciteit", func() url.Values { return url.Values{"version": {version(t, s, f.ids[1])}, "revised": {"0"}} }),
+			want(422, nil)},
 		{"link question", post(f.links[1]+"/vraag", func() url.Values { return url.Values{"question": {"Hoeveel m²?"}} }),
 			want(422, map[string]int{"anonymous": 303, "buyer owner": 303, "other buyer": 303, "recipient's user": 303, "non-recipient's user": 303})},
 		{"unknown link", func(b *browserless) (int, string) { return b.get("/raadpleging/bestaat-niet") }, want(410, nil)},
@@ -230,6 +234,12 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 		{"mine answer", post(mine, func() url.Values {
 			return url.Values{"interested": {"yes"}, "fte": {"1"}, "from": {"2030-02-01"}, "answer": {"Ja."}}
 		}), supplierPage(buyerPage(pagePost(403, 403, 0), 403, 0), 303, 404)},
+		// The answer's capacity on the profile: the recipient's own user
+		// only (once; the other callers are refused before the rule).
+		{"mine capacity", post(mine+"/capaciteit", func() url.Values { return url.Values{"version": {version(t, s, f.ids[0])}, "revised": {"0"}} }),
+			supplierPage(buyerPage(pagePost(403, 403, 0), 403, 0), 303, 404)},
+		{"mine capacity, not consulted", post(notMine+"/capaciteit", func() url.Values { return url.Values{"version": {version(t, s, f.ids[4])}, "revised": {"0"}} }),
+			supplierPage(buyerPage(pagePost(403, 403, 0), 403, 0), 404, 404)},
 		{"mine question", post(mine+"/vraag", func() url.Values { return url.Values{"question": {"Is er een sleutel?"}} }),
 			supplierPage(buyerPage(pagePost(403, 403, 0), 403, 0), 303, 404)},
 		{"mine page, not consulted", get(notMine), supplierPage(buyerPage(pageGet(403, 403, 0), 403, 0), 404, 404)},
@@ -247,6 +257,10 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 			return jsonCall(b, "POST", "/api/v1/consultations/"+f.id+"/answer", answerJSON)
 		}, api(map[string]int{"buyer owner": 403, "administrator": 403, "owner's token": 403, "other buyer": 403, "other buyer's token": 403,
 			"recipient's user": 200, "non-recipient's user": 404, "recipient's token": 200, "non-recipient's token": 404})},
+		{"API answer, updating capacity", func(b *browserless) (int, string) {
+			return jsonCall(b, "POST", "/api/v1/consultations/"+f.id+"/answer", `{"interested":true,"fte":2.5,"update_capacity":true}`)
+		}, api(map[string]int{"buyer owner": 403, "administrator": 403, "owner's token": 403, "other buyer": 403, "other buyer's token": 403,
+			"recipient's user": 200, "non-recipient's user": 404, "recipient's token": 200, "non-recipient's token": 404})},
 		// Attachments through the API: only a buyer's account or token adds
 		// one (the owner's consultation is sent: refused for that); the
 		// owner, an administrator and a recipient's user or token read one.
@@ -261,6 +275,9 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 			"recipient's user": 200, "non-recipient's user": 404, "recipient's token": 200, "non-recipient's token": 404})},
 		{"API answer through the link", func(b *browserless) (int, string) {
 			return jsonCall(b, "POST", "/api/v1/consultation-links/answer", linkJSON())
+		}, want(200, map[string]int{"revoked token": 401})},
+		{"API answer through the link, updating capacity", func(b *browserless) (int, string) {
+			return jsonCall(b, "POST", "/api/v1/consultation-links/answer", `{"link":"`+f.links[2]+`","interested":true,"fte":1.5,"update_capacity":true}`)
 		}, want(200, map[string]int{"revoked token": 401})},
 		{"API answer through an unknown link", func(b *browserless) (int, string) {
 			return jsonCall(b, "POST", "/api/v1/consultation-links/answer", `{"link":"bestaat-niet","interested":true}`)
@@ -391,4 +408,24 @@ func TestConsultationAPI(t *testing.T) {
 		t.Fatalf("responses: %d\n%s", code, body)
 	}
 	validate("/api/v1/consultations/{id}/responses", "GET", body)
+
+	// Answering again through the link, with the capacity put on the
+	// profile: the offer has it, the history names the consultation.
+	code, body = jsonCall(newVisitor(t, s), "POST", "/api/v1/consultation-links/answer", `{"link":"`+link+`","interested":true,"fte":3,"from":"2030-02-04","update_capacity":true}`)
+	if code != 200 || !strings.Contains(body, `"updated":true`) || !strings.Contains(body, `"free_fte":3`) {
+		t.Fatalf("answer through the link, updating capacity: %d\n%s", code, body)
+	}
+	validate("/api/v1/consultation-links/answer", "POST", body)
+	if o := offerOf(t, s, ids[0]); o.FreeFTE != 3 || o.AvailableFrom != directory.NewDate(2030, 2, 4) {
+		t.Fatalf("the offer after the API's update: %+v", o)
+	}
+	if h, _ := s.Store.History(ids[0]); h[len(h)-1].Actor != (directory.Actor{Consultation: "Schoonmaak"}) {
+		t.Fatalf("history: %+v", h[len(h)-1])
+	}
+	// With the token: not interested commits nothing, and says so.
+	code, body = jsonCall(st, "POST", "/api/v1/consultations/"+created.ID+"/answer", `{"interested":false,"reason":"Geen ploeg.","update_capacity":true}`)
+	if code != 200 || !strings.Contains(body, `"updated":false`) || !strings.Contains(body, `"reason":"no_capacity"`) {
+		t.Fatalf("answer with a token, updating capacity: %d\n%s", code, body)
+	}
+	validate("/api/v1/consultations/{id}/answer", "POST", body)
 }

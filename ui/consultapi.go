@@ -96,6 +96,9 @@ type apiAnswer struct {
 	// default.
 	SupplierID string `json:"supplier_id,omitempty"`
 	apiAnswerFields
+	// UpdateCapacity also puts the FTE answered (and its from-date) on the
+	// supplier's profile, as the answer page's button does.
+	UpdateCapacity bool `json:"update_capacity,omitempty"`
 }
 
 // apiLinkAnswer is an answer through the link a recipient was mailed: the
@@ -103,6 +106,9 @@ type apiAnswer struct {
 type apiLinkAnswer struct {
 	Link string `json:"link"`
 	apiAnswerFields
+	// UpdateCapacity also puts the FTE answered (and its from-date) on the
+	// recipient's profile, as the answer page's button does.
+	UpdateCapacity bool `json:"update_capacity,omitempty"`
 }
 
 // apiResponse is an answer as recorded.
@@ -153,6 +159,27 @@ type apiAnswerResult struct {
 	ConsultationID string      `json:"consultation_id"`
 	SupplierID     string      `json:"supplier_id"`
 	Response       apiResponse `json:"response"`
+	// Capacity is what came of update_capacity, when it was asked.
+	Capacity *apiCapacityResult `json:"capacity,omitempty"`
+}
+
+// apiCapacityResult says whether the answer's capacity went to the
+// profile: the offer of the consultation's first task the profile offers.
+type apiCapacityResult struct {
+	Updated bool `json:"updated"`
+	// Reason, when not updated: no_capacity (not interested, or no FTE),
+	// unclaimed (a profile from the KBO's data, whose capacity a supplier
+	// with an account declares on the site), no_offer (the profile offers
+	// none of the consultation's tasks), unchanged (it already holds the
+	// figure), stale_version (the profile changed meanwhile: try again),
+	// invalid_field (beyond the profile's bounds).
+	Reason        string          `json:"reason,omitempty"`
+	OfferID       string          `json:"offer_id,omitempty"`
+	Task          string          `json:"task,omitempty"`
+	FreeFTE       float64         `json:"free_fte,omitempty"`
+	AvailableFrom *directory.Date `json:"available_from,omitempty"`
+	// Version is the profile's version after the update.
+	Version uint64 `json:"version,omitempty"`
 }
 
 func (s *server) consultAPIRoutes() []apiRoute {
@@ -163,11 +190,11 @@ func (s *server) consultAPIRoutes() []apiRoute {
 			Bearer: true, Body: apiConsultationList{}, Errors: []int{401, 403}, handler: s.apiConsultList},
 		{Method: "GET", Path: "/api/v1/consultations/:id/responses", Summary: "The owning buyer and administrators: a consultation's recipients, their answers beside their profile figures, and the questions.",
 			PathParams: []string{"id"}, Bearer: true, Body: apiConsultationResponses{}, Errors: []int{401, 403, 404}, handler: s.apiConsultResponses},
-		{Method: "POST", Path: "/api/v1/consultations/:id/answer", Summary: "A recipient supplier's user (its token or session): answer a consultation before its deadline; a later answer replaces it.",
+		{Method: "POST", Path: "/api/v1/consultations/:id/answer", Summary: "A recipient supplier's user (its token or session): answer a consultation before its deadline; a later answer replaces it. With update_capacity, the FTE answered (and its from-date) also goes to the profile's offer of the consultation's first task it offers; capacity says what came of it.",
 			PathParams: []string{"id"}, Request: apiAnswer{}, Bearer: true, Body: apiAnswerResult{}, Errors: []int{400, 401, 403, 404, 410, 422}, handler: s.apiConsultAnswer},
 		{Method: "GET", Path: "/api/v1/open-consultations", Summary: "Anyone: the consultations their buyers published, open for answers, the nearest deadline first; a supplier's user answers on the site, signed in.",
 			Body: apiOpenConsultationList{}, handler: s.apiOpenConsultations},
-		{Method: "POST", Path: "/api/v1/consultation-links/answer", Summary: "A recipient: answer with the link it was mailed, without an account, before the deadline.",
+		{Method: "POST", Path: "/api/v1/consultation-links/answer", Summary: "A recipient: answer with the link it was mailed, without an account, before the deadline. With update_capacity, the FTE answered (and its from-date) also goes to the profile's offer of the consultation's first task it offers (never to an unclaimed profile); capacity says what came of it.",
 			Request: apiLinkAnswer{}, Body: apiAnswerResult{}, Errors: []int{400, 410, 422}, handler: s.apiConsultLinkAnswer},
 	}, s.consultFileAPIRoutes()...)
 }
@@ -457,11 +484,55 @@ func (s *server) apiConsultAnswer(c *fiber.Ctx) error {
 	}
 	id := c.Params("id")
 	err = cs.AnswerAs(id, sid, in.response(), s.Now())
-	return s.apiAnswered(c, cs, id, sid, err)
+	if err != nil || !in.UpdateCapacity {
+		return s.apiAnswered(c, cs, id, sid, err, nil)
+	}
+	// The history names the token, as an offer's PATCH does, and the
+	// consultation.
+	actor := v.Account.Actor()
+	if v.Token != nil {
+		actor = tokenActor(actor, v.Token.Name)
+	}
+	p, err := cs.SetCapacityAs(id, sid, 0, -1, actor, s.Now())
+	capacity, err := apiCapacityOf(p, err)
+	if err != nil {
+		return err
+	}
+	return s.apiAnswered(c, cs, id, sid, nil, capacity)
+}
+
+// apiCapacityOf is what putting an answer's capacity on the profile came
+// to; an error it does not name is returned.
+func apiCapacityOf(p consult.CapacityPlan, err error) (*apiCapacityResult, error) {
+	var stale *directory.StaleVersionError
+	var ve *directory.ValidationError
+	out := &apiCapacityResult{OfferID: p.OfferID, Task: p.Task}
+	switch {
+	case err == nil:
+		out.Updated, out.FreeFTE, out.Version = true, p.FTE, p.Version
+		if !p.From.IsZero() {
+			out.AvailableFrom = &p.From
+		}
+	case errors.Is(err, consult.ErrNoCapacity):
+		out.Reason = "no_capacity"
+	case errors.Is(err, consult.ErrUnclaimed):
+		out.Reason = "unclaimed"
+	case errors.Is(err, consult.ErrNoOffer):
+		out.Reason = "no_offer"
+	case errors.Is(err, consult.ErrSameCapacity):
+		out.Reason = "unchanged"
+	case errors.As(err, &stale):
+		out.Reason = "stale_version"
+	case errors.As(err, &ve):
+		out.Reason = "invalid_field"
+	default:
+		return nil, err
+	}
+	return out, nil
 }
 
 // apiAnswered answers what recording an answer came to.
-func (s *server) apiAnswered(c *fiber.Ctx, cs *consult.Store, id, sid string, err error) error {
+func (s *server) apiAnswered(c *fiber.Ctx, cs *consult.Store, id, sid string, err error, capacity *apiCapacityResult) error {
 	var ve *directory.ValidationError
 	switch {
 	case errors.Is(err, consult.ErrNotFound):
@@ -477,15 +548,15 @@ func (s *server) apiAnswered(c *fiber.Ctx, cs *consult.Store, id, sid string, er
 	if err != nil {
 		return err
 	}
-	return s.apiAnswerOf(c, r)
+	return s.apiAnswerOf(c, r, capacity)
 }
 
 // apiAnswerOf answers with a recipient's answer as recorded.
-func (s *server) apiAnswerOf(c *fiber.Ctx, r consult.Recipient) error {
+func (s *server) apiAnswerOf(c *fiber.Ctx, r consult.Recipient, capacity *apiCapacityResult) error {
 	if r.Response == nil {
 		return fiber.ErrInternalServerError
 	}
-	return c.JSON(apiAnswerResult{ConsultationID: r.ConsultationID, SupplierID: r.SupplierID, Response: apiResponseOf(*r.Response)})
+	return c.JSON(apiAnswerResult{ConsultationID: r.ConsultationID, SupplierID: r.SupplierID, Response: apiResponseOf(*r.Response), Capacity: capacity})
 }
 
 // apiConsultLinkAnswer records an answer through a mailed link.
@@ -506,7 +577,18 @@ func (s *server) apiConsultLinkAnswer(c *fiber.Ctx) error {
 	// one, and the recipient as recorded.
 	r, err := cs.AnswerLink(secret, in.response(), s.Now())
 	if err != nil {
-		return s.apiAnswered(c, cs, "", "", err)
+		return s.apiAnswered(c, cs, "", "", err, nil)
 	}
-	return s.apiAnswerOf(c, r)
+	var capacity *apiCapacityResult
+	if in.UpdateCapacity {
+		// Through the link nobody signs in: the history names the answer.
+		p, err := cs.SetCapacityByLink(secret, 0, r.Response.Revised, s.Now())
+		if errors.Is(err, consult.ErrLink) {
+			return s.apiAnswered(c, cs, "", "", err, nil)
+		}
+		if capacity, err = apiCapacityOf(p, err); err != nil {
+			return err
+		}
+	}
+	return s.apiAnswerOf(c, r, capacity)
 }

@@ -321,6 +321,15 @@ func (s *server) entryViews(lang string, h []directory.HistoryEntry, current dir
 		if v.Verken {
 			v.Who = s.catalog.T(lang, "history.verken")
 		}
+		// A change put on the profile from an answer to a consultation
+		// names the answer, after the person who gave it when known.
+		if title := e.Actor.Consultation; title != "" {
+			if v.Who == "" {
+				v.Who = s.catalog.T(lang, "history.answer", title)
+			} else {
+				v.Who = s.catalog.T(lang, "history.answer_by", v.Who, title)
+			}
+		}
 		for _, ch := range e.Changes {
 			v.Fields = append(v.Fields, fieldView{Path: ch.Field, Label: s.fieldLabel(lang, ch.Field, state, before, current),
 				Old: s.fieldValue(lang, ch.Field, ch.Old), New: s.fieldValue(lang, ch.Field, ch.New)})

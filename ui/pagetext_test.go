@@ -50,6 +50,7 @@ var scannedPages = []struct {
 	{Who: "anonymous", Path: "/wachtwoord-vergeten"},
 	{Who: "anonymous", Path: "/bestaat-niet", Status: 404},
 	{Who: "anonymous", Path: "/raadpleging/{link}"},
+	{Who: "anonymous", Path: "/raadpleging/{link}?notice=answered"}, // answered with FTE: the capacity button
 	{Who: "anonymous", Path: "/open-raadplegingen"},
 	{Who: "supplier", Path: "/open-raadplegingen"},
 	{Who: "supplier", Path: "/open-raadplegingen/{consult}/demo-0001"},
@@ -60,6 +61,8 @@ var scannedPages = []struct {
 	{Who: "supplier", Path: "/mijn/leveranciers/demo-0001/bewerken"},
 	{Who: "supplier", Path: "/mijn/leveranciers/demo-0001/geschiedenis"},
 	{Who: "supplier", Path: "/mijn/raadplegingen"},
+	{Who: "supplier", Path: "/mijn/raadplegingen/{consult}/{poets}?notice=capacity"}, // its capacity put on the profile
+	{Who: "supplier", Path: "/mijn/leveranciers/{poets}/geschiedenis"},               // naming the consultation
 	{Who: "buyer", Path: "/mijn"},
 	{Who: "buyer", Path: "/mijn/tokens", Allow: apiFields},
 	{Who: "buyer", Path: "/marktverkenning/{check}"},
@@ -294,6 +297,24 @@ func TestPagesShowNoInternalNames(t *testing.T) {
 	}
 	if link == "" {
 		t.Fatal("no consultation link in the outbox")
+	}
+	// A recipient answers through its link with the FTE it commits (its
+	// page offers the capacity button); the supplier user answers for the
+	// cleaner signed in and puts the figure on its profile.
+	answerer := newVisitor(t, s)
+	answerer.get("/raadpleging/" + link)
+	if code, _, body := answerer.post("/raadpleging/"+link, url.Values{"interested": {"yes"}, "fte": {"4"}, "from": {"2030-03-04"}}); code != 303 {
+		t.Fatalf("answer through the link: %d\n%s", code, body)
+	}
+	mine := "/mijn/raadplegingen/" + strings.TrimPrefix(consultPath, "/raadplegingen/") + "/" + ids[0]
+	sup.get(mine)
+	if code, _, body := sup.post(mine, url.Values{"interested": {"yes"}, "fte": {"3,5"}}); code != 303 {
+		t.Fatalf("answer signed in: %d\n%s", code, body)
+	}
+	_, page = sup.get(mine)
+	capForm, _ := capacityForm(t, page)
+	if code, _, body := sup.post(mine+"/capaciteit", capForm); code != 303 {
+		t.Fatalf("capacity from the answer: %d\n%s", code, body)
 	}
 	fill := strings.NewReplacer("{check}", checkID, "{consult}", strings.TrimPrefix(consultPath, "/raadplegingen/"), "{link}", link, "{poets}", ids[0])
 
