@@ -23,7 +23,7 @@ import (
 // index is built from scratch, and maxBuilders how many batches are built
 // at once. Measured at 100,000 suppliers on two cores, the CPU time hardly
 // depends on either (1,000 to 5,000 per batch, one or two at once: 20–23 s),
-// but the peak memory does: a batch's analysed documents take about 100 KB
+// but the peak memory does: a batch's preAnalysed documents take about 100 KB
 // each until its segment is written, so 5,000 × 2 peaked at 1.4 GB and
 // 1,000 × 2 at 770 MB (docs/performance.md, "Bulk loading").
 const (
@@ -32,30 +32,45 @@ const (
 )
 
 // textDocs turns a supplier's searchable text into a Bleve document
-// without going through the mapping's reflective walk, and analyses the
-// text that suppliers share (place names, the recognitions' types, the
-// labels of tasks and kinds) once rather than once per supplier.
+// without going through the mapping's reflective walk, and analyses what
+// suppliers share (words, place names, labels) once rather than once per
+// supplier.
 //
 // The mapping is still the one truth about fields: every field's analyzer
 // and options are read from it, and the tokens are the mapping's own
 // analyzers' (TestBulkDocumentsMatchMapping compares the two paths). The
 // difference is the shape: a field that holds a list becomes one field
-// whose value is the list's items analysed one by one and put end to end,
+// whose value is the list's items preAnalysed one by one and put end to end,
 // instead of one field per item that scorch merges again. Frequencies and
 // field lengths are the same; positions would not be, and so the mapping
 // must not keep term vectors (newTextDocs refuses one that does).
+//
+// The text fields' analyzers fold and split alike and differ only in
+// filters that work word by word (words.go): a document's text is split
+// once for all of them, and each word's form in each is remembered, which
+// halves the analysis. Other fields (the labels) go through their own
+// analyzer.
 type textDocs struct {
 	fields map[string]textField
+	split  textSplitter
 }
 
 type textField struct {
-	options  index.FieldIndexingOptions
+	options index.FieldIndexingOptions
+	// words are the analyzer's filters for a text field; nil for another
+	// field, which analyzer analyses.
+	words    *wordFilters
 	analyzer *memoAnalyzer
 }
 
 func newTextDocs(m *mapping.IndexMappingImpl) (*textDocs, error) {
-	d := &textDocs{fields: map[string]textField{}}
+	split, err := newTextSplitter(m)
+	if err != nil {
+		return nil, err
+	}
+	d := &textDocs{fields: map[string]textField{}, split: split}
 	memos := map[string]*memoAnalyzer{} // fields with one analyzer share its memo
+	words := map[string]*wordFilters{}
 	for name, dm := range m.DefaultMapping.Properties {
 		if len(dm.Fields) != 1 || dm.Fields[0].Type != "text" {
 			return nil, fmt.Errorf("field %q: bulk documents know one text field per property", name)
@@ -69,10 +84,21 @@ func newTextDocs(m *mapping.IndexMappingImpl) (*textDocs, error) {
 		if a == nil {
 			return nil, fmt.Errorf("field %q: no analyzer %q", name, fm.Analyzer)
 		}
-		if memos[fm.Analyzer] == nil {
-			memos[fm.Analyzer] = newMemo(a)
+		f := textField{options: opts}
+		if _, ok := splitsLikeText(a); ok {
+			if words[fm.Analyzer] == nil {
+				if words[fm.Analyzer], err = newWordFilters(m, fm.Analyzer); err != nil {
+					return nil, err
+				}
+			}
+			f.words = words[fm.Analyzer]
+		} else {
+			if memos[fm.Analyzer] == nil {
+				memos[fm.Analyzer] = newMemo(a)
+			}
+			f.analyzer = memos[fm.Analyzer]
 		}
-		d.fields[name] = textField{options: opts, analyzer: memos[fm.Analyzer]}
+		d.fields[name] = f
 	}
 	return d, nil
 }
@@ -81,6 +107,7 @@ func newTextDocs(m *mapping.IndexMappingImpl) (*textDocs, error) {
 // field values (a string or a list of strings per field).
 func (d *textDocs) document(id string, values map[string]interface{}) (*document.Document, error) {
 	doc := document.NewDocument(id)
+	split := map[string]analysis.TokenStream{} // each part of this document's text, split once
 	for name, v := range values {
 		f, ok := d.fields[name]
 		if !ok {
@@ -95,10 +122,36 @@ func (d *textDocs) document(id string, values map[string]interface{}) (*document
 		default:
 			return nil, fmt.Errorf("document field %q: %T", name, v)
 		}
-		doc.AddField(document.NewTextFieldCustom(name, nil, []byte(strings.Join(parts, partSep)), f.options, f.analyzer))
+		value := []byte(strings.Join(parts, partSep))
+		if f.words == nil {
+			doc.AddField(document.NewTextFieldCustom(name, nil, value, f.options, f.analyzer))
+			continue
+		}
+		var tokens analysis.TokenStream
+		for _, p := range parts {
+			words, ok := split[p]
+			if !ok {
+				words = d.split.split([]byte(p))
+				split[p] = words
+			}
+			for _, w := range words {
+				if form, kept := f.words.of(w.Term); kept {
+					t := *w
+					t.Term = form
+					tokens = append(tokens, &t)
+				}
+			}
+		}
+		doc.AddField(document.NewTextFieldCustom(name, nil, value, f.options, preAnalysed(tokens)))
 	}
 	return doc, nil
 }
+
+// preAnalysed is a field's analysis done beforehand: Bleve asks for it when
+// it indexes the document.
+type preAnalysed analysis.TokenStream
+
+func (a preAnalysed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(a) }
 
 // partSep separates the items of a list in a field's value. It is a
 // character the tokenizer never puts inside a token, so splitting on it

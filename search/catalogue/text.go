@@ -6,7 +6,6 @@ import (
 	"html"
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -278,7 +277,7 @@ func (x *Index) highlight(terms []term, hits []search.Hit, descriptions []string
 			w := tok.Term
 			forms := x.forms.of(w)
 			for _, t := range terms {
-				if t.nl != "" && t.nl == forms.nl || t.fr != "" && t.fr == forms.fr || string(w) == t.plain ||
+				if t.nl != "" && t.nl == string(forms.nl) || t.fr != "" && t.fr == string(forms.fr) || string(w) == t.plain ||
 					t.prefix && strings.HasPrefix(string(w), t.plain) ||
 					t.fuzz > 0 && fuzzy.Distance(string(w), t.plain, t.fuzz, false) <= t.fuzz {
 					out = append(out, span{offsets[tok.Start], offsets[tok.End]})
@@ -296,70 +295,30 @@ func (x *Index) highlight(terms []term, hits []search.Hit, descriptions []string
 
 // wordForms gives a word's Dutch and French forms, as the index's
 // analyzers make them, remembering them: stemming every word of twenty
-// descriptions was a quarter of a text search, and the words of
-// descriptions are few and recur.
-type wordForms struct {
-	nl, fr []analysis.TokenFilter
-	mu     sync.RWMutex
-	seen   map[string]formsOfWord
-}
+// descriptions was a quarter of a text search.
+type wordForms struct{ nl, fr *wordFilters }
 
-type formsOfWord struct{ nl, fr string }
+// formsOfWord are a word's forms, shared: do not change them.
+type formsOfWord struct{ nl, fr []byte }
 
-// maxWordForms bounds the memo; it starts again when full.
-const maxWordForms = 1 << 15
-
-// newWordForms takes the analyzers' token filters from the mapping. The
-// three analyzers fold and split text alike and differ only in their
-// filters, each of which works on one token at a time (stop words,
-// elision, stemming): a word's forms do not depend on its neighbours.
 func newWordForms(m mapping.IndexMapping) (*wordForms, error) {
-	filtersOf := func(name string) ([]analysis.TokenFilter, error) {
-		a, ok := m.AnalyzerNamed(name).(*analysis.DefaultAnalyzer)
-		if !ok {
-			return nil, fmt.Errorf("analyzer %s is not a tokenizer with filters", name)
-		}
-		return a.TokenFilters, nil
-	}
-	nl, err := filtersOf(DutchFolded)
+	nl, err := newWordFilters(m, DutchFolded)
 	if err != nil {
 		return nil, err
 	}
-	fr, err := filtersOf(FrenchFolded)
+	fr, err := newWordFilters(m, FrenchFolded)
 	if err != nil {
 		return nil, err
 	}
-	return &wordForms{nl: nl, fr: fr, seen: map[string]formsOfWord{}}, nil
+	return &wordForms{nl: nl, fr: fr}, nil
 }
 
 // of returns the forms of a folded, lower-cased word; a stop word's form
 // is empty.
 func (f *wordForms) of(word []byte) formsOfWord {
-	f.mu.RLock()
-	forms, ok := f.seen[string(word)]
-	f.mu.RUnlock()
-	if ok {
-		return forms
-	}
-	form := func(filters []analysis.TokenFilter) string {
-		// The filters may write the term in place: give them a copy.
-		ts := analysis.TokenStream{{Term: append([]byte(nil), word...), Type: analysis.AlphaNumeric}}
-		for _, fl := range filters {
-			ts = fl.Filter(ts)
-		}
-		if len(ts) == 0 {
-			return ""
-		}
-		return string(ts[0].Term)
-	}
-	forms = formsOfWord{nl: form(f.nl), fr: form(f.fr)}
-	f.mu.Lock()
-	if len(f.seen) >= maxWordForms {
-		clear(f.seen)
-	}
-	f.seen[string(word)] = forms
-	f.mu.Unlock()
-	return forms
+	nl, _ := f.nl.of(word)
+	fr, _ := f.fr.of(word)
+	return formsOfWord{nl: nl, fr: fr}
 }
 
 // snippetLength bounds a description in a result list, in bytes.
