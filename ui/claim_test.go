@@ -4,8 +4,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/search"
 )
 
 // The claim of a profile made from the KBO, end to end: a supplier user
@@ -101,5 +103,35 @@ func TestClaimAnUnclaimedProfile(t *testing.T) {
 	s.get(t, "/api/v1/suppliers?q=vandamme", &r)
 	if r.Total != 1 {
 		t.Errorf("the claimed profile is not in a plain search: %d", r.Total)
+	}
+}
+
+// Capacity declared through the API claims an unclaimed profile as the
+// capacity form does: it comes into a plain search.
+func TestClaimThroughTheAPI(t *testing.T) {
+	s := startServer(t, 0)
+	kbo := &directory.Supplier{Name: "Groen Peeters BV", Kind: directory.KindRegulier, Unclaimed: true,
+		EnterpriseNumber: directory.EnterpriseNumberWithCheck(7500001),
+		Sites:            []directory.Site{{ID: "kbo-seat", Street: "Kerkstraat 2", Postcode: "9000"}},
+		Offers:           []directory.Offer{{ID: "kbo-green", Task: "green-maintenance", AtClientSite: true}}}
+	if err := s.Store.Create(kbo); err != nil {
+		t.Fatal(err)
+	}
+	acc := account(t, s, "erp@peeters.example", directory.RoleSupplier, kbo.ID)
+	token, _, _ := s.Store.NewToken(acc.ID, kbo.ID, "erp")
+	b := newVisitor(t, s)
+	b.bearer, b.csrf = token, ""
+	cur, _ := s.Store.Get(kbo.ID)
+	body := `{"free_fte": 3, "version": ` + itoa(int(cur.Version)) + `}`
+	if code, _, resp := b.do("PATCH", "/api/v1/suppliers/"+kbo.ID+"/offers/kbo-green", strings.NewReader(body), "application/json"); code != 200 {
+		t.Fatalf("patch: %d %s", code, resp)
+	}
+	if got, _ := s.Store.Get(kbo.ID); got.Unclaimed {
+		t.Fatal("capacity declared through the API left the profile unclaimed")
+	}
+	waitIndexed(t, s)
+	r, err := s.Index.Search(search.Query{Tasks: []string{"green-maintenance"}, MinFTE: 3, Today: directory.DateOf(time.Now())})
+	if err != nil || r.Total != 1 || r.Hits[0].ID != kbo.ID {
+		t.Fatalf("a plain search after the patch: %+v %v", r, err)
 	}
 }

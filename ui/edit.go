@@ -771,6 +771,7 @@ func (s *server) apiPatchOffer(c *fiber.Ctx) error {
 	if p.AvailableFrom != nil {
 		sup.Offers[i].AvailableFrom = *p.AvailableFrom
 	}
+	sup.ClaimIfDeclared() // as the capacity form does
 	// The history names the token that made the change.
 	actor := v.Account.Actor()
 	if v.Token != nil {
