@@ -87,6 +87,9 @@ type consultForm struct {
 	Report  *market.CheckReport
 	Bands   []string
 	Band    string // the band of the check's value
+	// FromSearch: the scope comes from a search (its link on the search
+	// page); NeedsTask: that search named no task or CPV code.
+	FromSearch, NeedsTask bool
 }
 
 // consultListView is the list of the buyer's consultations.
@@ -114,8 +117,50 @@ func (s *server) consultsPage(c *fiber.Ctx) error {
 	return s.page(c, fiber.StatusOK, "consults", "consult.list_title", consultListView{Consultations: list, Max: consult.MaxPerAccount})
 }
 
+// consultFromSearch is what a search gives a consultation's scope, as the
+// new-consultation form's parameters: its tasks or CPV code, one place of
+// execution (where an offer serves, near, or the one municipality asked),
+// else the one province or region asked, the free capacity asked as the
+// volume, and the day it must be free by as the start. The recipients are
+// then those the consultation's own rule finds, not the search's hits.
+func consultFromSearch(params url.Values, today directory.Date) url.Values {
+	out := url.Values{"from": {"search"}}
+	if ts := params["task"]; len(ts) > 0 {
+		out["task"] = ts
+	}
+	if cpv := params.Get("cpv"); cpv != "" {
+		out.Set("cpv", cpv)
+	}
+	one := func(k string) string {
+		if vs := params[k]; len(vs) == 1 {
+			return vs[0]
+		}
+		return ""
+	}
+	switch {
+	case params.Get("serves") != "":
+		out.Set("place", params.Get("serves"))
+	case params.Get("near") != "":
+		out.Set("place", params.Get("near"))
+	case one("municipality") != "":
+		out.Set("place", one("municipality"))
+	case one("province") != "":
+		out.Set("region", one("province"))
+	case one("region") != "":
+		out.Set("region", one("region"))
+	}
+	if fte := params.Get("min_fte"); fte != "" {
+		out.Set("volume_fte", fte)
+	}
+	if by, err := directory.ParseDate(params.Get("available_by")); err == nil && !by.Before(today) {
+		out.Set("start", by.String())
+	}
+	return out
+}
+
 // consultNewPage shows the form, from a saved market check (?check=id), a
-// check's query (the market check's own parameters), or empty.
+// check's query (the market check's own parameters, as a search's link
+// gives them too: ?from=search), or empty.
 func (s *server) consultNewPage(c *fiber.Ctx) error {
 	v := s.viewer(c)
 	if !v.SignedIn() {
@@ -155,6 +200,11 @@ func (s *server) consultNewPage(c *fiber.Ctx) error {
 	if f.Report != nil {
 		f.Band = consult.BandFor(consult.TotalValue(f.Report))
 		f.Raw.Set("title", s.scopeTitle(lang, f.Report.Input.Tasks))
+	} else if t := s.scopeTitle(lang, raw["task"]); t != "" {
+		f.Raw.Set("title", t)
+	}
+	if f.CheckID == "" && raw.Get("from") == "search" {
+		f.FromSearch, f.NeedsTask = true, len(raw["task"])+len(raw["cpv"]) == 0
 	}
 	return s.page(c, fiber.StatusOK, "consultnew", "consult.new_title", f)
 }

@@ -69,6 +69,9 @@ var scannedPages = []struct {
 	{Who: "buyer", Path: "/aankoopplan"},
 	{Who: "buyer", Path: "/raadplegingen"},
 	{Who: "buyer", Path: "/raadplegingen/nieuw?check={check}"},
+	{Who: "buyer", Path: "/?task=office-cleaning&serves=9000"},                                            // the link to start a consultation
+	{Who: "buyer", Path: "/raadplegingen/nieuw?from=search&place=9000&task=office-cleaning&volume_fte=1"}, // from a search
+	{Who: "buyer", Path: "/raadplegingen/nieuw?from=search&place=9000"},                                   // from a search without a task
 	{Who: "buyer", Path: "/raadplegingen/{consult}"},
 	{Who: "buyer", Path: "/raadplegingen/{consult}/verslag", Status: 409}, // before the deadline: when it comes
 	{Who: "buyer", Path: "/mijn/meldingen"},

@@ -133,6 +133,9 @@ type searchView struct {
 	Basemap     string // the provinces' outlines, drawn without tiles
 	// Help is offered when the search found nothing.
 	Help zeroHelp
+	// ConsultURL starts a consultation with what the search holds of a
+	// contract's scope, for those who may start one.
+	ConsultURL string
 }
 
 // hitView is a hit with its highlighted parts trusted as HTML: the search
@@ -179,6 +182,9 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 	v.SearchQuery = withParams(params, map[string]string{"page": ""})
 	v.ExportCSV = "/api/v1/suppliers/export.csv?" + withParams(params, map[string]string{"page": "", "per_page": ""})
 	v.ExportXLS = "/api/v1/suppliers/export.xlsx?" + withParams(params, map[string]string{"page": "", "per_page": ""})
+	if mayConsult(s.viewer(c)) {
+		v.ConsultURL = "/raadplegingen/nieuw?" + consultFromSearch(params, s.today()).Encode()
+	}
 	if res != nil {
 		for _, h := range res.Hits {
 			hv := hitView{Hit: h, NameMarked: template.HTML(h.NameHTML), DescriptionMarked: template.HTML(h.DescriptionHTML),
