@@ -124,6 +124,9 @@ type Candidate struct {
 	// Unclaimed: a firm without a Verken profile, invited at the public
 	// e-mail address the authorities' data gives; it declared no capacity.
 	Unclaimed bool `json:"unclaimed,omitempty"`
+	// Added: the buyer added it to the draft although it does not match
+	// (Store.Add); the record says so.
+	Added bool `json:"added,omitempty"`
 }
 
 // Consultation is what a buyer asks the market, and, once sent, the record

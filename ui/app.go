@@ -269,6 +269,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Post("/raadplegingen/bijlagen/:id", s.consultFilePost)
 	app.Get("/raadplegingen/:id", s.consultPage)
 	app.Post("/raadplegingen/:id/versturen", s.consultSendPost)
+	app.Post("/raadplegingen/:id/ontvangers", s.consultAddPost)
 	app.Post("/raadplegingen/:id/herinneren", s.consultRemindPost)
 	app.Post("/raadplegingen/:id/vragen/:n", s.consultAnswerPost)
 	app.Get("/raadplegingen/:id/verslag", s.consultReportPage)

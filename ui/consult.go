@@ -376,6 +376,16 @@ type consultView struct {
 	Outcome outcomeForm
 	// Columns are the export's columns to choose from.
 	Columns []exportChoice
+	// Widened: the draft lists, in Widen, the suppliers with the task in
+	// the province whatever their capacity or service area, to add.
+	Widened bool
+	Widen   []candidateView
+	// AddTyped is what was typed in the supplier picker, AddChoices the
+	// suppliers it may mean.
+	AddTyped   string
+	AddChoices []search.Hit
+	// MaxRecipients bounds the candidates, those added included.
+	MaxRecipients int
 }
 
 // fileLimits are the bounds of a consultation's attachments, as the form
@@ -409,8 +419,13 @@ func (s *server) consultPage(c *fiber.Ctx) error {
 }
 
 // buyerPage shows the buyer's page of a consultation, with a notice or an
-// error, and for a draft the candidates to narrow.
+// error, and for a draft the candidates to narrow and the ways to widen.
 func (s *server) buyerPage(c *fiber.Ctx, cs *consult.Store, co consult.Consultation, status int, notice, errMsg string) error {
+	return s.buyerPageWith(c, cs, co, status, notice, errMsg, nil)
+}
+
+// buyerPageWith is buyerPage with more to show, set by with.
+func (s *server) buyerPageWith(c *fiber.Ctx, cs *consult.Store, co consult.Consultation, status int, notice, errMsg string, with func(*consultView)) error {
 	view, err := s.consultView(s.lang(c), cs, co)
 	if err != nil {
 		return err
@@ -424,8 +439,76 @@ func (s *server) buyerPage(c *fiber.Ctx, cs *consult.Store, co consult.Consultat
 		for _, cand := range co.Candidates {
 			view.Candidates = append(view.Candidates, candidateView{Candidate: cand, Email: emails[cand.SupplierID] != ""})
 		}
+		if c.Query("verruimen") != "" {
+			more, err := cs.Widen(s.Index, co, s.consultRef(), s.Now())
+			if err != nil {
+				return err
+			}
+			view.Widened = true
+			for _, cand := range more {
+				view.Widen = append(view.Widen, candidateView{Candidate: cand, Email: true})
+			}
+		}
+	}
+	if with != nil {
+		with(&view)
 	}
 	return s.page(c, status, "consult", "consult.title", view)
+}
+
+// consultRef is what consult reads of the reference tables.
+func (s *server) consultRef() consult.Reference {
+	return consult.Reference{Tasks: s.Tasks, Places: s.Places}
+}
+
+// consultAddPost adds suppliers that do not match to a draft, marked as
+// added by the buyer: those ticked in the widened list (supplier_id), or
+// the one typed in the supplier picker (an enterprise number or a name,
+// found as the administrators' invitation picker finds it; a name that
+// may mean several asks which). Whether one may be added is consult's
+// rule.
+func (s *server) consultAddPost(c *fiber.Ctx) error {
+	cs, co, err := s.ownConsultation(c)
+	if err != nil {
+		return err
+	}
+	lang := s.lang(c)
+	form := formValues(c)
+	ids := form["supplier_id"]
+	if len(ids) == 0 {
+		typed := strings.TrimSpace(form.Get("supplier"))
+		sup, hits, err := s.inviteSupplier(typed)
+		switch {
+		case len(hits) > 0:
+			return s.buyerPageWith(c, cs, co, fiber.StatusUnprocessableEntity, "", s.catalog.T(lang, "consult.add_which"),
+				func(v *consultView) { v.AddTyped, v.AddChoices = typed, hits })
+		case err != nil:
+			return s.consultError(c, cs, co, s.catalog.T(lang, "consult.err.add_unknown"))
+		}
+		ids = []string{sup.ID}
+	}
+	added, err := cs.Add(co.ID, ids, s.consultRef(), s.Now())
+	var refused *consult.Refused
+	var ve *directory.ValidationError
+	switch {
+	case errors.As(err, &refused):
+		name := refused.Name
+		if name == "" {
+			name = refused.SupplierID
+		}
+		return s.consultError(c, cs, co, s.catalog.T(lang, "consult.err.add_"+refused.Code, name))
+	case errors.As(err, &ve):
+		return s.consultError(c, cs, co, s.catalog.T(lang, "consult.err.add_too_many", consult.MaxRecipients))
+	case errors.Is(err, consult.ErrSent), errors.Is(err, consult.ErrClosed):
+		return s.consultError(c, cs, co, s.catalog.T(lang, "consult.err.not_draft"))
+	case err != nil:
+		return err
+	}
+	notice := "added"
+	if len(added) == 0 {
+		notice = "already"
+	}
+	return c.Redirect("/raadplegingen/"+co.ID+"?notice="+notice+"#recipients", fiber.StatusSeeOther)
 }
 
 // consultView gathers what the buyer's page and the report show.
@@ -434,7 +517,7 @@ func (s *server) consultView(lang string, cs *consult.Store, co consult.Consulta
 	view := consultView{C: co, Closed: co.Closed(now), MayRemind: consult.MayRemind(co, now) == nil,
 		stampf: func(t time.Time) string { return s.stamp(lang, t) }, sizef: func(n int64) string { return fileSize(lang, n) },
 		FileLimits: fileLimits{Count: consult.MaxFiles, Size: fileSize(lang, consult.MaxFileBytes), Total: fileSize(lang, consult.MaxAllFiles)},
-		Outcome:    outcomeFormOf(co, now), Columns: s.exportChoices(lang, co)}
+		Outcome:    outcomeFormOf(co, now), Columns: s.exportChoices(lang, co), MaxRecipients: consult.MaxRecipients}
 	rs, err := cs.Recipients(co.ID)
 	if err != nil {
 		return view, err

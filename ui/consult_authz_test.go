@@ -194,6 +194,9 @@ func TestConsultationAuthorizationMatrix(t *testing.T) {
 		{"create", post("/raadplegingen/nieuw", createForm), buyerPage(pagePost(303, 303, 0), 303, 403)},
 		{"buyer's page", get(f.path), buyerPage(pageGet(200, 200, 0), 404, 404)},
 		{"send again", post(f.path+"/versturen", func() url.Values { return url.Values{"recipient": f.ids} }), buyerPage(pagePost(422, 422, 0), 404, 404)},
+		// Adding a recipient: the owner's draft only (this one is sent:
+		// refused for that).
+		{"add a recipient", post(f.path+"/ontvangers", func() url.Values { return url.Values{"supplier_id": {f.ids[4]}} }), buyerPage(pagePost(422, 422, 0), 404, 404)},
 		// The owner reminds first; the administrator then finds it too soon.
 		{"remind", post(f.path+"/herinneren", nil), buyerPage(pagePost(303, 422, 0), 404, 404)},
 		{"publish an answer", post(f.path+"/vragen/1", func() url.Values { return url.Values{"answer": {"Ja, na 18 uur."}} }),

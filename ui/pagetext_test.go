@@ -18,9 +18,9 @@ import (
 
 // scannedPages are the pages whose visible text TestPagesShowNoInternalNames
 // reads, in every language, as the person in Who sees them. A path may hold
-// {check} (a saved market check), {consult} (a sent consultation), {link}
-// (a recipient's consultation link) and {poets} (a cleaner in Ghent, where a
-// tram runs), which the test makes first. Allow lists
+// {check} (a saved market check), {consult} (a sent consultation), {draft}
+// (a draft), {link} (a recipient's consultation link) and {poets} (a cleaner
+// in Ghent, where a tram runs), which the test makes first. Allow lists
 // the snake_case words a page shows on purpose (an API's field names where
 // the page documents the API; a word ending in * allows every word it
 // starts). Add every new page here.
@@ -73,7 +73,8 @@ var scannedPages = []struct {
 	{Who: "buyer", Path: "/raadplegingen/nieuw?from=search&place=9000&task=office-cleaning&volume_fte=1"}, // from a search
 	{Who: "buyer", Path: "/raadplegingen/nieuw?from=search&place=9000"},                                   // from a search without a task
 	{Who: "buyer", Path: "/raadplegingen/{consult}"},
-	{Who: "buyer", Path: "/raadplegingen/{consult}/verslag", Status: 409}, // before the deadline: when it comes
+	{Who: "buyer", Path: "/raadplegingen/{draft}?verruimen=1&notice=added"}, // a draft, widened
+	{Who: "buyer", Path: "/raadplegingen/{consult}/verslag", Status: 409},   // before the deadline: when it comes
 	{Who: "buyer", Path: "/mijn/meldingen"},
 	{Who: "anonymous", Path: "/zoekmelding-uit/bestaat-niet", Status: 410},
 	{Who: "admin", Path: "/mijn"},
@@ -319,7 +320,14 @@ func TestPagesShowNoInternalNames(t *testing.T) {
 	if code, _, body := sup.post(mine+"/capaciteit", capForm); code != 303 {
 		t.Fatalf("capacity from the answer: %d\n%s", code, body)
 	}
-	fill := strings.NewReplacer("{check}", checkID, "{consult}", strings.TrimPrefix(consultPath, "/raadplegingen/"), "{link}", link, "{poets}", ids[0])
+	// A draft from the same check, to widen.
+	code, draftPath, page := buyer.post("/raadplegingen/nieuw", url.Values{"check": {checkID}, "title": {"Schoonmaak bibliotheek"},
+		"description": {"Wekelijkse schoonmaak."}, "deadline": {time.Now().Add(7 * 24 * time.Hour).In(brusselsT).Format(time.DateOnly)}})
+	if code != 303 {
+		t.Fatalf("a draft: %d\n%s", code, page)
+	}
+	fill := strings.NewReplacer("{check}", checkID, "{consult}", strings.TrimPrefix(consultPath, "/raadplegingen/"), "{link}", link, "{poets}", ids[0],
+		"{draft}", strings.TrimPrefix(draftPath, "/raadplegingen/"))
 
 	keys := catalogueKeys(t)
 	for _, p := range scannedPages {
