@@ -49,15 +49,20 @@ type Attachment struct {
 
 // FileError says which bound an attachment broke: Limit is "type" (not
 // a PDF), "size" (one file over MaxFileBytes), "count" (MaxFiles), "total"
-// (MaxAllFiles together) or "account" (MaxAccountFiles); Max is the bound.
+// (MaxAllFiles together), "account" (MaxAccountFiles) or, for an anonymous
+// consultation, "metadata" (document properties ScrubPDF cannot remove
+// safely); Max is the bound.
 type FileError struct {
 	Limit string
 	Max   int64
 }
 
 func (e *FileError) Error() string {
-	if e.Limit == "type" {
+	switch e.Limit {
+	case "type":
 		return "the file is not a PDF"
+	case "metadata":
+		return errPDFMetadata.Error()
 	}
 	return fmt.Sprintf("the attachment goes over the %s limit of %d", e.Limit, e.Max)
 }
@@ -94,9 +99,18 @@ func SafeFileName(name string) string {
 
 func fileKey(id string, n int) []byte { return fmt.Appendf(nil, "%s/%03d", id, n) }
 
+// AnonymousFileName is the name an anonymous consultation's attachment n
+// is kept and shown under: the name the buyer gave it may name the buyer.
+func AnonymousFileName(n int) string { return fmt.Sprintf("bijlage-%d.pdf", n) }
+
 // AddFile adds a PDF file to a draft: checked by its content, not its
 // name, and within the bounds of one file, of the consultation and of the
-// account. It returns the attachment as recorded.
+// account. An anonymous consultation keeps the file with its document
+// properties blanked (ScrubPDF; a file whose properties cannot be blanked
+// is refused with the limit "metadata"), under a neutral name
+// (AnonymousFileName), so that what every recipient gets, and what the
+// record's digest is of, never names the buyer. It returns the attachment
+// as recorded.
 func (s *Store) AddFile(id, name string, content []byte, now time.Time) (Attachment, error) {
 	var a Attachment
 	if !bytes.HasPrefix(content, pdfMagic) {
@@ -126,9 +140,17 @@ func (s *Store) AddFile(id, name string, content []byte, now time.Time) (Attachm
 		if used+int64(len(content)) > accountFilesLimit {
 			return &FileError{Limit: "account", Max: accountFilesLimit}
 		}
+		name := SafeFileName(name)
+		if c.Anonymous {
+			scrubbed, err := ScrubPDF(content)
+			if err != nil {
+				return &FileError{Limit: "metadata"}
+			}
+			content, name = scrubbed, AnonymousFileName(c.NextFile+1)
+		}
 		sum := sha256.Sum256(content)
 		c.NextFile++
-		a = Attachment{N: c.NextFile, Name: SafeFileName(name), Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), AddedAt: now.UTC()}
+		a = Attachment{N: c.NextFile, Name: name, Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), AddedAt: now.UTC()}
 		c.Attachments = append(c.Attachments, a)
 		if err := tx.Bucket(bucketFiles).Put(fileKey(id, a.N), content); err != nil {
 			return err

@@ -64,6 +64,8 @@ func (s *server) fileLimitMessage(lang string, fe *consult.FileError) string {
 	switch fe.Limit {
 	case "type":
 		return s.catalog.T(lang, "consult.err.file_type")
+	case "metadata":
+		return s.catalog.T(lang, "consult.err.file_metadata")
 	case "count":
 		return s.catalog.T(lang, "consult.err.file_count", fe.Max)
 	}

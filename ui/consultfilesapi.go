@@ -16,7 +16,9 @@ import (
 // A consultation's attachments through the API: the owning buyer (its
 // token, or its session with X-CSRF-Token) adds PDF files to a draft under
 // the page's bounds, and reads them; a recipient supplier's user or token
-// reads them while the consultation is open, as on its page.
+// reads them while the consultation is open, as on its page. An anonymous
+// consultation's files are kept with their document properties blanked and
+// under a neutral name (consult.AddFile), or refused (422 "metadata").
 
 // consultAPIUploadPrefix is where the API takes a file
 // (/api/v1/consultation-attachments/{id}): like consultUploadPrefix, one
@@ -91,6 +93,8 @@ func (s *server) apiConsultFileUpload(c *fiber.Ctx) error {
 	switch {
 	case errors.As(err, &fe) && fe.Limit == "size":
 		return tooLarge()
+	case errors.As(err, &fe) && fe.Limit == "metadata":
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "metadata", Param: "file", Reason: s.catalog.T(s.lang(c), "consult.err.file_metadata")})
 	case errors.As(err, &fe) && fe.Limit == "type":
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "not_pdf", Param: "file", Reason: "the file is not a PDF"})
 	case errors.As(err, &fe):
