@@ -197,9 +197,12 @@ type PurgeReport struct {
 // times, and each answer's interest, capacity, start and ways of bidding.
 // Removed are the account that owns it and the buyer's name (it leaves
 // the account's list; administrators still read it), the text sent, the
-// attachments (their sizes and digests stay), the addresses mail went to,
-// the answers' free texts, the questions and the note on the outcome. It
-// also deletes every link past its deadline.
+// description, the texts of the buyer's questions (their number stays, as
+// empty texts), the attachments (their sizes and digests stay), the
+// addresses mail went to, the answers' free texts, the suppliers'
+// questions and the note on the outcome. The title stays: it is what
+// recognises the record (the pages say so). It also deletes every link
+// past its deadline.
 func (s *Store) Purge(now time.Time) (PurgeReport, error) {
 	var rep PurgeReport
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -251,7 +254,8 @@ func (s *Store) Purge(now time.Time) (PurgeReport, error) {
 			if c.Outcome != nil {
 				c.Outcome.Note = ""
 			}
-			c.AccountID, c.Buyer, c.Sent, c.PurgedAt = "", "", "", now.UTC()
+			c.AccountID, c.Buyer, c.Sent, c.Description, c.PurgedAt = "", "", "", "", now.UTC()
+			c.Questions = make([]string, len(c.Questions))
 			if err := put(tx, bucketConsultations, c.ID, c); err != nil {
 				return err
 			}

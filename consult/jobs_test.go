@@ -81,8 +81,11 @@ func TestAutoReminderSupplierAnswerAndPurge(t *testing.T) {
 		t.Fatalf("purge: %v %+v", err, rep)
 	}
 	got, _ := s.Get(c.ID)
-	if got.AccountID != "" || got.Buyer != "" || got.Sent != "" || got.PurgedAt.IsZero() {
+	if got.AccountID != "" || got.Buyer != "" || got.Sent != "" || got.Description != "" || got.PurgedAt.IsZero() {
 		t.Fatalf("personal data kept: %+v", got)
+	}
+	if len(got.Questions) != len(c.Questions) || got.Questions[0] != "" || got.Title != c.Title {
+		t.Fatalf("the buyer's questions or the title after the purge: %q %q", got.Questions, got.Title)
 	}
 	if list, _ := s.List("acc"); len(list) != 0 {
 		t.Fatal("the purged consultation stays on the account's list")

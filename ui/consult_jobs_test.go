@@ -1,10 +1,14 @@
 package ui_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/verken/verken/directory"
 	"github.com/verken/verken/ui"
@@ -19,7 +23,7 @@ func TestConsultationReminderAndRetention(t *testing.T) {
 	s := startServer(t, 0, withSMTP(box), withClock(clock))
 	ids, emails := seedConsultable(t, s)
 	account(t, s, "koper@stad.example", directory.RoleBuyer)
-	account(t, s, "admin@verken.example", directory.RoleAdmin)
+	adminAccount := account(t, s, "admin@verken.example", directory.RoleAdmin)
 	buyer := newVisitor(t, s)
 	buyer.signIn("koper@stad.example", testPassword)
 	day := clock.now().Add(7 * 24 * time.Hour).In(brusselsT).Format(time.DateOnly)
@@ -92,6 +96,65 @@ func TestConsultationReminderAndRetention(t *testing.T) {
 	if code != 200 || strings.Contains(page, "Geen ploeg vrij") || strings.Contains(page, emails[1]) || !strings.Contains(page, `id="funnel-interested">1<`) ||
 		!strings.Contains(page, `id="funnel-not-interested">1<`) {
 		t.Fatalf("after the purge: %d\n%s", code, page)
+	}
+
+	// The description and the buyer's questions went too, from the page,
+	// the report, the export, the API and every record in the store's
+	// file; the questions' number and the title stay, and the pages say
+	// the texts were removed after 12 months.
+	freeTexts := []string{"Dagelijkse schoonmaak van drie kantoren", "Kunt u dit volume dragen", "Wat zou deze opdracht voor u haalbaar maken", "Werkt u met eigen materiaal"}
+	_, report := admin.get(path + "/verslag")
+	_, csv := admin.get(path + "/antwoorden.csv")
+	id := strings.TrimPrefix(path, "/raadplegingen/")
+	adminToken, _, err := s.Store.NewToken(adminAccount.ID, "", "erp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := newVisitor(t, s)
+	api.bearer = adminToken
+	code, apiBody := jsonCall(api, "GET", "/api/v1/consultations/"+id+"/responses", "")
+	if code != 200 {
+		t.Fatalf("the API after the purge: %d %s", code, apiBody)
+	}
+	var out struct {
+		Consultation struct {
+			Title       string   `json:"title"`
+			Description *string  `json:"description"`
+			Questions   []string `json:"questions"`
+			PurgedAt    string   `json:"purged_at"`
+		} `json:"consultation"`
+	}
+	if err := json.Unmarshal([]byte(apiBody), &out); err != nil || out.Consultation.Description == nil || *out.Consultation.Description != "" ||
+		len(out.Consultation.Questions) != 3 || out.Consultation.Questions[0] != "" || out.Consultation.PurgedAt == "" || out.Consultation.Title != "Schoonmaak stadskantoren" {
+		t.Fatalf("the API after the purge: %v %s", err, apiBody)
+	}
+	for name, text := range map[string]string{"page": page, "report": report, "export": csv, "API": apiBody} {
+		for _, w := range freeTexts {
+			if strings.Contains(text, w) {
+				t.Errorf("the %s still holds %q", name, w)
+			}
+		}
+	}
+	if !strings.Contains(report, "(verwijderd 12 maanden na de uiterste antwoorddatum)") || !strings.Contains(page, "(verwijderd 12 maanden na de uiterste antwoorddatum)") ||
+		!strings.Contains(csv, "Vraag 1 (tekst verwijderd na 12 maanden)") || !strings.Contains(report, "Schoonmaak stadskantoren") {
+		t.Fatalf("the pages do not say the texts were removed:\n%s\n%s", report, csv)
+	}
+	if _, en := admin.get(path + "/verslag?lang=en"); !strings.Contains(en, "(removed 12 months after the answer deadline)") || !strings.Contains(en, "the title so that the record can be recognised") {
+		t.Fatalf("in English:\n%s", en)
+	}
+	if err := s.Store.DB().View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			return b.ForEach(func(k, v []byte) error {
+				for _, w := range freeTexts {
+					if bytes.Contains(v, []byte(w)) {
+						t.Errorf("the store's bucket %s holds %q under %s", name, w, k)
+					}
+				}
+				return nil
+			})
+		})
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -70,6 +70,11 @@ type apiConsultation struct {
 	Attachments []consult.Attachment `json:"attachments"`
 	// Outcome is what the buyer said came of it, after the deadline.
 	Outcome *consult.Outcome `json:"outcome,omitempty"`
+	// PurgedAt is when its personal data and free texts were removed, 12
+	// months after the deadline: since then the description is empty and
+	// every question's text too (their number stays); the title and the
+	// figures are kept.
+	PurgedAt *time.Time `json:"purged_at,omitempty"`
 	// URL is the buyer's page; Report the record, once closed.
 	URL    string `json:"url"`
 	Report string `json:"report"`
@@ -355,6 +360,7 @@ func (s *server) apiConsultationWith(co consult.Consultation, rs []consult.Recip
 		out.Lots = []consult.Lot{}
 	}
 	out.Outcome = co.Outcome
+	out.PurgedAt = timePtr(co.PurgedAt)
 	if out.Attachments = co.Attachments; out.Attachments == nil {
 		out.Attachments = []consult.Attachment{}
 	}

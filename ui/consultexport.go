@@ -61,6 +61,9 @@ func (s *server) answerColumns(lang string, co consult.Consultation) []answerCol
 		{"reason", t("consult.col_reason"), resp(func(p *consult.Response) any { return p.Reason })},
 	}
 	for i, q := range co.Questions {
+		if q == "" {
+			q = s.catalog.T(lang, "consult.question_removed", i+1)
+		}
 		cols = append(cols, answerColumn{fmt.Sprintf("q%d", i+1), q, resp(func(p *consult.Response) any {
 			if i < len(p.Answers) {
 				return p.Answers[i]
