@@ -483,33 +483,10 @@ func askTx(tx *bolt.Tx, c Consultation, r Recipient, text string, now time.Time)
 
 // AnswerQuestion publishes the buyer's answer to question n to every
 // recipient. An answer, once published, stays as it was: every recipient
-// may have read it.
+// may have read it. PublishAnswer also says whom to tell.
 func (s *Store) AnswerQuestion(id string, n int, text string, now time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		var c Consultation
-		if err := get(tx, bucketConsultations, id, &c, ErrNotFound); err != nil {
-			return err
-		}
-		if c.Closed(now) {
-			return ErrClosed
-		}
-		key := fmt.Sprintf("%s/%06d", id, n)
-		var q Question
-		if err := get(tx, bucketQuestions, key, &q, ErrNotFound); err != nil {
-			return err
-		}
-		if q.Published() {
-			return ErrSent
-		}
-		var v invalid
-		text = strings.TrimSpace(text)
-		v.text("answer", limitQuestion, text, true)
-		if err := v.err(); err != nil {
-			return err
-		}
-		q.Answer, q.AnsweredAt = text, now.UTC()
-		return put(tx, bucketQuestions, key, q)
-	})
+	_, _, err := s.PublishAnswer(id, n, text, now)
+	return err
 }
 
 // Remind gives every recipient without an answer a new link (the first

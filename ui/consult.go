@@ -647,7 +647,7 @@ func (s *server) consultAnswerPost(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	lang := s.lang(c)
-	err = cs.AnswerQuestion(co.ID, n, formValues(c).Get("answer"), s.Now())
+	q, notices, err := cs.PublishAnswer(co.ID, n, formValues(c).Get("answer"), s.Now())
 	var ve *directory.ValidationError
 	switch {
 	case errors.Is(err, consult.ErrNotFound):
@@ -659,6 +659,7 @@ func (s *server) consultAnswerPost(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
+	s.mailAnswerNotices(co, q, notices)
 	return c.Redirect("/raadplegingen/"+co.ID+"?notice=published", fiber.StatusSeeOther)
 }
 
@@ -796,53 +797,101 @@ const consultMailGap = 100 * time.Millisecond
 // background, one after another. A mail carries its link's secret and
 // expires at the deadline, so the outbox forgets its body then.
 func (s *server) mailInvites(cs *consult.Store, co consult.Consultation, invites []consult.Invite, reminder bool) error {
-	lang := co.Lang
-	if lang == "" {
-		lang = "nl"
-	}
+	lang := consultLang(co)
 	subjectKey := "consult.mail_subject"
 	if reminder {
 		subjectKey = "consult.mail_subject_reminder"
 	}
 	subject := s.catalog.T(lang, subjectKey, oneLine(co.Title))
+	var mails []consultMail
+	for _, inv := range invites {
+		body := s.catalog.T(lang, "consult.mail_greeting", inv.Recipient.Name) + "\n\n"
+		if reminder {
+			body += s.catalog.T(lang, "consult.mail_reminder") + "\n\n"
+		}
+		body += co.Sent + "\n" + s.consultMailLinks(lang, co, inv)
+		mails = append(mails, consultMail{supplierID: inv.Recipient.SupplierID,
+			msg: directory.Mail{To: inv.Recipient.Email, Subject: subject, Body: body, LinkSecret: inv.Secret, ExpiresAt: co.Deadline, Bulk: true}})
+	}
+	ids := s.sendConsultMails(co, mails)
+	if len(ids) > 0 {
+		if err := cs.Mailed(co.ID, ids, s.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mailAnswerNotices tells every recipient reached (consult.PublishAnswer)
+// that a question was answered: the question and the answer, never who
+// asked, and the recipient's own link; the same outbox, pacing and bulk
+// mark as invitations. The consultation's text is not repeated, so an
+// anonymous one names its buyer no more than before.
+func (s *server) mailAnswerNotices(co consult.Consultation, q consult.Question, notices []consult.Invite) {
+	lang := consultLang(co)
+	subject := s.catalog.T(lang, "consult.mail_subject_answer", oneLine(co.Title))
+	var mails []consultMail
+	for _, inv := range notices {
+		body := s.catalog.T(lang, "consult.mail_greeting", inv.Recipient.Name) + "\n\n" +
+			s.catalog.T(lang, "consult.mail_answer_intro", co.Title) + "\n\n" +
+			s.catalog.T(lang, "consult.mail_answer_question") + "\n" + q.Text + "\n\n" +
+			s.catalog.T(lang, "consult.mail_answer_answer") + "\n" + q.Answer + "\n\n" + s.consultMailLinks(lang, co, inv)
+		mails = append(mails, consultMail{supplierID: inv.Recipient.SupplierID,
+			msg: directory.Mail{To: inv.Recipient.Email, Subject: subject, Body: body, LinkSecret: inv.Secret, ExpiresAt: co.Deadline, Bulk: true}})
+	}
+	s.sendConsultMails(co, mails)
+}
+
+// consultLang is the language a consultation's mail is in: the one it
+// was sent in.
+func consultLang(co consult.Consultation) string {
+	if co.Lang == "" {
+		return "nl"
+	}
+	return co.Lang
+}
+
+// consultMailLinks ends a consultation's mail: the recipient's link, how
+// long it works, and the link that opts out of consultations on the task.
+func (s *server) consultMailLinks(lang string, co consult.Consultation, inv consult.Invite) string {
+	out := s.catalog.T(lang, "consult.mail_link") + "\n" + s.link("/raadpleging/"+inv.Secret) + "\n\n" +
+		s.catalog.T(lang, "consult.mail_valid", s.stamp(lang, co.Deadline)) + "\n"
+	if inv.OptOut != "" && len(co.Scope.Tasks) > 0 {
+		out += "\n" + s.catalog.T(lang, "consult.mail_optout", s.taskNames(lang, co.Scope.Tasks)) + "\n" + s.link("/raadpleging-afmelden/"+inv.OptOut) + "\n"
+	}
+	return out
+}
+
+// consultMail is one message of a consultation's batch, to one supplier.
+type consultMail struct {
+	supplierID string
+	msg        directory.Mail
+}
+
+// sendConsultMails queues a consultation's batch in the outbox and, with
+// SMTP, delivers it in the background, one message after another
+// (consultMailGap, consultBatchSlots). It returns the suppliers whose mail
+// was queued: when the outbox is full, the rest stay unsent.
+func (s *server) sendConsultMails(co consult.Consultation, mails []consultMail) []string {
 	type queued struct {
 		seq uint64
 		msg directory.Mail
 	}
 	var batch []queued
 	var ids []string
-	var qerr error
-	for _, inv := range invites {
-		body := s.catalog.T(lang, "consult.mail_greeting", inv.Recipient.Name) + "\n\n"
-		if reminder {
-			body += s.catalog.T(lang, "consult.mail_reminder") + "\n\n"
-		}
-		body += co.Sent + "\n" + s.catalog.T(lang, "consult.mail_link") + "\n" + s.link("/raadpleging/"+inv.Secret) + "\n\n" +
-			s.catalog.T(lang, "consult.mail_valid", s.stamp(lang, co.Deadline)) + "\n"
-		if inv.OptOut != "" && len(co.Scope.Tasks) > 0 {
-			body += "\n" + s.catalog.T(lang, "consult.mail_optout", s.taskNames(lang, co.Scope.Tasks)) + "\n" + s.link("/raadpleging-afmelden/"+inv.OptOut) + "\n"
-		}
-		msg := directory.Mail{To: inv.Recipient.Email, Subject: subject, Body: body, LinkSecret: inv.Secret, ExpiresAt: co.Deadline, Bulk: true}
-		seq, err := s.Store.QueueMail(msg)
+	for _, m := range mails {
+		seq, err := s.Store.QueueMail(m.msg)
 		if err != nil {
 			// The outbox is full: the rest stay unsent, and the buyer's
 			// funnel shows it.
-			qerr = err
+			s.Log.Error("consultation mail not queued", "consultation", co.ID, "err", err)
 			break
 		}
-		batch = append(batch, queued{seq, msg})
-		ids = append(ids, inv.Recipient.SupplierID)
-	}
-	if len(ids) > 0 {
-		if err := cs.Mailed(co.ID, ids, s.Now()); err != nil {
-			return err
-		}
-	}
-	if qerr != nil {
-		s.Log.Error("consultation mail not queued", "consultation", co.ID, "err", qerr)
+		batch = append(batch, queued{seq, m.msg})
+		ids = append(ids, m.supplierID)
 	}
 	if s.SMTP.Host == "" || len(batch) == 0 {
-		return nil
+		return ids
 	}
 	go func() {
 		consultBatchSlots <- struct{}{}
@@ -860,7 +909,7 @@ func (s *server) mailInvites(cs *consult.Store, co consult.Consultation, invites
 			}
 		}
 	}()
-	return nil
+	return ids
 }
 
 // oneLine keeps a text on one line, for a mail header.

@@ -235,6 +235,18 @@ func TestConsultationFlow(t *testing.T) {
 	if code, _, body := buyer.post(path+"/vragen/1", url.Values{"answer": {"Ja, na 18 uur."}}); code != 303 {
 		t.Fatalf("publish: %d\n%s", code, body)
 	}
+	// Every recipient is mailed the question and the answer, once; the
+	// others' mails do not name who asked.
+	notices := mailsFrom(t, box, 6, 10)
+	for i, e := range emails {
+		msg, ok := notices[e]
+		if !ok || !strings.Contains(msg, "Mag er 's avonds gewerkt worden?") || !strings.Contains(msg, "Ja, na 18 uur.") {
+			t.Fatalf("no notice of the answer to %s: %v", e, notices)
+		}
+		if i != 3 && (strings.Contains(msg, "Poetsploeg 4") || strings.Contains(msg, emails[3])) {
+			t.Fatalf("the notice to %s names who asked:\n%s", e, msg)
+		}
+	}
 	// Every recipient sees it, none sees who asked or anyone else's answer.
 	other := newVisitor(t, s)
 	_, page = other.get(links[4])
@@ -280,7 +292,7 @@ func TestConsultationFlow(t *testing.T) {
 	if !slices.Equal(remindedTo, []string{emails[3], emails[4]}) {
 		t.Fatalf("the reminder went to %v, want %v", remindedTo, emails[3:])
 	}
-	reminded := mailsFrom(t, box, 6, 7)
+	reminded := mailsFrom(t, box, 11, 12)
 	for _, e := range []string{emails[3], emails[4]} {
 		msg, ok := reminded[e]
 		if !ok || !strings.Contains(msg, "Subject: =?utf-8?q?Herinnering_=E2=80=93_marktconsultatie") && !strings.Contains(msg, "Herinnering") {
@@ -299,7 +311,7 @@ func TestConsultationFlow(t *testing.T) {
 	if code, _, _ := buyer.post(path+"/herinneren", nil); code != 303 {
 		t.Fatalf("second reminder: %d", code)
 	}
-	if got := mailsFrom(t, box, 8, 8); got[emails[3]] == "" {
+	if got := mailsFrom(t, box, 13, 13); got[emails[3]] == "" {
 		t.Fatalf("the second reminder went to %v", got)
 	}
 	clock.add(25 * time.Hour)
