@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -245,6 +246,19 @@ func isASCII(s string) bool {
 
 // Regions returns the regions.
 func (g *Gazetteer) Regions() []Region { return g.regions }
+
+// RegionsBeyondProvinces returns the regions that are not also a province:
+// Brussels is both, and a list of provinces followed by regions would name
+// it twice.
+func (g *Gazetteer) RegionsBeyondProvinces() []Region {
+	var out []Region
+	for _, r := range g.regions {
+		if !slices.ContainsFunc(g.provinces, func(p Province) bool { return p.Code == r.Code }) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
 // Provinces returns the provinces (and Brussels at that level).
 func (g *Gazetteer) Provinces() []Province { return g.provinces }

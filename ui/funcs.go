@@ -77,7 +77,7 @@ func (s *server) funcs() template.FuncMap {
 		"cooperationModes": func() []string { return directory.CooperationModes },
 		"tasks":            s.Tasks.Tasks,
 		"provinces":        s.Places.Provinces,
-		"regions":          s.Places.Regions,
+		"regions":          s.Places.RegionsBeyondProvinces, // after the provinces: Brussels once
 		"has":              func(list []string, v string) bool { return slices.Contains(list, v) },
 		"join":             func(list []string) string { return strings.Join(list, ", ") },
 		"plusBlank":        plusBlank,
