@@ -52,6 +52,7 @@ var scannedPages = []struct {
 	{Who: "anonymous", Path: "/raadpleging/{link}"},
 	{Who: "anonymous", Path: "/raadpleging/{link}?notice=answered"}, // answered with FTE: the capacity button
 	{Who: "anonymous", Path: "/open-raadplegingen"},
+	{Who: "anonymous", Path: "/raadpleging-afmelden/{optout}"}, // opting out of a task's consultations
 	{Who: "supplier", Path: "/open-raadplegingen"},
 	{Who: "supplier", Path: "/open-raadplegingen/{consult}/demo-0001"},
 	{Who: "supplier", Path: "/mijn"},
@@ -294,14 +295,17 @@ func TestPagesShowNoInternalNames(t *testing.T) {
 	if code, _, body := buyer.post(consultPath+"/versturen", url.Values{"recipient": ids[:2], "public": {"on"}}); code != 303 {
 		t.Fatalf("send: %d\n%s", code, body)
 	}
-	var link string
+	var link, optOut string
 	for _, body := range outboxBodies(t, s) {
 		if m := consultLink.FindStringSubmatch(body); m != nil {
 			link = strings.TrimPrefix(m[1], "/raadpleging/")
 		}
+		if m := optOutLink.FindStringSubmatch(body); m != nil {
+			optOut = strings.TrimPrefix(m[1], "/raadpleging-afmelden/")
+		}
 	}
-	if link == "" {
-		t.Fatal("no consultation link in the outbox")
+	if link == "" || optOut == "" {
+		t.Fatal("no consultation link or opt-out link in the outbox")
 	}
 	// A recipient answers through its link with the FTE it commits (its
 	// page offers the capacity button); the supplier user answers for the
@@ -328,7 +332,7 @@ func TestPagesShowNoInternalNames(t *testing.T) {
 		t.Fatalf("a draft: %d\n%s", code, page)
 	}
 	fill := strings.NewReplacer("{check}", checkID, "{consult}", strings.TrimPrefix(consultPath, "/raadplegingen/"), "{link}", link, "{poets}", ids[0],
-		"{draft}", strings.TrimPrefix(draftPath, "/raadplegingen/"))
+		"{draft}", strings.TrimPrefix(draftPath, "/raadplegingen/"), "{optout}", optOut)
 
 	keys := catalogueKeys(t)
 	for _, p := range scannedPages {
