@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,11 +25,13 @@ import (
 // the snake_case words a page shows on purpose (an API's field names where
 // the page documents the API; a word ending in * allows every word it
 // starts). Add every new page here.
-var scannedPages = []struct {
+type scannedPage struct {
 	Who, Path string
 	Allow     []string
 	Status    int // 200 unless given
-}{
+}
+
+var scannedPages = []scannedPage{
 	{Who: "anonymous", Path: "/"},
 	{Who: "anonymous", Path: "/?q=schoonmaak&province=OVL&kind=maatwerkbedrijf&sort=name"},
 	{Who: "anonymous", Path: "/?q=schoonmaak&near=9000&radius_km=30&min_fte=1"},
@@ -231,7 +234,13 @@ func keysIn(text string, keys []string) []string {
 // message formatted with the wrong arguments in what the reader sees.
 func TestPagesShowNoInternalNames(t *testing.T) {
 	holder := &transit.Holder{}
-	s := startServer(t, 80, func(d *ui.Deps) { d.Transit = holder })
+	// The clock moves past the consultation's deadline at the end, for
+	// the report.
+	var later atomic.Int64
+	s := startServer(t, 80, func(d *ui.Deps) {
+		d.Transit = holder
+		d.Now = func() time.Time { return time.Now().Add(time.Duration(later.Load())) }
+	})
 	ids, _ := seedConsultable(t, s)
 	// A tram serves the cleaners' place in Ghent: pages show classes,
 	// stations and journeys.
@@ -335,7 +344,20 @@ func TestPagesShowNoInternalNames(t *testing.T) {
 		"{draft}", strings.TrimPrefix(draftPath, "/raadplegingen/"), "{optout}", optOut)
 
 	keys := catalogueKeys(t)
-	for _, p := range scannedPages {
+	scan(t, visitors, fill, keys, scannedPages)
+	later.Store(int64(8 * 24 * time.Hour))
+	scan(t, visitors, fill, keys, []scannedPage{
+		{Who: "buyer", Path: "/raadplegingen/{consult}/verslag"}, // the report, after the deadline
+		{Who: "buyer", Path: "/raadplegingen/{consult}"},
+		{Who: "anonymous", Path: "/raadpleging/{link}", Status: 410}, // the link, closed
+	})
+}
+
+// scan reads each page in three languages as its visitor and reports
+// catalogue keys, internal names and badly formatted messages.
+func scan(t *testing.T, visitors map[string]*browserless, fill *strings.Replacer, keys []string, pages []scannedPage) {
+	t.Helper()
+	for _, p := range pages {
 		path := fill.Replace(p.Path)
 		for _, lang := range []string{"nl", "fr", "en"} {
 			sep := "?"
