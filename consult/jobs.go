@@ -128,16 +128,21 @@ type Due struct {
 }
 
 // DueReminders makes the automatic reminder of every sent consultation
-// whose deadline lies AutoRemind or less ahead of now and that had none:
-// every recipient without an answer gets a new link (the first stays
-// valid). The reminder is recorded before it is mailed, so that it goes
-// once even if the mail fails (the outbox keeps it).
+// whose deadline lies AutoRemind or less ahead of now: every recipient
+// without an answer that was not mailed in the last ReminderGap (its
+// invitation or a reminder) and not yet reminded in these last AutoRemind
+// gets a new link (the first stays valid). So a reminder never follows the
+// buyer's own or the invitation within a day, and a consultation sent less
+// than two days before its deadline reminds a day after it was sent, if
+// the deadline is not there yet. The reminder is recorded before it is
+// mailed, so that it goes once even if the mail fails (the outbox keeps
+// it).
 func (s *Store) DueReminders(now time.Time) ([]Due, error) {
 	var out []Due
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var due []Consultation
 		if err := each(tx, bucketConsultations, "", func(c Consultation) error {
-			if !c.Draft() && c.AutoRemindedAt.IsZero() && !c.Closed(now) && c.Deadline.Sub(now) <= AutoRemind {
+			if !c.Draft() && !c.Closed(now) && c.Deadline.Sub(now) <= AutoRemind {
 				due = append(due, c)
 			}
 			return nil
@@ -148,12 +153,15 @@ func (s *Store) DueReminders(now time.Time) ([]Due, error) {
 			d := Due{}
 			var pending []Recipient
 			if err := each(tx, bucketRecipients, c.ID+"/", func(r Recipient) error {
-				if r.Response == nil && r.Email != "" && !optedOut(tx, r.SupplierID, c.Scope.Tasks) {
+				if r.Response == nil && r.Email != "" && autoRemindable(r, c.Deadline, now) && !optedOut(tx, r.SupplierID, c.Scope.Tasks) {
 					pending = append(pending, r)
 				}
 				return nil
 			}); err != nil {
 				return err
+			}
+			if len(pending) == 0 {
+				continue
 			}
 			for _, r := range pending {
 				secret, err := s.newLink(tx, r, c.Deadline)
@@ -170,9 +178,11 @@ func (s *Store) DueReminders(now time.Time) ([]Due, error) {
 				}
 				d.Invites = append(d.Invites, Invite{Recipient: r, Secret: secret, OptOut: optOut})
 			}
-			c.AutoRemindedAt = now.UTC()
-			if err := put(tx, bucketConsultations, c.ID, c); err != nil {
-				return err
+			if c.AutoRemindedAt.IsZero() {
+				c.AutoRemindedAt = now.UTC()
+				if err := put(tx, bucketConsultations, c.ID, c); err != nil {
+					return err
+				}
 			}
 			if len(d.Invites) > 0 {
 				d.Consultation = c
@@ -182,6 +192,20 @@ func (s *Store) DueReminders(now time.Time) ([]Due, error) {
 		return nil
 	})
 	return out, err
+}
+
+// autoRemindable: the recipient was last mailed (invited or reminded) at
+// least ReminderGap ago, and not reminded since the automatic reminder's
+// stretch before the deadline began.
+func autoRemindable(r Recipient, deadline, now time.Time) bool {
+	last := r.InvitedAt
+	if n := len(r.Reminded); n > 0 {
+		last = r.Reminded[n-1]
+		if !last.Before(deadline.Add(-AutoRemind)) {
+			return false
+		}
+	}
+	return now.Sub(last) >= ReminderGap
 }
 
 // PurgeReport says what a purge removed.

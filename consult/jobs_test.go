@@ -110,3 +110,51 @@ func TestAutoReminderSupplierAnswerAndPurge(t *testing.T) {
 		t.Fatal("purged twice")
 	}
 }
+
+// The automatic reminder keeps a day from the invitation and from the
+// buyer's own reminder: a consultation sent 30 hours before its deadline
+// reminds a day after it went, and a recipient the buyer reminded in the
+// last two days is not reminded again.
+func TestAutoReminderKeepsADayApart(t *testing.T) {
+	s, err := consult.New(testenv.Store(t, "", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2030, 1, 7, 9, 0, 0, 0, time.UTC)
+	deadline := now.Add(30 * time.Hour)
+	c := draft("acc", deadline)
+	if err := s.Create(c, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Send(c.ID, []string{"a", "b"}, map[string]string{"a": "a@x.example", "b": "b@x.example"}, "Tekst.", "nl", now); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.DueReminders(now.Add(time.Hour)); len(due) != 0 {
+		t.Fatalf("reminded an hour after the invitation: %+v", due)
+	}
+	due, err := s.DueReminders(now.Add(25 * time.Hour))
+	if err != nil || len(due) != 1 || len(due[0].Invites) != 2 {
+		t.Fatalf("a day after the invitation: %v %+v", err, due)
+	}
+	if again, _ := s.DueReminders(now.Add(29 * time.Hour)); len(again) != 0 {
+		t.Fatalf("reminded twice: %+v", again)
+	}
+
+	// Sent five days ahead; the buyer reminds three days ahead and again
+	// 40 hours ahead: the automatic reminder leaves the recipients alone.
+	c2 := draft("acc", now.Add(5*24*time.Hour))
+	if err := s.Create(c2, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Send(c2.ID, []string{"a"}, map[string]string{"a": "a@x.example"}, "Tekst.", "nl", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Remind(c2.ID, c2.Deadline.Add(-40*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Duration{-39 * time.Hour, -20 * time.Hour, -2 * time.Hour} {
+		if due, _ := s.DueReminders(c2.Deadline.Add(at)); len(due) != 0 {
+			t.Fatalf("%v before the deadline, after the buyer's reminder 40 hours before: %+v", -at, due)
+		}
+	}
+}
