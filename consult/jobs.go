@@ -164,19 +164,11 @@ func (s *Store) DueReminders(now time.Time) ([]Due, error) {
 				continue
 			}
 			for _, r := range pending {
-				secret, err := s.newLink(tx, r, c.Deadline)
+				inv, err := s.reinvite(tx, c, r, now)
 				if err != nil {
 					return err
 				}
-				optOut, err := newOptOutLink(tx, r, c)
-				if err != nil {
-					return err
-				}
-				r.Reminded = append(r.Reminded, now.UTC())
-				if err := put(tx, bucketRecipients, c.ID+"/"+r.SupplierID, r); err != nil {
-					return err
-				}
-				d.Invites = append(d.Invites, Invite{Recipient: r, Secret: secret, OptOut: optOut})
+				d.Invites = append(d.Invites, inv)
 			}
 			if c.AutoRemindedAt.IsZero() {
 				c.AutoRemindedAt = now.UTC()

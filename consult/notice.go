@@ -59,15 +59,11 @@ func (s *Store) PublishAnswer(id string, n int, text string, now time.Time) (Que
 			return err
 		}
 		for _, r := range reach {
-			secret, err := s.newLink(tx, r, c.Deadline)
+			inv, err := s.reinvite(tx, c, r, time.Time{})
 			if err != nil {
 				return err
 			}
-			optOut, err := newOptOutLink(tx, r, c)
-			if err != nil {
-				return err
-			}
-			notices = append(notices, Invite{Recipient: r, Secret: secret, OptOut: optOut})
+			notices = append(notices, inv)
 		}
 		return nil
 	})

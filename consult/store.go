@@ -82,6 +82,27 @@ type Invite struct {
 	OptOut string
 }
 
+// reinvite gives a recipient a new link (the earlier stay valid) and an
+// opt-out link inside tx, to mail it again: a reminder, recorded at
+// remindedAt, or a notice when remindedAt is zero.
+func (s *Store) reinvite(tx *bolt.Tx, c Consultation, r Recipient, remindedAt time.Time) (Invite, error) {
+	secret, err := s.newLink(tx, r, c.Deadline)
+	if err != nil {
+		return Invite{}, err
+	}
+	optOut, err := newOptOutLink(tx, r, c)
+	if err != nil {
+		return Invite{}, err
+	}
+	if !remindedAt.IsZero() {
+		r.Reminded = append(r.Reminded, remindedAt.UTC())
+		if err := put(tx, bucketRecipients, c.ID+"/"+r.SupplierID, r); err != nil {
+			return Invite{}, err
+		}
+	}
+	return Invite{Recipient: r, Secret: secret, OptOut: optOut}, nil
+}
+
 // newSecret is 32 random bytes, URL-safe; the first 22 characters make an
 // id that is hard to guess (a permalink).
 func newSecret() string {
@@ -521,19 +542,11 @@ func (s *Store) Remind(id string, now time.Time) ([]Invite, error) {
 			return ErrReminders
 		}
 		for _, r := range pending {
-			secret, err := s.newLink(tx, r, c.Deadline)
+			inv, err := s.reinvite(tx, c, r, now)
 			if err != nil {
 				return err
 			}
-			optOut, err := newOptOutLink(tx, r, c)
-			if err != nil {
-				return err
-			}
-			r.Reminded = append(r.Reminded, now.UTC())
-			if err := put(tx, bucketRecipients, id+"/"+r.SupplierID, r); err != nil {
-				return err
-			}
-			invites = append(invites, Invite{Recipient: r, Secret: secret, OptOut: optOut})
+			invites = append(invites, inv)
 		}
 		c.Reminders = append(c.Reminders, now.UTC())
 		return put(tx, bucketConsultations, id, c)
