@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"mime/multipart"
 	"strconv"
 	"strings"
 
@@ -37,12 +38,7 @@ func (s *server) consultFilePost(c *fiber.Ctx) error {
 	if fh.Size > consult.MaxFileBytes {
 		return s.consultError(c, cs, co, s.fileLimitMessage(lang, &consult.FileError{Limit: "size", Max: consult.MaxFileBytes}))
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, consult.MaxFileBytes+1))
+	content, err := readAttachment(fh)
 	if err != nil {
 		return err
 	}
@@ -204,4 +200,15 @@ func fileSize(lang string, n int64) string {
 		return fmt.Sprintf("%d kB", int64(math.Ceil(float64(n)/1024)))
 	}
 	return formatNumber(lang, math.Round(float64(n)/(1<<20)*10)/10) + " MB"
+}
+
+// readAttachment reads an uploaded file, one byte past the bound at most,
+// so that consult.AddFile tells a file too large.
+func readAttachment(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, consult.MaxFileBytes+1))
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 
@@ -79,12 +78,7 @@ func (s *server) apiConsultFileUpload(c *fiber.Ctx) error {
 	if fh.Size > consult.MaxFileBytes {
 		return tooLarge()
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, consult.MaxFileBytes+1))
+	content, err := readAttachment(fh)
 	if err != nil {
 		return err
 	}
