@@ -55,7 +55,7 @@ func TestBulkDocumentsMatchMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs := documenter{places, tasks}
+	docs := documenter{places}
 	demo := data.GenerateDemo(7, 300, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), places, tasks)
 	for round := range 2 {
 		for i := range demo {
@@ -70,8 +70,8 @@ func TestBulkDocumentsMatchMapping(t *testing.T) {
 				t.Fatal(err)
 			}
 			w, g := analyse(want), analyse(got)
-			if len(w) != 5 {
-				t.Fatalf("the mapping indexed fields %v, want name, text, text_fr, words and tasks", slicesOf(w))
+			if len(w) != 4 {
+				t.Fatalf("the mapping indexed fields %v, want name, text, text_fr and words", slicesOf(w))
 			}
 			for name, wa := range w {
 				ga := g[name]

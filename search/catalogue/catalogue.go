@@ -81,12 +81,15 @@ type daySpan struct{ from, to int32 }
 // entry is one supplier in the catalogue. It is kept small, as there is
 // one per supplier: the result row is put together from it (facts.hit).
 type entry struct {
-	id, name     string
-	postcode     string   // of the main site
-	tasks        []string // task ids, in the order of the offers
-	description  string
-	freeFTE      float64 // of all offers
-	kind         uint8   // ordinal in directory.Kinds
+	id, name    string
+	postcode    string   // of the main site
+	tasks       []string // task ids, in the order of the offers
+	description string
+	freeFTE     float64 // of all offers
+	kind        uint8   // ordinal in directory.Kinds
+	// namedKinds are the kinds its free text answers to: its own and
+	// those it holds a recognition as (bit per directory.Kinds).
+	namedKinds   uint8
 	social       bool
 	main         int16 // the main site's municipality ordinal; -1 none
 	mainClass    uint8 // public transport at the main site
@@ -257,9 +260,15 @@ func (f *facts) entry(s *directory.Supplier) *entry {
 			e.cooperation |= 1 << i
 		}
 	}
+	if i := slices.Index(directory.Kinds, s.Kind); i >= 0 {
+		e.namedKinds |= 1 << i
+	}
 	for _, r := range s.Recognitions {
 		if r.Verified != nil {
 			e.verified |= recognitionVerified
+		}
+		if i := slices.Index(directory.Kinds, directory.Kind(r.Type)); i >= 0 {
+			e.namedKinds |= 1 << i
 		}
 	}
 	for _, p := range s.ReservedPeriods() {

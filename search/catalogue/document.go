@@ -11,7 +11,6 @@ import (
 // searches, in Dutch and in French analysis.
 type documenter struct {
 	places *data.Gazetteer
-	tasks  *data.Taxonomy
 }
 
 func (d documenter) document(s *directory.Supplier) map[string]interface{} {
@@ -38,24 +37,11 @@ func (d documenter) document(s *directory.Supplier) map[string]interface{} {
 		}
 	}
 	// The names of the tasks offered and of what the supplier is (its kind,
-	// and the kinds it is recognised as) are matched at query time
-	// (labels.go): the document holds their labels. A recognition's type
-	// as its register names it stays a word of the text.
-	var named []string
-	for _, o := range s.Offers {
-		if _, ok := d.tasks.Task(o.Task); ok {
-			addUnique(&named, taskLabel(o.Task))
-		}
-	}
-	kind := func(k string) {
-		if _, ok := d.tasks.Kind(k); ok {
-			addUnique(&named, kindLabel(k))
-		}
-	}
-	kind(string(s.Kind))
+	// and the kinds it is recognised as) are matched at query time against
+	// the catalogue (labels.go). A recognition's type as its register names
+	// it stays a word of the text.
 	for _, r := range s.Recognitions {
 		addUnique(&recognitionTypes, r.Type)
-		kind(r.Type)
 	}
 	all := append([]string{s.Name, s.Description}, recognitionTypes...)
 	all = append(all, placeNames...)
@@ -64,6 +50,5 @@ func (d documenter) document(s *directory.Supplier) map[string]interface{} {
 		fieldText:   all,
 		fieldTextFR: append([]string{s.Description}, recognitionTypes...),
 		fieldWords:  all,
-		fieldLabels: named,
 	}
 }

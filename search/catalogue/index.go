@@ -122,7 +122,7 @@ func Open(dir string, store *directory.Store, opt Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Index{dir: dir, store: store, docs: documenter{opt.Places, opt.Tasks}, tds: tds, forms: forms, labels: newLabels(m, opt.Tasks), facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(),
+	x := &Index{dir: dir, store: store, docs: documenter{opt.Places}, tds: tds, forms: forms, labels: newLabels(m, opt.Tasks, f.taskOrd), facts: f, log: opt.Log, changed: make(chan struct{}), ords: newOrdinals(), results: newResultCache(),
 		texts:   newHitCache(func(m textMatch) int { return len(m.hits) }),
 		nears:   newHitCache(func(h []nearHit) int { return len(h) }),
 		reaches: newHitCache(func(h []reachHit) int { return len(h) })}

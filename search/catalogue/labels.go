@@ -7,6 +7,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/verken/verken/data"
+	"github.com/verken/verken/directory"
 	"github.com/verken/verken/internal/fuzzy"
 )
 
@@ -18,26 +19,23 @@ import (
 // every supplier's document, those words were two thirds of what Bleve
 // analysed, counted and wrote for 100,000 suppliers, and a common word
 // walked the postings of every supplier of the task three times over
-// (Dutch stem, French stem, word prefix). Instead a document holds a label
-// per task it offers and kind it is (or is recognised as), and a word of the
-// free text is matched against the 64 tasks' and the kinds' words here, at
-// query time, by the same rules as the document's own words: a word that
-// names a task asks for that task's label.
+// (Dutch stem, French stem, word prefix). Instead a word of the free text
+// is matched against the 64 tasks' and the kinds' own words here, at query
+// time, by the same rules as a document's words, and the suppliers of each
+// task or kind it names are the catalogue's set of them (the task's facet
+// value; the kind's namedKinds), which the text's words then combine with
+// what Bleve found in names and descriptions (walkText).
 
-// labelWords are the words of one label's names in the forms the free
-// text compares.
+// labelWords are the words of one task's or kind's names in the forms the
+// free text compares.
 type labelWords struct {
-	label  string          // the term in the document's labels field
-	nl, fr map[string]bool // stems
-	plain  []string        // folded words, sorted, for prefixes and typos
+	task, kind int             // the task's ordinal or the kind's (directory.Kinds); -1 for the other
+	nl, fr     map[string]bool // stems
+	plain      []string        // folded words, sorted, for prefixes and typos
 }
 
-// labels holds every label's words.
+// labels holds every task's and kind's words.
 type labels []labelWords
-
-// taskLabel and kindLabel are the terms a document's labels field holds.
-func taskLabel(task string) string { return "task:" + task }
-func kindLabel(kind string) string { return "kind:" + kind }
 
 // taskLabelText is what a task is called, every name buyers use.
 func taskLabelText(tx *data.Taxonomy, t data.TaskType) []string {
@@ -56,21 +54,26 @@ func kindLabelText(k data.KindWords) []string {
 }
 
 // newLabels analyses every task's and kind's words with the mapping's
-// analyzers, those the document's text fields use.
-func newLabels(m mapping.IndexMapping, tx *data.Taxonomy) labels {
+// analyzers, those the document's text fields use; taskOrd gives a task's
+// ordinal.
+func newLabels(m mapping.IndexMapping, tx *data.Taxonomy, taskOrd map[string]int) labels {
 	var out labels
 	for _, t := range tx.Tasks() {
-		out = append(out, newLabelWords(m, taskLabel(t.ID), taskLabelText(tx, t)))
+		if i, ok := taskOrd[t.ID]; ok {
+			out = append(out, newLabelWords(m, i, -1, taskLabelText(tx, t)))
+		}
 	}
 	for _, k := range tx.KindsWords() {
-		out = append(out, newLabelWords(m, kindLabel(k.Kind), kindLabelText(k)))
+		if i := slices.Index(directory.Kinds, directory.Kind(k.Kind)); i >= 0 {
+			out = append(out, newLabelWords(m, -1, i, kindLabelText(k)))
+		}
 	}
 	return out
 }
 
-func newLabelWords(m mapping.IndexMapping, label string, texts []string) labelWords {
+func newLabelWords(m mapping.IndexMapping, task, kind int, texts []string) labelWords {
 	nl, fr, plain := m.AnalyzerNamed(DutchFolded), m.AnalyzerNamed(FrenchFolded), m.AnalyzerNamed(plainFolded)
-	tw := labelWords{label: label, nl: map[string]bool{}, fr: map[string]bool{}}
+	tw := labelWords{task: task, kind: kind, nl: map[string]bool{}, fr: map[string]bool{}}
 	for _, text := range texts {
 		for _, tok := range nl.Analyze([]byte(text)) {
 			tw.nl[string(tok.Term)] = true
@@ -87,11 +90,11 @@ func newLabelWords(m mapping.IndexMapping, label string, texts []string) labelWo
 	return tw
 }
 
-// labelMatch is a label one word of the text names, with the weight of
-// the best way it does: as the document's text fields weigh a stem (1), a
-// prefix (0.6) and a typo (0.4).
+// labelMatch is a task or kind one word of the text names (its index in
+// labels), with the weight of the best way it does: as the document's text
+// fields weigh a stem (1), a prefix (0.6) and a typo (0.4).
 type labelMatch struct {
-	label string
+	at    int
 	boost float64
 }
 
@@ -118,7 +121,7 @@ func (tl labels) named(t term) []labelMatch {
 			boost = 0.4
 		}
 		if boost > 0 {
-			out = append(out, labelMatch{tw.label, boost})
+			out = append(out, labelMatch{i, boost})
 		}
 	}
 	return out
@@ -138,4 +141,14 @@ func (tw *labelWords) withinEdits(w string, edits int) bool {
 		}
 	}
 	return false
+}
+
+// suppliers returns the catalogue's set of the suppliers a label stands
+// for: those with an offer of the task, or those of (or recognised as) the
+// kind. The set is the catalogue's: do not change it.
+func (tw *labelWords) suppliers(f *facts, c *catalogue) *indexedSet {
+	if tw.task >= 0 {
+		return &c.values[f.facetBase[filterTask]+tw.task]
+	}
+	return &c.namedKinds[tw.kind]
 }

@@ -8,7 +8,6 @@ package catalogue
 import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
@@ -19,7 +18,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the documents change shape;
 // an index of another version is rebuilt at start-up.
-const MappingVersion = "7"
+const MappingVersion = "8"
 
 // Analyzers. Bleve's own Dutch and French analyzers keep accents, so "cafe"
 // would not find "café"; ours fold them first.
@@ -34,16 +33,13 @@ const (
 // Field names of a supplier document. Free text searches few fields, each
 // a fixed cost per word: the name, which weighs most; all text, stemmed in
 // Dutch; the French text, stemmed in French; all words unstemmed, for
-// typos and prefixes; and the labels of its tasks and kinds.
+// typos and prefixes. The names of its tasks and kinds are matched
+// against the catalogue (labels.go).
 const (
 	fieldName   = "name"
 	fieldText   = "text"
 	fieldTextFR = "text_fr"
 	fieldWords  = "words"
-	// fieldLabels holds a label per task offered and kind the supplier is
-	// or is recognised as, whose names the free text matches at query
-	// time (labels.go).
-	fieldLabels = "labels"
 )
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
@@ -79,7 +75,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldText, text(DutchFolded))
 	doc.AddFieldMappingsAt(fieldTextFR, text(FrenchFolded))
 	doc.AddFieldMappingsAt(fieldWords, text(plainFolded))
-	doc.AddFieldMappingsAt(fieldLabels, text(keyword.Name))
 
 	im.DefaultMapping = doc
 	im.StoreDynamic = false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"math"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -74,52 +75,38 @@ func (x *Index) terms(text string) ([]term, error) {
 	return out, nil
 }
 
-// textQuery requires every word of the text to match: stemmed in Dutch or
-// French, with a typo, or, for the last word, as the start of a word. So
-// "schoonmaak gent" finds cleaners in Ghent and "groenondrhoud" finds
-// groenonderhoud. A match in the name weighs most, a typo least.
-func textQuery(terms []term, named labels) query.Query {
-	if len(terms) == 0 {
-		return nil
+// wordQuery finds in names and descriptions the suppliers one word of the
+// text matches: stemmed in Dutch or French, with a typo, or, for the last
+// word, as the start of a word. So "groenondrhoud" finds groenonderhoud. A
+// match in the name weighs most, a typo least. What the word names among
+// the tasks and kinds is matched apart (labels.go), and every word must
+// match (walkText).
+func wordQuery(t term) query.Query {
+	alts := []query.Query{}
+	if t.nl != "" {
+		name := bleve.NewTermQuery(t.nl)
+		name.SetField(fieldName)
+		name.SetBoost(3)
+		text := bleve.NewTermQuery(t.nl)
+		text.SetField(fieldText)
+		alts = append(alts, name, text)
 	}
-	conj := make([]query.Query, 0, len(terms))
-	for _, t := range terms {
-		alts := []query.Query{}
-		if t.nl != "" {
-			name := bleve.NewTermQuery(t.nl)
-			name.SetField(fieldName)
-			name.SetBoost(3)
-			text := bleve.NewTermQuery(t.nl)
-			text.SetField(fieldText)
-			alts = append(alts, name, text)
-		}
-		if t.fr != "" {
-			fr := bleve.NewTermQuery(t.fr)
-			fr.SetField(fieldTextFR)
-			alts = append(alts, fr)
-		}
-		if t.fuzz > 0 {
-			fq := bleve.NewFuzzyQuery(t.plain)
-			fq.SetFuzziness(t.fuzz)
-			fq.SetField(fieldWords)
-			fq.SetBoost(0.4)
-			alts = append(alts, fq)
-		}
-		if t.prefix {
-			alts = append(alts, longerWords(t))
-		}
-		for _, m := range named.named(t) {
-			tq := bleve.NewTermQuery(m.label)
-			tq.SetField(fieldLabels)
-			tq.SetBoost(m.boost)
-			alts = append(alts, tq)
-		}
-		conj = append(conj, bleve.NewDisjunctionQuery(alts...))
+	if t.fr != "" {
+		fr := bleve.NewTermQuery(t.fr)
+		fr.SetField(fieldTextFR)
+		alts = append(alts, fr)
 	}
-	if len(conj) == 1 {
-		return conj[0]
+	if t.fuzz > 0 {
+		fq := bleve.NewFuzzyQuery(t.plain)
+		fq.SetFuzziness(t.fuzz)
+		fq.SetField(fieldWords)
+		fq.SetBoost(0.4)
+		alts = append(alts, fq)
 	}
-	return bleve.NewConjunctionQuery(conj...)
+	if t.prefix {
+		alts = append(alts, longerWords(t))
+	}
+	return bleve.NewDisjunctionQuery(alts...)
 }
 
 // longerWords matches the words that start with the term. When the index
@@ -180,9 +167,12 @@ func (x *Index) textHits(terms []term) (hits []textHit, ok bool, err error) {
 	return hits, true, nil
 }
 
-// walkText asks Bleve for the suppliers that match the words. It walks
-// Bleve's searcher directly: the catalogue sorts and pages, so Bleve's
-// collector, which keeps every hit in a heap, would only add work.
+// walkText finds the suppliers that match every word of the text, with
+// their scores. For each word Bleve's searcher is walked directly (the
+// catalogue sorts and pages, so Bleve's collector, which keeps every hit in
+// a heap, would only add work), and the suppliers of the tasks and kinds
+// the word names are added from the catalogue's sets; the words' sets are
+// then intersected.
 func (x *Index) walkText(terms []term) ([]textHit, error) {
 	adv, err := x.bleve.Advanced()
 	if err != nil {
@@ -199,20 +189,64 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 	// terms are changed in place, so that highlighting follows.
 	for i := range terms {
 		if terms[i].fuzz > 0 || terms[i].prefix {
-			terms[i].held = termExists(ctx, r, fieldWords, terms[i].plain) || x.labelHolds(ctx, r, terms[i].plain)
+			terms[i].held = termExists(ctx, r, fieldWords, terms[i].plain) || x.labelHolds(terms[i].plain)
 		}
 		if terms[i].held {
 			terms[i].fuzz = 0
 		}
 	}
-	tq := textQuery(terms, x.labels)
-	s, err := tq.Searcher(ctx, r, x.bleve.Mapping(), blevesearch.SearcherOptions{})
+	res, fast := x.ords.resolverFor(r, x.cat)
+	ordinal := func(id index.IndexInternalID) int32 {
+		if fast {
+			return res.ordinal(id)
+		}
+		if ext, err := r.ExternalID(id); err == nil {
+			if o, ok := x.cat.byID[ext]; ok {
+				return o
+			}
+		}
+		return -1
+	}
+	// The words that name no task or kind match only what Bleve finds: they
+	// are walked together, as one conjunction that skips what another of
+	// them rules out; each other word is walked on its own and joined with
+	// the suppliers of what it names.
+	var words []wordHits
+	var plain []query.Query
+	for _, t := range terms {
+		named := x.labels.named(t)
+		if len(named) == 0 {
+			plain = append(plain, wordQuery(t))
+			continue
+		}
+		found, err := walkQuery(ctx, r, x.bleve.Mapping(), wordQuery(t), ordinal)
+		if err != nil {
+			return nil, err
+		}
+		words = append(words, wordHits{found: inOrdinalOrder(found, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {}), named: named})
+	}
+	if len(plain) > 0 {
+		q := plain[0]
+		if len(plain) > 1 {
+			q = bleve.NewConjunctionQuery(plain...)
+		}
+		found, err := walkQuery(ctx, r, x.bleve.Mapping(), q, ordinal)
+		if err != nil {
+			return nil, err
+		}
+		words = append(words, wordHits{found: inOrdinalOrder(found, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {})})
+	}
+	return x.combineWords(words), nil
+}
+
+// walkQuery walks the matches of q, in Bleve's order.
+func walkQuery(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, ordinal func(index.IndexInternalID) int32) ([]textHit, error) {
+	s, err := q.Searcher(ctx, r, m, blevesearch.SearcherOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("text search: %w", err)
 	}
 	defer s.Close()
 	sctx := &blevesearch.SearchContext{DocumentMatchPool: blevesearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
-	res, fast := x.ords.resolverFor(r, x.cat)
 	var hits []textHit
 	for {
 		dm, err := s.Next(sctx)
@@ -220,30 +254,91 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 			return nil, fmt.Errorf("text search: %w", err)
 		}
 		if dm == nil {
-			break
+			return hits, nil
 		}
-		ord := int32(-1)
-		if fast {
-			ord = res.ordinal(dm.IndexInternalID)
-		} else if id, err := r.ExternalID(dm.IndexInternalID); err == nil {
-			if o, ok := x.cat.byID[id]; ok {
-				ord = o
-			}
-		}
-		if ord >= 0 {
+		if ord := ordinal(dm.IndexInternalID); ord >= 0 {
 			hits = append(hits, textHit{ord: ord, score: dm.Score})
 		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
-	return inOrdinalOrder(hits, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {}), nil
 }
 
-// labelHolds reports whether a word is a word of the names of a label
-// that some supplier's document holds: as a word of that document, it is
-// spelled right.
-func (x *Index) labelHolds(ctx context.Context, r index.IndexReader, word string) bool {
+// wordHits is what one word of the text found: in names and descriptions,
+// in ordinal order with Bleve's scores, and the tasks and kinds it names.
+type wordHits struct {
+	found []textHit
+	named []labelMatch
+}
+
+// labelWeight is what a word that names a supplier's task or kind adds to
+// its score at most (for the rarest task or kind), against Bleve's scores
+// of a match in the name or description (around 0.2 to 2): shared by
+// thousands of suppliers, it says less of one than its own words do.
+const labelWeight = 0.3
+
+// combineWords intersects the words' suppliers and adds up their scores.
+// A supplier matches a word when Bleve found it for the word or it has a
+// task or kind the word names; a named task or kind adds labelWeight times
+// the word's boost and the task's or kind's rarity (its idf, over the
+// largest possible).
+func (x *Index) combineWords(words []wordHits) []textHit {
+	f, c := x.facts, x.cat
+	live := float64(max(1, c.live.countIn(c.live, nil)))
+	idfMax := 1 + math.Log(live)
+	type named struct {
+		set   bitset
+		score float64
+	}
+	var all bitset
+	perWord := make([][]named, len(words))
+	for i, w := range words {
+		word := make(bitset, c.words)
+		for _, h := range w.found {
+			word.add(h.ord)
+		}
+		for _, m := range w.named {
+			s := x.labels[m.at].suppliers(f, c)
+			df := float64(s.bits.countIn(s.bits, s.words))
+			if df == 0 {
+				continue
+			}
+			word.or(s.bits)
+			idf := 1 + math.Log(live/(df+1))
+			perWord[i] = append(perWord[i], named{s.bits, labelWeight * m.boost * idf / idfMax})
+		}
+		if i == 0 {
+			all = word
+		} else {
+			all.and(word)
+		}
+	}
+	next := make([]int, len(words)) // each word's place in its found hits
+	var out []textHit
+	all.each(func(ord int32) {
+		score := 0.0
+		for i, w := range words {
+			for next[i] < len(w.found) && w.found[next[i]].ord < ord {
+				next[i]++
+			}
+			if next[i] < len(w.found) && w.found[next[i]].ord == ord {
+				score += w.found[next[i]].score
+			}
+			for _, l := range perWord[i] {
+				if l.set.has(ord) {
+					score += l.score
+				}
+			}
+		}
+		out = append(out, textHit{ord: ord, score: score})
+	})
+	return out
+}
+
+// labelHolds reports whether a word is a word of the names of a task or
+// kind that some supplier has: as a word of its text, it is spelled right.
+func (x *Index) labelHolds(word string) bool {
 	for i := range x.labels {
-		if x.labels[i].holds(word) && termExists(ctx, r, fieldLabels, x.labels[i].label) {
+		if l := &x.labels[i]; l.holds(word) && len(l.suppliers(x.facts, x.cat).words) > 0 {
 			return true
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/bits"
 	"sync"
+
+	"github.com/verken/verken/directory"
 )
 
 // The catalogue keeps, beside its entries, the suppliers of every facet
@@ -23,6 +25,10 @@ type valueSets struct {
 	// serves holds, per municipality ordinal, the suppliers with an offer
 	// that serves it (an offer without a service area serves everywhere).
 	serves []bitset
+	// namedKinds holds, per kind (directory.Kinds), the suppliers that are
+	// of that kind or hold a recognition as it: whom the kind's names in
+	// a free text find.
+	namedKinds []indexedSet
 
 	// Columns of what sorting reads for every match, and of what the
 	// dated sets are derived from.
@@ -68,7 +74,7 @@ const DefaultOfferSlots = 4
 
 func newValueSets(f *facts) *valueSets {
 	v := &valueSets{values: make([]indexedSet, f.facetBase[filterCount]),
-		serves: make([]bitset, len(f.places.Municipalities())), cached: map[derivedKey]bitset{},
+		serves: make([]bitset, len(f.places.Municipalities())), namedKinds: make([]indexedSet, len(directory.Kinds)), cached: map[derivedKey]bitset{},
 		slots: make([]offerSlot, f.offerSlots)}
 	for j := range v.slots {
 		v.slots[j].values = make([]bitset, f.facetBase[filterCount]-f.facetBase[firstOfferFilter])
@@ -89,6 +95,9 @@ func (v *valueSets) fit(i int32) {
 		v.live, v.overflow, v.unclaimed = v.live.grow(n), v.overflow.grow(n), v.unclaimed.grow(n)
 		for k := range v.values {
 			v.values[k].bits = v.values[k].bits.grow(n)
+		}
+		for k := range v.namedKinds {
+			v.namedKinds[k].bits = v.namedKinds[k].bits.grow(n)
 		}
 		grow(v.serves)
 		for k, b := range v.cached {
@@ -120,6 +129,11 @@ func (v *valueSets) set(i int32, old, e *entry) {
 		for _, id := range old.values {
 			v.values[id].remove(i)
 		}
+		for k := range v.namedKinds {
+			if old.namedKinds&(1<<k) != 0 {
+				v.namedKinds[k].remove(i)
+			}
+		}
 		for _, b := range v.serves {
 			b.remove(i)
 		}
@@ -136,6 +150,11 @@ func (v *valueSets) set(i int32, old, e *entry) {
 	}
 	for _, id := range e.values {
 		v.values[id].add(i)
+	}
+	for k := range v.namedKinds {
+		if e.namedKinds&(1<<k) != 0 {
+			v.namedKinds[k].add(i)
+		}
 	}
 	v.freeFTE[i], v.updated[i], v.namePrefix[i], v.confirmed[i] = e.freeFTE, e.updated, e.namePrefix, e.confirmed
 	if len(e.offers) > 0 {
