@@ -289,10 +289,12 @@ func (x *Index) combineWords(words []wordHits) []textHit {
 		set   bitset
 		score float64
 	}
+	sc := c.scratch()
+	defer sc.release()
 	var all bitset
 	perWord := make([][]named, len(words))
 	for i, w := range words {
-		word := make(bitset, c.words)
+		word := sc.get()
 		for _, h := range w.found {
 			word.add(h.ord)
 		}
@@ -313,7 +315,8 @@ func (x *Index) combineWords(words []wordHits) []textHit {
 		}
 	}
 	next := make([]int, len(words)) // each word's place in its found hits
-	var out []textHit
+	_, n := sc.nonZero(all)
+	out := make([]textHit, 0, n)
 	all.each(func(ord int32) {
 		score := 0.0
 		for i, w := range words {
