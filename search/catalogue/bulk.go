@@ -127,18 +127,26 @@ func (d *textDocs) document(id string, values map[string]interface{}) (*document
 			doc.AddField(document.NewTextFieldCustom(name, nil, value, f.options, f.analyzer))
 			continue
 		}
-		var tokens analysis.TokenStream
+		n := 0
 		for _, p := range parts {
 			words, ok := split[p]
 			if !ok {
 				words = d.split.split([]byte(p))
 				split[p] = words
 			}
-			for _, w := range words {
+			n += len(words)
+		}
+		// The field's tokens live in one array: a token each on the heap
+		// was a fifth of a rebuild's allocations.
+		slab := make([]analysis.Token, 0, n)
+		tokens := make(analysis.TokenStream, 0, n)
+		for _, p := range parts {
+			for _, w := range split[p] {
 				if form, kept := f.words.of(w.Term); kept {
-					t := *w
+					slab = append(slab, *w)
+					t := &slab[len(slab)-1]
 					t.Term = form
-					tokens = append(tokens, &t)
+					tokens = append(tokens, t)
 				}
 			}
 		}
