@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"time"
 )
@@ -18,6 +19,7 @@ func runReindex(args []string, stdout, stderr io.Writer) int {
 		return exitCode(err)
 	}
 	defer profile(stderr)()
+	bulkGC()
 	start := time.Now()
 	sys, log, code, ok := openParsed(cfg, true, stderr)
 	if !ok {
@@ -67,5 +69,17 @@ func profileFlag(fs *flag.FlagSet) (start func(stderr io.Writer) (stop func())) 
 			pprof.StopCPUProfile()
 			f.Close()
 		}
+	}
+}
+
+// bulkGC has a command that loads or rebuilds in bulk collect garbage half
+// as often as Go's default: it runs alone, and most of what it allocates
+// (documents and their tokens) is garbage within a batch. Measured on
+// `verken reindex` of 100,000 on two cores: 9.3 s of CPU instead of 10.8 s,
+// 5.3 s instead of 6.0 s, for a peak of 650 MB instead of 500 MB
+// (docs/performance.md). GOGC in the environment has the last word.
+func bulkGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
 	}
 }
