@@ -420,7 +420,11 @@ func (r *Response) check(questions int) error {
 // plan, the matching suppliers (at most MaxRecipients, in the check's
 // order: social economy first, then by capacity) and the report as it was,
 // without its supplier rows.
-func FromCheck(rep *market.CheckReport) (Scope, []Lot, []Candidate, json.RawMessage, error) {
+//
+// A check about a CPV code names no task: the scope gets the tasks the
+// code maps to (tax), so that opt-outs, partners, the capacity click and
+// the public list, which go by task, hold for it too.
+func FromCheck(rep *market.CheckReport, tax *data.Taxonomy) (Scope, []Lot, []Candidate, json.RawMessage, error) {
 	in := rep.Input
 	vol := in.VolumeFTE
 	if vol == 0 && in.HoursPerWeek > 0 {
@@ -428,6 +432,7 @@ func FromCheck(rep *market.CheckReport) (Scope, []Lot, []Candidate, json.RawMess
 	}
 	sc := Scope{Tasks: in.Tasks, CPV: in.CPV, Place: in.Place, Region: in.Region, VolumeFTE: math.Round(vol*100) / 100,
 		Start: in.Start, DurationMonths: in.DurationMonths}
+	sc.Tasks = scopeTasks(sc, tax)
 	var lots []Lot
 	for _, l := range rep.Plan.Lots {
 		lots = append(lots, Lot{FTE: l.FTE, Reserved: l.Reserved})

@@ -147,7 +147,7 @@ func (s *Store) Add(id string, supplierIDs []string, ref Reference, now time.Tim
 				continue
 			}
 			sup, ok := byID[sid]
-			if code, reason := mayAdd(tx, sup, ok, c.Scope.Tasks, tasks); code != "" {
+			if code, reason := mayAdd(tx, sup, ok, tasks); code != "" {
 				return &Refused{SupplierID: sid, Name: sup.Name, Code: code, reason: reason}
 			}
 			cand := candidateOf(sup, tasks, today, ref.Places)
@@ -167,15 +167,14 @@ func (s *Store) Add(id string, supplierIDs []string, ref Reference, now time.Tim
 }
 
 // mayAdd says, inside tx, why a supplier may not be added to a
-// consultation about optOutTasks (its scope's own) and tasks: a code and a
-// reason, or "" when it may.
-func mayAdd(tx *bolt.Tx, sup directory.Supplier, found bool, optOutTasks, tasks []string) (string, string) {
+// consultation about tasks: a code and a reason, or "" when it may.
+func mayAdd(tx *bolt.Tx, sup directory.Supplier, found bool, tasks []string) (string, string) {
 	switch {
 	case !found:
 		return "unknown", "is not a supplier"
 	case sup.Delisted != nil:
 		return "delisted", "is out of search"
-	case optedOut(tx, sup.ID, optOutTasks):
+	case optedOut(tx, sup.ID, tasks):
 		return "opted_out", "opted out of consultations about this task"
 	case sup.Contact.Email == "":
 		return "no_email", "has no e-mail address"
@@ -232,7 +231,7 @@ func (s *Store) Widen(e search.Engine, c Consultation, ref Reference, now time.T
 			if len(out) == MaxWiden {
 				break
 			}
-			if code, _ := mayAdd(tx, sup, true, c.Scope.Tasks, tasks); code == "" {
+			if code, _ := mayAdd(tx, sup, true, tasks); code == "" {
 				out = append(out, candidateOf(sup, tasks, today, ref.Places))
 			}
 		}

@@ -276,7 +276,7 @@ func (s *server) consultCreatePost(c *fiber.Ctx) error {
 		}
 	}
 	f.Report = rep
-	sc, lots, cands, raw, err := consult.FromCheck(rep)
+	sc, lots, cands, raw, err := consult.FromCheck(rep, s.Tasks)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,4 +164,41 @@ func consultationOf(t *testing.T, s *liveServer, path string) consult.Consultati
 		t.Fatal(err)
 	}
 	return co
+}
+
+// A consultation about a CPV code is about the tasks the code maps to: a
+// supplier that opted out of them cannot be added, and the invitations
+// carry the opt-out link.
+func TestConsultationByCPVKeepsOptOuts(t *testing.T) {
+	box := startMailbox(t)
+	clock := &testClock{t: time.Now()}
+	s := startServer(t, 0, withSMTP(box), withClock(clock))
+	ids, _ := seedConsultable(t, s)
+	_, optedOut := seedNonMatching(t, s)
+	account(t, s, "koper@stad.example", directory.RoleBuyer)
+	buyer := newVisitor(t, s)
+	buyer.signIn("koper@stad.example", testPassword)
+	deadline := clock.now().Add(7 * 24 * time.Hour).In(brusselsT).Format(time.DateOnly)
+	buyer.get("/raadplegingen/nieuw")
+	// 90911200, cleaning of buildings, maps to office cleaning alone.
+	code, path, body := buyer.post("/raadplegingen/nieuw", url.Values{"cpv": {"90911200"}, "place": {"9000"}, "volume_fte": {"2"},
+		"start": {"2030-01-07"}, "title": {"Schoonmaak sporthal"}, "description": {"Dagelijks."}, "deadline": {deadline}})
+	if code != 303 {
+		t.Fatalf("create: %d\n%s", code, body)
+	}
+	if co := consultationOf(t, s, path); !slices.Equal(co.Scope.Tasks, []string{"office-cleaning"}) || co.Scope.CPV != "90911200" {
+		t.Fatalf("the scope: %+v", co.Scope)
+	}
+	code, _, body = buyer.post(path+"/ontvangers", url.Values{"supplier_id": {optedOut.ID}})
+	if code != 422 || !strings.Contains(body, "meldde zich af") {
+		t.Fatalf("a supplier that opted out of the code's task added: %d\n%s", code, body)
+	}
+	if code, _, body := buyer.post(path+"/versturen", url.Values{"recipient": ids}); code != 303 {
+		t.Fatalf("send: %d\n%s", code, body)
+	}
+	for to, msg := range mailsFrom(t, box, 1, len(ids)) {
+		if !strings.Contains(msg, "/raadpleging-afmelden/") {
+			t.Fatalf("the invitation to %s has no opt-out link:\n%s", to, msg)
+		}
+	}
 }

@@ -266,7 +266,7 @@ func (s *server) apiConsultCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sc, lots, cands, raw, err := consult.FromCheck(rep)
+	sc, lots, cands, raw, err := consult.FromCheck(rep, s.Tasks)
 	if err != nil {
 		return err
 	}
