@@ -165,6 +165,9 @@ type Consultation struct {
 	// before the deadline (DueReminders); it counts apart from the
 	// buyer's MaxReminders.
 	AutoRemindedAt time.Time `json:"auto_reminded_at,omitzero"`
+	// NoticeRounds counts the published answers whose notice was mailed
+	// (PublishAnswer), at most MaxNoticeRounds.
+	NoticeRounds int `json:"notice_rounds,omitempty"`
 	// Attachments are the PDF files added to the draft (AddFile), sent
 	// with it; NextFile numbers the next one, so that a number once given
 	// never names another file.

@@ -2,6 +2,7 @@ package consult_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -34,10 +35,10 @@ func TestPublishAnswerNotices(t *testing.T) {
 		t.Fatal(err)
 	}
 	q, notices, err := s.PublishAnswer(c.ID, 1, "Ja.", now.Add(time.Hour))
-	if err != nil || q.AskedBy != "" || q.Text != "Is er een parking?" || q.Answer != "Ja." || len(notices) != 2 {
-		t.Fatalf("publish: %v %+v %d", err, q, len(notices))
+	if err != nil || q.AskedBy != "" || q.Text != "Is er een parking?" || q.Answer != "Ja." || len(notices.Invites) != 2 || notices.Withheld != 0 {
+		t.Fatalf("publish: %v %+v %+v", err, q, notices)
 	}
-	for _, n := range notices {
+	for _, n := range notices.Invites {
 		if n.Recipient.SupplierID == "c" || n.Secret == inv[0].Secret || n.Secret == inv[1].Secret {
 			t.Fatalf("a notice: %+v", n)
 		}
@@ -47,5 +48,49 @@ func TestPublishAnswerNotices(t *testing.T) {
 	}
 	if _, _, err := s.PublishAnswer(c.ID, 1, "Nee.", now.Add(time.Hour)); !errors.Is(err, consult.ErrSent) {
 		t.Fatalf("published twice: %v", err)
+	}
+}
+
+// The answers of one consultation mail their notices MaxNoticeRounds times
+// at most; later ones are published on the pages, and the withheld
+// notices are counted.
+func TestNoticeRoundsAreBounded(t *testing.T) {
+	s, err := consult.New(testenv.Store(t, "", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2030, 1, 7, 9, 0, 0, 0, time.UTC)
+	c := draft("acc", now.Add(72*time.Hour))
+	c.Candidates = append(c.Candidates, consult.Candidate{SupplierID: "c", Name: "C"})
+	if err := s.Create(c, now); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := s.Send(c.ID, []string{"a", "b", "c"}, map[string]string{"a": "a@x.example", "b": "b@x.example", "c": "c@x.example"}, "tekst", "nl", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := 0
+	for _, i := range inv {
+		for k := range 4 {
+			if err := s.Ask(i.Secret, fmt.Sprintf("Vraag %d van %s?", k, i.Recipient.Name), now); err != nil {
+				t.Fatal(err)
+			}
+			asked++
+		}
+	}
+	for n := 1; n <= asked; n++ {
+		_, notices, err := s.PublishAnswer(c.ID, n, "Antwoord.", now.Add(time.Hour))
+		if err != nil {
+			t.Fatalf("answer %d: %v", n, err)
+		}
+		switch {
+		case n <= consult.MaxNoticeRounds && (len(notices.Invites) != 3 || notices.Withheld != 0):
+			t.Fatalf("answer %d: %+v", n, notices)
+		case n > consult.MaxNoticeRounds && (len(notices.Invites) != 0 || notices.Withheld != 3):
+			t.Fatalf("answer %d past the bound: %d mailed, %d withheld", n, len(notices.Invites), notices.Withheld)
+		}
+	}
+	if got, _ := s.Get(c.ID); got.NoticeRounds != consult.MaxNoticeRounds {
+		t.Fatalf("notice rounds %d", got.NoticeRounds)
 	}
 }

@@ -659,8 +659,14 @@ func (s *server) consultAnswerPost(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	s.mailAnswerNotices(co, q, notices)
-	return c.Redirect("/raadplegingen/"+co.ID+"?notice=published", fiber.StatusSeeOther)
+	// Past the consultation's bound on notices, or with the outbox full,
+	// some recipients are not mailed: the buyer is told, and they see the
+	// answer on their page.
+	notice := "published"
+	if mailed := s.mailAnswerNotices(co, q, notices.Invites); notices.Withheld > 0 || mailed < len(notices.Invites) {
+		notice = "published_partly"
+	}
+	return c.Redirect("/raadplegingen/"+co.ID+"?notice="+notice, fiber.StatusSeeOther)
 }
 
 // consultReportPage is the record for the procurement file, once the
@@ -825,9 +831,10 @@ func (s *server) mailInvites(cs *consult.Store, co consult.Consultation, invites
 // mailAnswerNotices tells every recipient reached (consult.PublishAnswer)
 // that a question was answered: the question and the answer, never who
 // asked, and the recipient's own link; the same outbox, pacing and bulk
-// mark as invitations. The consultation's text is not repeated, so an
+// mark as invitations. It returns how many were queued: a full outbox
+// stops the rest. The consultation's text is not repeated, so an
 // anonymous one names its buyer no more than before.
-func (s *server) mailAnswerNotices(co consult.Consultation, q consult.Question, notices []consult.Invite) {
+func (s *server) mailAnswerNotices(co consult.Consultation, q consult.Question, notices []consult.Invite) (mailed int) {
 	lang := consultLang(co)
 	subject := s.catalog.T(lang, "consult.mail_subject_answer", oneLine(co.Title))
 	var mails []consultMail
@@ -839,7 +846,7 @@ func (s *server) mailAnswerNotices(co consult.Consultation, q consult.Question, 
 		mails = append(mails, consultMail{supplierID: inv.Recipient.SupplierID,
 			msg: directory.Mail{To: inv.Recipient.Email, Subject: subject, Body: body, LinkSecret: inv.Secret, ExpiresAt: co.Deadline, Bulk: true}})
 	}
-	s.sendConsultMails(co, mails)
+	return len(s.sendConsultMails(co, mails))
 }
 
 // consultLang is the language a consultation's mail is in: the one it

@@ -102,3 +102,44 @@ func TestConsultationAnswerNotices(t *testing.T) {
 		t.Fatalf("%d notices in the outbox", count)
 	}
 }
+
+// When the outbox cannot take every notice, the answer is still published
+// and the buyer is told that not everyone was mailed.
+func TestAnswerNoticesWithAFullOutbox(t *testing.T) {
+	clock := &testClock{t: time.Now()}
+	s := startServer(t, 0, withClock(clock))
+	ids, _ := seedConsultable(t, s)
+	account(t, s, "koper@stad.example", directory.RoleBuyer)
+	buyer := newVisitor(t, s)
+	buyer.signIn("koper@stad.example", testPassword)
+	path := startConsultation(t, buyer, clock.now().Add(7*24*time.Hour).In(brusselsT).Format(time.DateOnly), nil)
+	if code, _, body := buyer.post(path+"/versturen", url.Values{"recipient": ids}); code != 303 {
+		t.Fatalf("send: %d\n%s", code, body)
+	}
+	var link string
+	for _, body := range outboxBodies(t, s) {
+		if m := consultLink.FindStringSubmatch(body); m != nil {
+			link = m[1]
+		}
+	}
+	asker := newVisitor(t, s)
+	asker.get(link)
+	if code, _, body := asker.post(link+"/vraag", url.Values{"question": {"Mag er op zaterdag gewerkt worden?"}}); code != 303 {
+		t.Fatalf("ask: %d\n%s", code, body)
+	}
+	// Other buyers' invitations fill the room for bulk mail but two places.
+	box, _ := s.Store.Outbox()
+	for range directory.MaxUndelivered/2 - len(box) - 2 {
+		if err := s.Store.KeepMail(directory.Mail{To: "elders@leverancier.example", Subject: "Marktconsultatie", Body: "…", Bulk: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buyer.get(path)
+	code, loc, body := buyer.post(path+"/vragen/1", url.Values{"answer": {"Ja, tussen 8 en 12 uur."}})
+	if code != 303 || !strings.Contains(loc, "notice=published_partly") {
+		t.Fatalf("publish with a full outbox: %d %s\n%s", code, loc, body)
+	}
+	if _, page := buyer.get(loc); !strings.Contains(page, "Niet iedereen kreeg het ook per mail") || !strings.Contains(page, "Ja, tussen 8 en 12 uur.") {
+		t.Fatalf("the buyer is not told:\n%s", page)
+	}
+}

@@ -77,9 +77,10 @@ var scannedPages = []scannedPage{
 	{Who: "buyer", Path: "/raadplegingen/nieuw?from=search&place=9000&task=office-cleaning&volume_fte=1"}, // from a search
 	{Who: "buyer", Path: "/raadplegingen/nieuw?from=search&place=9000"},                                   // from a search without a task
 	{Who: "buyer", Path: "/raadplegingen/{consult}"},
-	{Who: "buyer", Path: "/raadplegingen/{consult}?notice=published"},       // an answer published and mailed
-	{Who: "buyer", Path: "/raadplegingen/{draft}?verruimen=1&notice=added"}, // a draft, widened
-	{Who: "buyer", Path: "/raadplegingen/{consult}/verslag", Status: 409},   // before the deadline: when it comes
+	{Who: "buyer", Path: "/raadplegingen/{consult}?notice=published"},        // an answer published and mailed
+	{Who: "buyer", Path: "/raadplegingen/{consult}?notice=published_partly"}, // not every recipient mailed
+	{Who: "buyer", Path: "/raadplegingen/{draft}?verruimen=1&notice=added"},  // a draft, widened
+	{Who: "buyer", Path: "/raadplegingen/{consult}/verslag", Status: 409},    // before the deadline: when it comes
 	{Who: "buyer", Path: "/mijn/meldingen"},
 	{Who: "anonymous", Path: "/zoekmelding-uit/bestaat-niet", Status: 410},
 	{Who: "admin", Path: "/mijn"},
