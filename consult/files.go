@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -50,11 +51,15 @@ type Attachment struct {
 // FileError says which bound an attachment broke: Limit is "type" (not
 // a PDF), "size" (one file over MaxFileBytes), "count" (MaxFiles), "total"
 // (MaxAllFiles together), "account" (MaxAccountFiles) or, for an anonymous
-// consultation, "metadata" (document properties ScrubPDF cannot remove
-// safely); Max is the bound.
+// consultation, "metadata" (ScrubPDF refused it); Max is the bound. For
+// "metadata", Reason says why: "properties" (document properties it cannot
+// remove safely), "active" (scripts, actions, attached files) or "buyer"
+// (once blanked, the file still names the buyer: Words).
 type FileError struct {
-	Limit string
-	Max   int64
+	Limit  string
+	Max    int64
+	Reason string
+	Words  []string
 }
 
 func (e *FileError) Error() string {
@@ -62,6 +67,12 @@ func (e *FileError) Error() string {
 	case "type":
 		return "the file is not a PDF"
 	case "metadata":
+		switch e.Reason {
+		case "active":
+			return errPDFActive.Error()
+		case "buyer":
+			return (&BuyerNamedError{Words: e.Words}).Error()
+		}
 		return errPDFMetadata.Error()
 	}
 	return fmt.Sprintf("the attachment goes over the %s limit of %d", e.Limit, e.Max)
@@ -107,10 +118,11 @@ func AnonymousFileName(n int) string { return fmt.Sprintf("bijlage-%d.pdf", n) }
 // name, and within the bounds of one file, of the consultation and of the
 // account. An anonymous consultation keeps the file with its document
 // properties blanked (ScrubPDF; a file whose properties cannot be blanked
-// is refused with the limit "metadata"), under a neutral name
-// (AnonymousFileName), so that what every recipient gets, and what the
-// record's digest is of, never names the buyer. It returns the attachment
-// as recorded.
+// is refused with the limit "metadata"; so is one that, once blanked,
+// still holds a word of the buyer's names or address: buyerOf), under a
+// neutral name (AnonymousFileName), so that what every recipient gets, and
+// what the record's digest is of, never names the buyer. It returns the
+// attachment as recorded.
 func (s *Store) AddFile(id, name string, content []byte, now time.Time) (Attachment, error) {
 	var a Attachment
 	if !bytes.HasPrefix(content, pdfMagic) {
@@ -118,6 +130,17 @@ func (s *Store) AddFile(id, name string, content []byte, now time.Time) (Attachm
 	}
 	if len(content) > MaxFileBytes {
 		return a, &FileError{Limit: "size", Max: MaxFileBytes}
+	}
+	// The file is blanked before the write transaction, not to hold it
+	// while reading 5 MB; a consultation's anonymity never changes.
+	var scrubbed []byte
+	var scrubErr error
+	var c0 Consultation
+	if err := s.db.View(func(tx *bolt.Tx) error { return get(tx, bucketConsultations, id, &c0, ErrNotFound) }); err != nil {
+		return a, err
+	}
+	if c0.Anonymous {
+		scrubbed, scrubErr = ScrubPDF(content, s.buyerOf(c0)...)
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var c Consultation
@@ -142,9 +165,8 @@ func (s *Store) AddFile(id, name string, content []byte, now time.Time) (Attachm
 		}
 		name := SafeFileName(name)
 		if c.Anonymous {
-			scrubbed, err := ScrubPDF(content)
-			if err != nil {
-				return &FileError{Limit: "metadata"}
+			if scrubErr != nil || scrubbed == nil {
+				return scrubError(scrubErr)
 			}
 			content, name = scrubbed, AnonymousFileName(c.NextFile+1)
 		}
@@ -158,6 +180,31 @@ func (s *Store) AddFile(id, name string, content []byte, now time.Time) (Attachm
 		return put(tx, bucketConsultations, id, c)
 	})
 	return a, err
+}
+
+// scrubError is the FileError of a file ScrubPDF refused.
+func scrubError(err error) *FileError {
+	var be *BuyerNamedError
+	switch {
+	case errors.As(err, &be):
+		return &FileError{Limit: "metadata", Reason: "buyer", Words: be.Words}
+	case errors.Is(err, errPDFActive):
+		return &FileError{Limit: "metadata", Reason: "active"}
+	}
+	return &FileError{Limit: "metadata", Reason: "properties"}
+}
+
+// buyerOf are the words that name a consultation's buyer, for ScrubPDF's
+// safety net: the organisation's name, and the name and e-mail address of
+// the account that owns it.
+func (s *Store) buyerOf(c Consultation) []string {
+	words := []string{c.Buyer}
+	if s.dir != nil {
+		if acc, err := s.dir.Account(c.AccountID); err == nil {
+			words = append(words, acc.Name, acc.Email)
+		}
+	}
+	return words
 }
 
 func filesSize(as []Attachment) int64 {

@@ -2,6 +2,8 @@ package consult_test
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,13 +18,22 @@ func FuzzScrubPDF(f *testing.F) {
 	f.Add(xmpPDF)
 	f.Add([]byte("%PDF-1.7\n1 0 obj << /Author (a\\) (b) c) >> endobj trailer << /Info 1 0 R >>"))
 	f.Add([]byte("%PDF-1.4\n<< /Type /ObjStm /Filter /FlateDecode /Length 5 >>\nstream\nxxxxx\nendstream"))
+	f.Add(desyncPDF("BT ET %endstream (\n", ""))
+	f.Add(objStmPDF())
+	f.Add(withMetadata("/Type 10 0 R /Filter /FlateDecode", flate(testXMP)))
+	f.Add(withMetadata("/Filter [/AHx /Fl] /DecodeParms [null << /Predictor 12 /Columns 8 >>]", fmt.Sprintf("%X>", flate(testXMP))))
+	f.Add(withMetadata("", utf16BE(testXMP)))
+	f.Add(withMetadata("/Type /Metadata /Subtype /XML", strings.Replace(testXMP, "x:", "m:", -1)))
+	f.Add(withMetadata("/Type /Metadata /Subtype /XML", `<!DOCTYPE x [<!ENTITY a "b">]><a xmlns:x="adobe:ns:meta/"><a/><![CDATA[Jan]]></a>`))
+	f.Add(withInfo("<< /Author /Jan#20Peeters /Company [(Jan) << /A (B) >>] /CreationDate (D:2026) /ModDate (Jan) >>"))
+	f.Add(classicPDF([]pobj{{1, "<< /Type /Catalog /OpenAction 9 0 R >>"}, {9, "<< /S /GoTo /D [1 0 R /Fit] >>"}}, "/Root 1 0 R"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		done := make(chan struct{})
 		var out []byte
 		var err error
 		go func() {
 			defer close(done)
-			out, err = consult.ScrubPDF(bytes.Clone(in))
+			out, err = consult.ScrubPDF(bytes.Clone(in), "Stad Auditstad", "jan.peeters@auditstad.example")
 		}()
 		select {
 		case <-done:
