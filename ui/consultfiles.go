@@ -61,6 +61,12 @@ func (s *server) fileLimitMessage(lang string, fe *consult.FileError) string {
 	case "type":
 		return s.catalog.T(lang, "consult.err.file_type")
 	case "metadata":
+		switch fe.Reason {
+		case "active":
+			return s.catalog.T(lang, "consult.err.file_metadata_active")
+		case "buyer":
+			return s.catalog.T(lang, "consult.err.file_metadata_buyer", strings.Join(fe.Words, ", "))
+		}
 		return s.catalog.T(lang, "consult.err.file_metadata")
 	case "count":
 		return s.catalog.T(lang, "consult.err.file_count", fe.Max)
