@@ -88,7 +88,7 @@ func (s *server) apiConsultFileUpload(c *fiber.Ctx) error {
 	case errors.As(err, &fe) && fe.Limit == "size":
 		return tooLarge()
 	case errors.As(err, &fe) && fe.Limit == "metadata":
-		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "metadata", Param: "file", Reason: s.catalog.T(s.lang(c), "consult.err.file_metadata")})
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "metadata", Param: "file", Reason: s.fileLimitMessage(s.lang(c), fe)})
 	case errors.As(err, &fe) && fe.Limit == "type":
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(apiError{Error: "not_pdf", Param: "file", Reason: "the file is not a PDF"})
 	case errors.As(err, &fe):
