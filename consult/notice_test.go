@@ -14,20 +14,7 @@ import (
 // that did not opt out, each with a new link of its own that works; the
 // question comes back without who asked, and only once.
 func TestPublishAnswerNotices(t *testing.T) {
-	s, err := consult.New(testenv.Store(t, "", 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2030, 1, 7, 9, 0, 0, 0, time.UTC)
-	c := draft("acc", now.Add(72*time.Hour))
-	c.Candidates = append(c.Candidates, consult.Candidate{SupplierID: "c", Name: "C"})
-	if err := s.Create(c, now); err != nil {
-		t.Fatal(err)
-	}
-	inv, err := s.Send(c.ID, []string{"a", "b", "c"}, map[string]string{"a": "a@x.example", "b": "b@x.example", "c": "c@x.example"}, "tekst", "nl", now)
-	if err != nil || len(inv) != 3 {
-		t.Fatalf("send: %v", err)
-	}
+	s, c, inv, now := sentToThree(t)
 	if err := s.Ask(inv[1].Secret, "Is er een parking?", now); err != nil {
 		t.Fatal(err)
 	}
@@ -55,20 +42,7 @@ func TestPublishAnswerNotices(t *testing.T) {
 // at most; later ones are published on the pages, and the withheld
 // notices are counted.
 func TestNoticeRoundsAreBounded(t *testing.T) {
-	s, err := consult.New(testenv.Store(t, "", 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2030, 1, 7, 9, 0, 0, 0, time.UTC)
-	c := draft("acc", now.Add(72*time.Hour))
-	c.Candidates = append(c.Candidates, consult.Candidate{SupplierID: "c", Name: "C"})
-	if err := s.Create(c, now); err != nil {
-		t.Fatal(err)
-	}
-	inv, err := s.Send(c.ID, []string{"a", "b", "c"}, map[string]string{"a": "a@x.example", "b": "b@x.example", "c": "c@x.example"}, "tekst", "nl", now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, c, inv, now := sentToThree(t)
 	asked := 0
 	for _, i := range inv {
 		for k := range 4 {
@@ -93,4 +67,24 @@ func TestNoticeRoundsAreBounded(t *testing.T) {
 	if got, _ := s.Get(c.ID); got.NoticeRounds != consult.MaxNoticeRounds {
 		t.Fatalf("notice rounds %d", got.NoticeRounds)
 	}
+}
+
+// sentToThree is a consultation sent to suppliers a, b and c, and when.
+func sentToThree(t *testing.T) (*consult.Store, *consult.Consultation, []consult.Invite, time.Time) {
+	t.Helper()
+	s, err := consult.New(testenv.Store(t, "", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2030, 1, 7, 9, 0, 0, 0, time.UTC)
+	c := draft("acc", now.Add(72*time.Hour))
+	c.Candidates = append(c.Candidates, consult.Candidate{SupplierID: "c", Name: "C"})
+	if err := s.Create(c, now); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := s.Send(c.ID, []string{"a", "b", "c"}, map[string]string{"a": "a@x.example", "b": "b@x.example", "c": "c@x.example"}, "tekst", "nl", now)
+	if err != nil || len(inv) != 3 {
+		t.Fatalf("send: %v", err)
+	}
+	return s, c, inv, now
 }
