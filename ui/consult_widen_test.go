@@ -48,21 +48,8 @@ func seedNonMatching(t *testing.T, s *liveServer) (free, optedOut directory.Supp
 // answers. One that opted out is refused with a clear message, and a name
 // that means several suppliers asks which.
 func TestConsultationWiden(t *testing.T) {
-	box := startMailbox(t)
-	clock := &testClock{t: time.Now()}
-	s := startServer(t, 0, withSMTP(box), withClock(clock))
-	ids, _ := seedConsultable(t, s)
-	free, optedOut := seedNonMatching(t, s)
-	account(t, s, "koper@stad.example", directory.RoleBuyer)
-	buyer := newVisitor(t, s)
-	buyer.signIn("koper@stad.example", testPassword)
-	deadline := clock.now().Add(7 * 24 * time.Hour).In(brusselsT).Format(time.DateOnly)
-	buyer.get("/raadplegingen/nieuw")
-	code, path, body := buyer.post("/raadplegingen/nieuw", url.Values{"task": {"office-cleaning"}, "place": {"9000"}, "volume_fte": {"2"},
-		"start": {"2030-01-07"}, "title": {"Schoonmaak sporthal"}, "description": {"Dagelijks."}, "deadline": {deadline}})
-	if code != 303 {
-		t.Fatalf("create: %d\n%s", code, body)
-	}
+	w := startWidening(t, "task", "office-cleaning")
+	s, box, clock, buyer, ids, free, optedOut, path := w.s, w.box, w.clock, w.buyer, w.ids, w.free, w.optedOut, w.path
 	code, page := buyer.get(path)
 	if code != 200 || strings.Count(page, `name="recipient"`) != 5 || strings.Contains(page, free.Name) || !strings.Contains(page, `id="widen-link"`) {
 		t.Fatalf("the draft: %d\n%s", code, page)
@@ -82,7 +69,7 @@ func TestConsultationWiden(t *testing.T) {
 	}
 
 	// A name that may mean several suppliers asks which.
-	code, _, body = buyer.post(path+"/ontvangers", url.Values{"supplier": {"Schoonmaakatelier"}})
+	code, _, body := buyer.post(path+"/ontvangers", url.Values{"supplier": {"Schoonmaakatelier"}})
 	if code != 422 || !strings.Contains(body, `id="add-choices"`) || !strings.Contains(body, "Welke leverancier bedoelt u?") {
 		t.Fatalf("an ambiguous name: %d\n%s", code, body)
 	}
@@ -170,26 +157,13 @@ func consultationOf(t *testing.T, s *liveServer, path string) consult.Consultati
 // supplier that opted out of them cannot be added, and the invitations
 // carry the opt-out link.
 func TestConsultationByCPVKeepsOptOuts(t *testing.T) {
-	box := startMailbox(t)
-	clock := &testClock{t: time.Now()}
-	s := startServer(t, 0, withSMTP(box), withClock(clock))
-	ids, _ := seedConsultable(t, s)
-	_, optedOut := seedNonMatching(t, s)
-	account(t, s, "koper@stad.example", directory.RoleBuyer)
-	buyer := newVisitor(t, s)
-	buyer.signIn("koper@stad.example", testPassword)
-	deadline := clock.now().Add(7 * 24 * time.Hour).In(brusselsT).Format(time.DateOnly)
-	buyer.get("/raadplegingen/nieuw")
 	// 90911200, cleaning of buildings, maps to office cleaning alone.
-	code, path, body := buyer.post("/raadplegingen/nieuw", url.Values{"cpv": {"90911200"}, "place": {"9000"}, "volume_fte": {"2"},
-		"start": {"2030-01-07"}, "title": {"Schoonmaak sporthal"}, "description": {"Dagelijks."}, "deadline": {deadline}})
-	if code != 303 {
-		t.Fatalf("create: %d\n%s", code, body)
-	}
+	w := startWidening(t, "cpv", "90911200")
+	s, box, buyer, ids, optedOut, path := w.s, w.box, w.buyer, w.ids, w.optedOut, w.path
 	if co := consultationOf(t, s, path); !slices.Equal(co.Scope.Tasks, []string{"office-cleaning"}) || co.Scope.CPV != "90911200" {
 		t.Fatalf("the scope: %+v", co.Scope)
 	}
-	code, _, body = buyer.post(path+"/ontvangers", url.Values{"supplier_id": {optedOut.ID}})
+	code, _, body := buyer.post(path+"/ontvangers", url.Values{"supplier_id": {optedOut.ID}})
 	if code != 422 || !strings.Contains(body, "meldde zich af") {
 		t.Fatalf("a supplier that opted out of the code's task added: %d\n%s", code, body)
 	}
@@ -201,4 +175,37 @@ func TestConsultationByCPVKeepsOptOuts(t *testing.T) {
 			t.Fatalf("the invitation to %s has no opt-out link:\n%s", to, msg)
 		}
 	}
+}
+
+// widening is a buyer's draft about office cleaning in Ghent, with the
+// suppliers that match, one without capacity and one that opted out.
+type widening struct {
+	s              *liveServer
+	box            *mailbox
+	clock          *testClock
+	buyer          *browserless
+	ids            []string
+	free, optedOut directory.Supplier
+	path           string // the draft's page
+}
+
+// startWidening makes the draft, its scope given by field (task or cpv).
+func startWidening(t *testing.T, field, value string) widening {
+	t.Helper()
+	w := widening{box: startMailbox(t), clock: &testClock{t: time.Now()}}
+	w.s = startServer(t, 0, withSMTP(w.box), withClock(w.clock))
+	w.ids, _ = seedConsultable(t, w.s)
+	w.free, w.optedOut = seedNonMatching(t, w.s)
+	account(t, w.s, "koper@stad.example", directory.RoleBuyer)
+	w.buyer = newVisitor(t, w.s)
+	w.buyer.signIn("koper@stad.example", testPassword)
+	deadline := w.clock.now().Add(7 * 24 * time.Hour).In(brusselsT).Format(time.DateOnly)
+	w.buyer.get("/raadplegingen/nieuw")
+	code, path, body := w.buyer.post("/raadplegingen/nieuw", url.Values{field: {value}, "place": {"9000"}, "volume_fte": {"2"},
+		"start": {"2030-01-07"}, "title": {"Schoonmaak sporthal"}, "description": {"Dagelijks."}, "deadline": {deadline}})
+	if code != 303 {
+		t.Fatalf("create: %d\n%s", code, body)
+	}
+	w.path = path
+	return w
 }
