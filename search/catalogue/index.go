@@ -57,6 +57,8 @@ type Index struct {
 	// indexOnly: no catalogue is kept (Options.IndexOnly).
 	indexOnly bool
 	matches   sync.Pool // []match buffers, see matchBuffer
+	// walkBuffers holds *[]textHit, see walkText.
+	walkBuffers sync.Pool
 	// catVersion counts catalogue replacements (a new transit network),
 	// which change answers without a change in the store.
 	catVersion atomic.Uint64

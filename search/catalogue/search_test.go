@@ -439,3 +439,30 @@ func TestCachedTextAndPlacesFollowChanges(t *testing.T) {
 		t.Errorf("by name after a became Zuurdesem: %+v", r.Hits)
 	}
 }
+
+// An ASCII text is highlighted as a folded one is: capitals, punctuation
+// and escaping alike.
+func TestHighlightASCIIAndFolded(t *testing.T) {
+	shout := supplier(1, "shout", "9000", offer("office-cleaning", 2, directory.ServiceArea{}))
+	shout.Description = "POETSEN van KANTOREN, ook 's avonds & <snel>."
+	accent := supplier(2, "accent", "9000", offer("office-cleaning", 2, directory.ServiceArea{}))
+	accent.Description = "Poetsen van kantoren in het Café, ook 's avonds."
+	b := buildIndex(t, shout, accent)
+	r, err := b.x.Search(search.Query{Text: "poetsen kanto", Today: today, Sort: search.SortName}) // kanto: as a prefix only
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, h := range r.Hits {
+		got[h.ID] = h.DescriptionHTML
+	}
+	want := map[string]string{
+		"shout":  "<mark>POETSEN</mark> van <mark>KANTOREN</mark>, ook &#39;s avonds &amp; &lt;snel&gt;.",
+		"accent": "<mark>Poetsen</mark> van <mark>kantoren</mark> in het Café, ook &#39;s avonds.",
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: %q, want %q", id, got[id], w)
+		}
+	}
+}

@@ -213,45 +213,62 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 	// the suppliers of what it names.
 	var words []wordHits
 	var plain []query.Query
+	// A walk's hits come in Bleve's order and are kept in ordinal order, a
+	// copy: the walks share one buffer, which the next search reuses (a
+	// common word's hits, grown by doubling, were much of a search's
+	// garbage).
+	buf, _ := x.walkBuffers.Get().(*[]textHit)
+	if buf == nil {
+		buf = new([]textHit)
+	}
+	defer x.walkBuffers.Put(buf)
+	walk := func(q query.Query) ([]textHit, error) {
+		found, err := walkQuery(ctx, r, x.bleve.Mapping(), q, ordinal, (*buf)[:0])
+		*buf = found[:0]
+		if err != nil {
+			return nil, err
+		}
+		return inOrdinalOrder(found, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {}), nil
+	}
 	for _, t := range terms {
 		named := x.labels.named(t)
 		if len(named) == 0 {
 			plain = append(plain, wordQuery(t))
 			continue
 		}
-		found, err := walkQuery(ctx, r, x.bleve.Mapping(), wordQuery(t), ordinal)
+		found, err := walk(wordQuery(t))
 		if err != nil {
 			return nil, err
 		}
-		words = append(words, wordHits{found: inOrdinalOrder(found, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {}), named: named})
+		words = append(words, wordHits{found: found, named: named})
 	}
 	if len(plain) > 0 {
 		q := plain[0]
 		if len(plain) > 1 {
 			q = bleve.NewConjunctionQuery(plain...)
 		}
-		found, err := walkQuery(ctx, r, x.bleve.Mapping(), q, ordinal)
+		found, err := walk(q)
 		if err != nil {
 			return nil, err
 		}
-		words = append(words, wordHits{found: inOrdinalOrder(found, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {})})
+		words = append(words, wordHits{found: found})
 	}
 	return x.combineWords(words), nil
 }
 
-// walkQuery walks the matches of q, in Bleve's order.
-func walkQuery(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, ordinal func(index.IndexInternalID) int32) ([]textHit, error) {
+// walkQuery walks the matches of q, in Bleve's order, appending them to
+// hits.
+func walkQuery(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, ordinal func(index.IndexInternalID) int32, hits []textHit) ([]textHit, error) {
 	s, err := q.Searcher(ctx, r, m, blevesearch.SearcherOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("text search: %w", err)
+		return hits, fmt.Errorf("text search: %w", err)
 	}
 	defer s.Close()
 	sctx := &blevesearch.SearchContext{DocumentMatchPool: blevesearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
-	var hits []textHit
 	for {
 		dm, err := s.Next(sctx)
 		if err != nil {
-			return nil, fmt.Errorf("text search: %w", err)
+			return hits, fmt.Errorf("text search: %w", err)
 		}
 		if dm == nil {
 			return hits, nil
