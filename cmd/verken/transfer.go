@@ -21,7 +21,6 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return exitCode(err)
 	}
 	defer profile(stderr)()
-	bulkGC()
 	start := time.Now()
 	if fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "verken import: name one file")
