@@ -102,17 +102,7 @@ func (s *server) consultFileGet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil {
-		return fiber.ErrNotFound
-	}
-	a, content, err := cs.File(co.ID, n)
-	if errors.Is(err, consult.ErrNotFound) {
-		return fiber.ErrNotFound
-	} else if err != nil {
-		return err
-	}
-	return sendPDF(c, a, content)
+	return s.sendAttachment(c, func(n int) (consult.Attachment, []byte, error) { return cs.File(co.ID, n) })
 }
 
 // linkFileGet gives a recipient an attachment through its link.
@@ -121,20 +111,9 @@ func (s *server) linkFileGet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil {
-		return fiber.ErrNotFound
-	}
-	a, content, err := cs.FileByLink(c.Params("secret"), n, s.Now())
-	switch {
-	case errors.Is(err, consult.ErrLink):
-		return s.consultLinkGone(c)
-	case errors.Is(err, consult.ErrNotFound):
-		return fiber.ErrNotFound
-	case err != nil:
-		return err
-	}
-	return sendPDF(c, a, content)
+	return s.sendAttachment(c, func(n int) (consult.Attachment, []byte, error) {
+		return cs.FileByLink(c.Params("secret"), n, s.Now())
+	})
 }
 
 // mineFileGet gives a signed-in recipient supplier's user an attachment.
@@ -146,13 +125,22 @@ func (s *server) mineFileGet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.sendAttachment(c, func(n int) (consult.Attachment, []byte, error) {
+		return cs.FileAs(c.Params("id"), c.Params("sid"), n, s.Now())
+	})
+}
+
+// sendAttachment sends the route's attachment number n as fetch finds it:
+// a link or a consultation past its deadline says the answer period is
+// over, a file not there is 404.
+func (s *server) sendAttachment(c *fiber.Ctx, fetch func(n int) (consult.Attachment, []byte, error)) error {
 	n, err := strconv.Atoi(c.Params("n"))
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	a, content, err := cs.FileAs(c.Params("id"), c.Params("sid"), n, s.Now())
+	a, content, err := fetch(n)
 	switch {
-	case errors.Is(err, consult.ErrClosed):
+	case errors.Is(err, consult.ErrLink), errors.Is(err, consult.ErrClosed):
 		return s.consultLinkGone(c)
 	case errors.Is(err, consult.ErrNotFound):
 		return fiber.ErrNotFound

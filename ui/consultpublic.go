@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -244,17 +243,7 @@ func (s *server) joinFileGet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil {
-		return fiber.ErrNotFound
-	}
-	a, content, err := cs.File(co.ID, n)
-	if errors.Is(err, consult.ErrNotFound) {
-		return fiber.ErrNotFound
-	} else if err != nil {
-		return err
-	}
-	return sendPDF(c, a, content)
+	return s.sendAttachment(c, func(n int) (consult.Attachment, []byte, error) { return cs.File(co.ID, n) })
 }
 
 // apiOpenConsultation is a consultation on the public list.
