@@ -1037,20 +1037,8 @@ func (s *server) linkAnswerPost(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	secret := c.Params("secret")
 	form := formValues(c)
-	r := newFormReader(form)
-	resp := consult.Response{Interested: form.Get("interested") == "yes", Reason: form.Get("reason"),
-		FTE: r.float("fte"), From: r.date("from"), Answers: form["answer"], Bids: form["bid"]}
-	var formErr map[string]string
-	if len(r.errors) > 0 || form.Get("interested") == "" {
-		formErr = map[string]string{}
-		for field, fe := range r.errors {
-			formErr[field] = s.formMessage(lang, fe)
-		}
-		if form.Get("interested") == "" {
-			formErr["interested"] = s.catalog.T(lang, "field.required")
-		}
-	}
-	if formErr == nil {
+	resp, formErr := s.answerForm(lang, form)
+	if len(formErr) == 0 {
 		err = cs.Answer(secret, resp, s.Now())
 	}
 	var ve *directory.ValidationError
@@ -1058,7 +1046,6 @@ func (s *server) linkAnswerPost(c *fiber.Ctx) error {
 	case errors.Is(err, consult.ErrLink):
 		return s.consultLinkGone(c)
 	case errors.As(err, &ve):
-		formErr = map[string]string{}
 		for _, fe := range ve.Fields {
 			field, _, _ := strings.Cut(fe.Field, "[")
 			formErr[field] = s.consultFieldMessage(lang, fe)
@@ -1066,7 +1053,7 @@ func (s *server) linkAnswerPost(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	if formErr != nil {
+	if len(formErr) > 0 {
 		co, rc, err := cs.Visit(secret, s.Now())
 		if errors.Is(err, consult.ErrLink) {
 			return s.consultLinkGone(c)

@@ -123,16 +123,7 @@ func (s *server) mineAnswerPost(c *fiber.Ctx) error {
 	}
 	lang := s.lang(c)
 	form := formValues(c)
-	r := newFormReader(form)
-	resp := consult.Response{Interested: form.Get("interested") == "yes", Reason: form.Get("reason"),
-		FTE: r.float("fte"), From: r.date("from"), Answers: form["answer"], Bids: form["bid"]}
-	formErr := map[string]string{}
-	for field, fe := range r.errors {
-		formErr[field] = s.formMessage(lang, fe)
-	}
-	if form.Get("interested") == "" {
-		formErr["interested"] = s.catalog.T(lang, "field.required")
-	}
+	resp, formErr := s.answerForm(lang, form)
 	if len(formErr) == 0 {
 		err = cs.AnswerAs(c.Params("id"), c.Params("sid"), resp, s.Now())
 	}
