@@ -277,31 +277,38 @@ func (s *Store) Purge(now time.Time) (PurgeReport, error) {
 			}
 			rep.Consultations++
 		}
-		links := tx.Bucket(bucketLinks)
-		var gone [][]byte
-		if err := links.ForEach(func(k, v []byte) error {
-			var l link
-			if err := json.Unmarshal(v, &l); err != nil {
-				return err
-			}
-			if now.After(l.ExpiresAt) {
-				gone = append(gone, slices.Clone(k))
-			}
-			return nil
-		}); err != nil {
+		var err error
+		if rep.Links, err = deleteExpired(tx.Bucket(bucketLinks), now, func(l link) time.Time { return l.ExpiresAt }); err != nil {
 			return err
 		}
-		for _, k := range gone {
-			if err := links.Delete(k); err != nil {
-				return err
-			}
-		}
-		rep.Links = len(gone)
-		var err error
-		rep.OptOutLinks, err = purgeOptOutLinks(tx, now)
+		rep.OptOutLinks, err = deleteExpired(tx.Bucket(bucketOptOutLinks), now, func(l optOutLink) time.Time { return l.ExpiresAt })
 		return err
 	})
 	return rep, err
+}
+
+// deleteExpired deletes the records of b, each a T, whose time (expires)
+// is past now, and counts them.
+func deleteExpired[T any](b *bolt.Bucket, now time.Time, expires func(T) time.Time) (int, error) {
+	var gone [][]byte
+	if err := b.ForEach(func(k, v []byte) error {
+		var r T
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		if now.After(expires(r)) {
+			gone = append(gone, slices.Clone(k))
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	for _, k := range gone {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(gone), nil
 }
 
 func (q Question) key() string { return fmt.Sprintf("%s/%06d", q.ConsultationID, q.N) }

@@ -1,7 +1,6 @@
 package consult
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -184,28 +183,4 @@ func (s *Store) WithoutOptedOut(cands []Candidate, tasks []string) ([]Candidate,
 		return nil
 	})
 	return out, len(cands) - len(out), err
-}
-
-// purgeOptOutLinks deletes the opt-out links past their time, inside tx.
-func purgeOptOutLinks(tx *bolt.Tx, now time.Time) (int, error) {
-	b := tx.Bucket(bucketOptOutLinks)
-	var gone [][]byte
-	if err := b.ForEach(func(k, v []byte) error {
-		var l optOutLink
-		if err := json.Unmarshal(v, &l); err != nil {
-			return err
-		}
-		if now.After(l.ExpiresAt) {
-			gone = append(gone, slices.Clone(k))
-		}
-		return nil
-	}); err != nil {
-		return 0, err
-	}
-	for _, k := range gone {
-		if err := b.Delete(k); err != nil {
-			return 0, err
-		}
-	}
-	return len(gone), nil
 }
