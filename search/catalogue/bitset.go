@@ -73,8 +73,9 @@ func (b bitset) countIn(o bitset, words []int32) int {
 // the suppliers of one municipality fill a few hundred of 1,563 words at
 // 100,000 suppliers, and a count over them reads only those.
 type indexedSet struct {
-	bits  bitset
-	words []int32
+	bits    bitset
+	words   []int32
+	members int // how many, for a word's rarity in free text (combineWords)
 }
 
 func (s *indexedSet) add(i int32) {
@@ -83,14 +84,18 @@ func (s *indexedSet) add(i int32) {
 		k, _ := slices.BinarySearch(s.words, w)
 		s.words = slices.Insert(s.words, k, w)
 	}
+	if !s.bits.has(i) {
+		s.members++
+	}
 	s.bits.add(i)
 }
 
 func (s *indexedSet) remove(i int32) {
 	w := i >> 6
-	if s.bits[w] == 0 {
+	if s.bits[w] == 0 || !s.bits.has(i) {
 		return
 	}
+	s.members--
 	s.bits.remove(i)
 	if s.bits[w] == 0 {
 		if k, ok := slices.BinarySearch(s.words, w); ok {

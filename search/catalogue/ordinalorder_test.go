@@ -42,3 +42,21 @@ func TestInOrdinalOrder(t *testing.T) {
 		}
 	}
 }
+
+// An indexed set counts its members through repeated adds and removes of
+// the same ordinals, as the catalogue makes them when entries change.
+func TestIndexedSetCountsMembers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 1))
+	s := indexedSet{bits: make(bitset, wordsFor(5000))}
+	for range 20000 {
+		i := int32(rng.IntN(5000))
+		if rng.IntN(2) == 0 {
+			s.add(i)
+		} else {
+			s.remove(i)
+		}
+	}
+	if want := s.bits.countIn(s.bits, nil); s.members != want {
+		t.Fatalf("members %d, the set holds %d", s.members, want)
+	}
+}

@@ -300,7 +300,7 @@ const labelWeight = 0.3
 // largest possible).
 func (x *Index) combineWords(words []wordHits) []textHit {
 	f, c := x.facts, x.cat
-	live := float64(max(1, c.live.countIn(c.live, nil)))
+	live := float64(max(1, len(c.byID)))
 	idfMax := 1 + math.Log(live)
 	type named struct {
 		set   bitset
@@ -317,7 +317,7 @@ func (x *Index) combineWords(words []wordHits) []textHit {
 		}
 		for _, m := range w.named {
 			s := x.labels[m.at].suppliers(f, c)
-			df := float64(s.bits.countIn(s.bits, s.words))
+			df := float64(s.members)
 			if df == 0 {
 				continue
 			}
