@@ -3,6 +3,7 @@ package catalogue
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 
@@ -133,9 +134,14 @@ func (tw *labelWords) hasPrefix(p string) bool {
 }
 
 // withinEdits: Bleve's fuzzy query counts insertions, deletions and
-// substitutions (no swaps).
+// substitutions (no swaps). Words whose lengths differ by more than the
+// edits are passed over first: the distance itself allocates its runes.
 func (tw *labelWords) withinEdits(w string, edits int) bool {
+	n := utf8.RuneCountInString(w)
 	for _, p := range tw.plain {
+		if d := utf8.RuneCountInString(p) - n; d > edits || -d > edits {
+			continue
+		}
 		if fuzzy.Distance(w, p, edits, false) <= edits {
 			return true
 		}
