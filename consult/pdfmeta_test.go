@@ -21,30 +21,6 @@ import (
 	"github.com/verken/verken/internal/testenv"
 )
 
-// buildPDF writes a valid PDF of the objects (numbered from 1) with a
-// cross-reference table of their true offsets and a trailer with extra
-// entries.
-func buildPDF(objects []string, trailer string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, trailer, xref)
-	return b.Bytes()
-}
-
-func stream(dict, body string) string {
-	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(body), body)
-}
-
 func flate(s string) string {
 	var b bytes.Buffer
 	w := zlib.NewWriter(&b)
@@ -69,24 +45,24 @@ const testXMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
 // Test PDFs: an information dictionary with escaped and nested parentheses
 // and a hex string; an uncompressed XMP packet; a compressed one.
 var (
-	infoPDF = buildPDF([]string{
+	infoPDF = testenv.PDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-		stream("", "BT /F1 12 Tf 72 720 Td (Bestek) Tj ET"),
+		testenv.PDFStream("", "BT /F1 12 Tf 72 720 Td (Bestek) Tj ET"),
 		`<< /Author (Jan Peeters \(Stad Auditstad\) (dienst (aankoop)) \\) /Creator <4A616E205065657465727320537461642041756469747374616421> /Producer (Stad Auditstad) /Title (Offerte Jan Peeters) /Subject (Stad Auditstad) /Keywords (Jan Peeters) /CreationDate (D:20260101120000+01'00') >>`,
 	}, "/Info 5 0 R")
-	xmpPDF = buildPDF([]string{
+	xmpPDF = testenv.PDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-		stream("/Type /Metadata /Subtype /XML", testXMP),
+		testenv.PDFStream("/Type /Metadata /Subtype /XML", testXMP),
 	}, "")
-	compressedPDF = buildPDF([]string{
+	compressedPDF = testenv.PDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-		stream("/Type /Metadata /Subtype /XML /Filter /FlateDecode", flate(testXMP)),
+		testenv.PDFStream("/Type /Metadata /Subtype /XML /Filter /FlateDecode", flate(testXMP)),
 	}, "")
 )
 
@@ -141,17 +117,17 @@ func TestScrubPDF(t *testing.T) {
 		t.Fatalf("the XMP is not kept well-formed:\n%s", out)
 	}
 
-	objStm := buildPDF([]string{
+	objStm := testenv.PDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [] /Count 0 >>",
-		stream("/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", flate("4 0 << /Author (Jan Peeters) >>")),
+		testenv.PDFStream("/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", flate("4 0 << /Author (Jan Peeters) >>")),
 	}, "/Info 4 0 R")
-	encrypted := buildPDF([]string{
+	encrypted := testenv.PDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [] /Count 0 >>",
 		"<< /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>",
 	}, "/Encrypt 3 0 R")
-	byRef := buildPDF([]string{
+	byRef := testenv.PDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [] /Count 0 >>",
 		"<< /Author 4 0 R >>",
@@ -163,10 +139,10 @@ func TestScrubPDF(t *testing.T) {
 		}
 	}
 	// An object stream without the properties is taken.
-	plain := buildPDF([]string{
+	plain := testenv.PDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [] /Count 0 >>",
-		stream("/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", flate("5 0 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")),
+		testenv.PDFStream("/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", flate("5 0 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")),
 	}, "")
 	if _, err := consult.ScrubPDF(plain); err != nil {
 		t.Errorf("an object stream of fonts: %v", err)
@@ -207,7 +183,7 @@ func TestAnonymousAttachments(t *testing.T) {
 			t.Fatalf("a bypass: %v", err)
 		}
 	}
-	named2 := classicPDF([]pobj{pdfBase[0], pdfBase[1], pdfBase[2], {4, stream("", "BT (Bestek van de Stad Auditstad) Tj ET")}}, "/Root 1 0 R")
+	named2 := classicPDF([]pobj{pdfBase[0], pdfBase[1], pdfBase[2], {4, testenv.PDFStream("", "BT (Bestek van de Stad Auditstad) Tj ET")}}, "/Root 1 0 R")
 	anon2 := draft("acc", now.Add(72*time.Hour))
 	anon2.Anonymous, anon2.Buyer = true, "Stad Auditstad"
 	if err := s.Create(anon2, now); err != nil {
@@ -263,7 +239,7 @@ var pdfBase = []pobj{
 }
 
 func withMetadata(dict, xmp string) []byte {
-	return classicPDF([]pobj{{1, "<< /Type /Catalog /Pages 2 0 R /Metadata 7 0 R >>"}, pdfBase[1], pdfBase[2], {7, stream(dict, xmp)}}, "/Root 1 0 R")
+	return classicPDF([]pobj{{1, "<< /Type /Catalog /Pages 2 0 R /Metadata 7 0 R >>"}, pdfBase[1], pdfBase[2], {7, testenv.PDFStream(dict, xmp)}}, "/Root 1 0 R")
 }
 
 func withInfo(info string) []byte {
@@ -467,7 +443,7 @@ func TestScrubPDFBypasses(t *testing.T) {
 		{9, "<< /S /JavaScript /JS (app.alert\\('Opgesteld door Jan Peeters'\\)) >>"}}, "/Root 1 0 R")
 	embedded := classicPDF([]pobj{{1, "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(b) 10 0 R] >> >> >>"}, pdfBase[1], pdfBase[2],
 		{10, "<< /Type /Filespec /F (Offerte Jan Peeters.docx) /UF (Offerte Jan Peeters.docx) /EF << /F 11 0 R >> >>"},
-		{11, stream("/Type /EmbeddedFile", "Jan Peeters, Stad Auditstad")}}, "/Root 1 0 R")
+		{11, testenv.PDFStream("/Type /EmbeddedFile", "Jan Peeters, Stad Auditstad")}}, "/Root 1 0 R")
 	openURI := classicPDF([]pobj{{1, "<< /Type /Catalog /Pages 2 0 R /OpenAction 9 0 R >>"}, pdfBase[1], pdfBase[2],
 		{9, "<< /S /URI /URI (https://tracker.example/seen) >>"}}, "/Root 1 0 R")
 	openDest := classicPDF([]pobj{{1, "<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>"}, pdfBase[1], pdfBase[2]}, "/Root 1 0 R")
@@ -546,7 +522,7 @@ func TestScrubPDFNamesBuyer(t *testing.T) {
 	page := func(text string) []byte {
 		return classicPDF([]pobj{pdfBase[0], pdfBase[1],
 			{3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"},
-			{4, stream("", "BT /F1 12 Tf 72 720 Td "+text+" Tj ET")}}, "/Root 1 0 R")
+			{4, testenv.PDFStream("", "BT /F1 12 Tf 72 720 Td "+text+" Tj ET")}}, "/Root 1 0 R")
 	}
 	for _, c := range []struct {
 		name, text string
@@ -569,7 +545,7 @@ ters)`, true},
 			t.Errorf("%s: %v", c.name, err)
 		}
 	}
-	in := classicPDF([]pobj{pdfBase[0], pdfBase[1], pdfBase[2], {4, stream("/Filter /FlateDecode", flate("BT (Jan Peeters) Tj ET"))}}, "/Root 1 0 R")
+	in := classicPDF([]pobj{pdfBase[0], pdfBase[1], pdfBase[2], {4, testenv.PDFStream("/Filter /FlateDecode", flate("BT (Jan Peeters) Tj ET"))}}, "/Root 1 0 R")
 	if _, err := consult.ScrubPDF(in, buyer...); err == nil || !strings.Contains(err.Error(), "still names the buyer (Jan Peeters") {
 		t.Errorf("a compressed page: %v", err)
 	}

@@ -10,31 +10,8 @@ import (
 	"time"
 
 	"github.com/verken/verken/directory"
+	"github.com/verken/verken/internal/testenv"
 )
-
-// anonPDF writes a valid PDF of the objects (numbered from 1) with a
-// cross-reference table of their true offsets and a trailer with extra
-// entries.
-func anonPDF(objects []string, trailer string) string {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, trailer, xref)
-	return b.String()
-}
-
-func anonStream(dict, body string) string {
-	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(body), body)
-}
 
 const anonXMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -55,16 +32,16 @@ const anonXMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
 func anonymousTestPDFs() (info, xmp, compressed string) {
 	page := []string{"<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"}
-	info = anonPDF(append(page[:3:3],
-		anonStream("", "BT /F1 12 Tf 72 720 Td (Bestek groenonderhoud) Tj ET"),
+	info = string(testenv.PDF(append(page[:3:3],
+		testenv.PDFStream("", "BT /F1 12 Tf 72 720 Td (Bestek groenonderhoud) Tj ET"),
 		`<< /Author (Jan Peeters, Stad Auditstad \(aankoop (dienst)\)) /Creator <4A616E205065657465727320537461642041756469747374616421> /Producer (Stad Auditstad) /Title (Jan Peeters) /CreationDate (D:20260101120000+01'00') >>`),
-		"/Info 5 0 R")
-	xmp = anonPDF(append(page[:3:3], anonStream("/Type /Metadata /Subtype /XML", anonXMP)), "")
+		"/Info 5 0 R"))
+	xmp = string(testenv.PDF(append(page[:3:3], testenv.PDFStream("/Type /Metadata /Subtype /XML", anonXMP)), ""))
 	var z bytes.Buffer
 	w := zlib.NewWriter(&z)
 	w.Write([]byte(anonXMP))
 	w.Close()
-	compressed = anonPDF(append(page[:3:3], anonStream("/Type /Metadata /Subtype /XML /Filter /FlateDecode", z.String())), "")
+	compressed = string(testenv.PDF(append(page[:3:3], testenv.PDFStream("/Type /Metadata /Subtype /XML /Filter /FlateDecode", z.String())), ""))
 	return info, xmp, compressed
 }
 
