@@ -28,7 +28,8 @@ type evaluation struct {
 // stop words, which filter nothing), near who lies near the plan's place.
 // With a counter, it also counts every facet the disjunctive way: a
 // filter's own facet is counted as if that filter were not set, every
-// other facet over the matches.
+// other facet over the matches, aside (counter.aside): the caller waits
+// for the counts before it reads them or lets go of its read lock.
 //
 // It works on sets of suppliers (see valueSets). Each supplier filter
 // passes a set, and so does each offer filter in each offer slot. An offer
@@ -38,7 +39,12 @@ type evaluation struct {
 // with more offers than the slots hold are visited one by one.
 func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []match, keep int) ([]match, int) {
 	s := cat.scratch()
-	defer s.release()
+	countsAside := false // the facets are counted aside, and its wait releases s
+	defer func() {
+		if !countsAside {
+			s.release()
+		}
+	}()
 	ev := &evaluation{f: f, p: p, cat: cat, s: s, c: c}
 	active := p.active()
 
@@ -96,17 +102,22 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 		// Every supplier with the supplier filters matches, with all its
 		// offers: the offer facets count what any of its offers has.
 		_, n := s.nonZero(passAll)
+		if c != nil {
+			countsAside = true
+			c.aside(s, func() {
+				ev.countSuppliers(req, nil, passAll, &passes)
+				for g := firstOfferFilter; g < filterCount; g++ {
+					ev.countValues(g, passAll, nil)
+				}
+			})
+		}
+		// From here on only the count takes sets from s: the matches are
+		// collected without it.
 		col.reserve(n)
 		if keep > 0 && n >= len(cat.entries)/32 && (p.sort == search.SortName || p.sort == search.SortRelevance && !fd.hasText && !p.from.ok && !p.reach.ok) {
 			col.walkNames(passAll, n)
 		} else {
 			passAll.each(func(ord int32) { col.add(ord, cat.freeFTE[ord]) })
-		}
-		if c != nil {
-			ev.countSuppliers(req, nil, passAll, &passes)
-			for g := firstOfferFilter; g < filterCount; g++ {
-				ev.countValues(g, passAll, nil)
-			}
 		}
 		return col.out, col.total
 	}
@@ -194,28 +205,31 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 	if c == nil {
 		return col.out, col.total
 	}
-	ev.countSuppliers(req, withOffer, matched, &passes)
-	// The offer facets over the slots: a supplier counts for a value when
-	// one of its offers has it and passes every other offer filter.
-	inSlots := s.copyOf(passAll)
-	for w := range inSlots {
-		inSlots[w] &^= cat.overflow[w]
-	}
-	for g := firstOfferFilter; g < filterCount; g++ {
-		if len(c.counts[g]) == 0 {
-			continue
+	countsAside = true
+	c.aside(s, func() {
+		ev.countSuppliers(req, withOffer, matched, &passes)
+		// The offer facets over the slots: a supplier counts for a value
+		// when one of its offers has it and passes every other offer filter.
+		inSlots := s.copyOf(passAll)
+		for w := range inSlots {
+			inSlots[w] &^= cat.overflow[w]
 		}
-		k := indexOf(offerSet, g)
-		switch {
-		case k < 0:
-			ev.countValues(g, inSlots, passing)
-		case len(offerSet) == 1:
-			// No other offer filter: any offer of the supplier will do.
-			ev.countValues(g, inSlots, nil)
-		default:
-			ev.countValues(g, inSlots, ev.intersectSlots(slotPass, k))
+		for g := firstOfferFilter; g < filterCount; g++ {
+			if len(c.counts[g]) == 0 {
+				continue
+			}
+			k := indexOf(offerSet, g)
+			switch {
+			case k < 0:
+				ev.countValues(g, inSlots, passing)
+			case len(offerSet) == 1:
+				// No other offer filter: any offer of the supplier will do.
+				ev.countValues(g, inSlots, nil)
+			default:
+				ev.countValues(g, inSlots, ev.intersectSlots(slotPass, k))
+			}
 		}
-	}
+	})
 	return col.out, col.total
 }
 

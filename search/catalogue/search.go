@@ -66,8 +66,9 @@ func (x *Index) search(q search.Query) (*search.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer c.wait() // before the caller lets go of the read lock, even in a panic
 	defer x.reuseMatches(matches)
-	res := &search.Result{Total: total, Page: p.q.Page, PerPage: p.q.PerPage, Sort: p.sort, Facets: x.facets(p, c)}
+	res := &search.Result{Total: total, Page: p.q.Page, PerPage: p.q.PerPage, Sort: p.sort}
 	from := min(len(matches), (p.q.Page-1)*p.q.PerPage)
 	to := min(len(matches), from+p.q.PerPage)
 	if p.keep() == 0 {
@@ -83,6 +84,8 @@ func (x *Index) search(q search.Query) (*search.Result, error) {
 	if len(p.terms) > 0 {
 		x.highlight(p.terms, res.Hits, descriptions)
 	}
+	c.wait() // the facets were counted while the page was built
+	res.Facets = x.facets(p, c)
 	return res, nil
 }
 
