@@ -1,12 +1,16 @@
 package catalogue
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"math"
+	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -75,13 +79,14 @@ func (x *Index) terms(text string) ([]term, error) {
 	return out, nil
 }
 
-// wordQuery finds in names and descriptions the suppliers one word of the
-// text matches: stemmed in Dutch or French, with a typo, or, for the last
-// word, as the start of a word. So "groenondrhoud" finds groenonderhoud. A
-// match in the name weighs most, a typo least. What the word names among
-// the tasks and kinds is matched apart (labels.go), and every word must
-// match (walkText).
-func wordQuery(t term) query.Query {
+// wordAlternatives are the ways one word of the text finds suppliers in
+// names and descriptions, each a query of its own, which walkGroups adds up
+// as their disjunction: stemmed in Dutch or French, with a typo, or, for
+// the last word, as the start of a word. So "groenondrhoud" finds
+// groenonderhoud. A match in the name weighs most, a typo least. What the
+// word names among the tasks and kinds is matched apart (labels.go), and
+// every word must match (walkText).
+func wordAlternatives(t term) []query.Query {
 	alts := []query.Query{}
 	if t.nl != "" {
 		name := bleve.NewTermQuery(t.nl)
@@ -106,7 +111,7 @@ func wordQuery(t term) query.Query {
 	if t.prefix {
 		alts = append(alts, longerWords(t))
 	}
-	return bleve.NewDisjunctionQuery(alts...)
+	return alts
 }
 
 // longerWords matches the words that start with the term. When the index
@@ -133,6 +138,9 @@ func longerWords(t term) query.Query {
 type textHit struct {
 	ord   int32
 	score float64
+	// matched counts the alternatives of a word that found the supplier,
+	// while a word's alternatives are walked apart (walkGroups).
+	matched int32
 }
 
 // textHits returns the suppliers that match the free text, in ordinal
@@ -207,63 +215,177 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 		}
 		return -1
 	}
-	// The words that name no task or kind match only what Bleve finds: they
-	// are walked together, as one conjunction that skips what another of
-	// them rules out; each other word is walked on its own and joined with
-	// the suppliers of what it names.
+	// Every word is walked on its own (walkGroups); a word that names a
+	// task or kind is then joined with the suppliers of what it names, and
+	// the words are intersected (combineWords).
 	var words []wordHits
-	var plain []query.Query
-	// A walk's hits come in Bleve's order and are kept in ordinal order, a
-	// copy: the walks share one buffer, which the next search reuses (a
-	// common word's hits, grown by doubling, were much of a search's
-	// garbage).
-	buf, _ := x.walkBuffers.Get().(*[]textHit)
-	if buf == nil {
-		buf = new([]textHit)
-	}
-	defer x.walkBuffers.Put(buf)
-	walk := func(q query.Query) ([]textHit, error) {
-		found, err := walkQuery(ctx, r, x.bleve.Mapping(), q, ordinal, (*buf)[:0])
-		*buf = found[:0]
-		if err != nil {
-			return nil, err
-		}
-		return inOrdinalOrder(found, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {}), nil
-	}
+	var groups []walkGroup
 	for _, t := range terms {
 		named := x.labels.named(t)
+		// The words that name nothing are scored as Bleve scores their
+		// conjunction: with one norm for them all. A word that names a
+		// task or kind has a norm of its own.
+		norm := len(groups) + 1
 		if len(named) == 0 {
-			plain = append(plain, wordQuery(t))
-			continue
+			norm = 0
 		}
-		found, err := walk(wordQuery(t))
-		if err != nil {
-			return nil, err
-		}
-		words = append(words, wordHits{found: found, named: named})
+		words = append(words, wordHits{named: named})
+		groups = append(groups, walkGroup{queries: wordAlternatives(t), norm: norm})
 	}
-	if len(plain) > 0 {
-		q := plain[0]
-		if len(plain) > 1 {
-			q = bleve.NewConjunctionQuery(plain...)
-		}
-		found, err := walk(q)
-		if err != nil {
-			return nil, err
-		}
-		words = append(words, wordHits{found: found})
+	found, err := x.walkGroups(ctx, r, groups, ordinal)
+	if err != nil {
+		return nil, err
+	}
+	for i := range words {
+		words[i].found = found[i]
 	}
 	return x.combineWords(words), nil
 }
 
-// walkQuery walks the matches of q, in Bleve's order, appending them to
-// hits.
-func walkQuery(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, ordinal func(index.IndexInternalID) int32, hits []textHit) ([]textHit, error) {
-	s, err := q.Searcher(ctx, r, m, blevesearch.SearcherOptions{})
-	if err != nil {
-		return hits, fmt.Errorf("text search: %w", err)
+// walkGroup is what one word walks in Bleve: its alternatives
+// (wordAlternatives), each walked on its own and added up as their
+// disjunction, scored with the norm of every group with the same norm.
+type walkGroup struct {
+	queries []query.Query
+	norm    int
+}
+
+// walkGroups walks the groups' queries on two goroutines and returns each
+// group's hits in ordinal order.
+//
+// Bleve's disjunction of a word's alternatives walks them on one core and
+// merges them as it goes: half of a text search, while the second core
+// waits for the facets to count; and its conjunction of several words
+// advanced a typo's or a prefix's many words in step, up to a millisecond
+// for two words. Here each query is walked on its own, taken in turn by two
+// goroutines, the largest first; the first does not wait for the second,
+// which takes a tenth of a millisecond to wake on a virtual machine. The
+// words are intersected afterwards (combineWords).
+//
+// The scores are Bleve's: an alternative is scored with the norm of its
+// group's norm set (a score is linear in it), and a word adds up the
+// scores of the alternatives that found a supplier times the share of them
+// that did, as Bleve's disjunction does; its conjunction adds up the words.
+// TestWalksScoreAsBleve holds them to Bleve's own.
+func (x *Index) walkGroups(ctx context.Context, r index.IndexReader, groups []walkGroup, ordinal func(index.IndexInternalID) int32) ([][]textHit, error) {
+	type walk struct {
+		group      int
+		q          query.Query
+		weight     float64 // the squared weight, for the norm
+		side       int     // the goroutine whose buffer holds its hits
+		start, end int
 	}
-	defer s.Close()
+	var walks []walk
+	for g, gr := range groups {
+		for _, q := range gr.queries {
+			walks = append(walks, walk{group: g, q: q})
+		}
+	}
+	order := make([]int, len(walks))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(walkCost(walks[b].q), walkCost(walks[a].q)) })
+	var next atomic.Int32
+	bufs := [2]*[]textHit{x.walkBuffer(), x.walkBuffer()}
+	defer x.walkBuffers.Put(bufs[0])
+	defer x.walkBuffers.Put(bufs[1])
+	var errs [2]error
+	take := func(side int) {
+		for errs[side] == nil {
+			k := int(next.Add(1)) - 1
+			if k >= len(order) {
+				return
+			}
+			w, buf := &walks[order[k]], bufs[side]
+			s, err := w.q.Searcher(ctx, r, x.bleve.Mapping(), blevesearch.SearcherOptions{})
+			if err != nil {
+				errs[side] = fmt.Errorf("text search: %w", err)
+				return
+			}
+			w.weight = s.Weight()
+			s.SetQueryNorm(1)
+			w.side, w.start = side, len(*buf)
+			*buf, errs[side] = drain(r, s, ordinal, *buf)
+			w.end = len(*buf)
+			s.Close()
+		}
+	}
+	done := make(chan struct{})
+	if len(walks) > 1 {
+		go func() {
+			defer close(done)
+			take(1)
+		}()
+	} else {
+		close(done)
+	}
+	take(0)
+	<-done
+	if err := errors.Join(errs[0], errs[1]); err != nil {
+		return nil, err
+	}
+	weights := map[int]float64{}
+	for _, w := range walks {
+		weights[groups[w.group].norm] += w.weight
+	}
+	// Each group's hits in the order of its queries, so that every
+	// supplier's score is added up in the same order, and the same every
+	// time.
+	all := x.walkBuffer()
+	defer x.walkBuffers.Put(all)
+	out := make([][]textHit, len(groups))
+	first := 0
+	for g, gr := range groups {
+		*all = (*all)[:0]
+		for _, w := range walks[first : first+len(gr.queries)] {
+			*all = append(*all, (*bufs[w.side])[w.start:w.end]...)
+		}
+		first += len(gr.queries)
+		hits := inOrdinalOrder(*all, func(h *textHit) int32 { return h.ord }, func(kept, repeat *textHit) {
+			kept.score += repeat.score
+			kept.matched += repeat.matched
+		})
+		norm := 1.0
+		if sum := weights[gr.norm]; sum > 0 {
+			norm = 1 / math.Sqrt(sum)
+		}
+		for i := range hits {
+			hits[i].score *= norm * float64(hits[i].matched) / float64(len(gr.queries))
+		}
+		out[g] = hits
+	}
+	*all = (*all)[:0]
+	*bufs[0], *bufs[1] = (*bufs[0])[:0], (*bufs[1])[:0]
+	return out, nil
+}
+
+// walkCost orders the walks, the largest first: a word in the text of the
+// descriptions (Dutch or French), then a typo or a prefix (many words of
+// the dictionary), then a name.
+func walkCost(q query.Query) int {
+	if q, ok := q.(*query.TermQuery); ok {
+		if q.FieldVal == fieldName {
+			return 0
+		}
+		return 2
+	}
+	return 1
+}
+
+// walkBuffer lends a buffer for a walk's hits, to be put back in
+// x.walkBuffers: a common word's hits, grown by doubling, were much of a
+// search's garbage.
+func (x *Index) walkBuffer() *[]textHit {
+	if buf, _ := x.walkBuffers.Get().(*[]textHit); buf != nil {
+		return buf
+	}
+	return new([]textHit)
+}
+
+// drain appends the matches of a searcher to hits, in Bleve's order, each
+// as one alternative that matched.
+func drain(r index.IndexReader, s blevesearch.Searcher, ordinal func(index.IndexInternalID) int32, hits []textHit) ([]textHit, error) {
 	sctx := &blevesearch.SearchContext{DocumentMatchPool: blevesearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
 	for {
 		dm, err := s.Next(sctx)
@@ -274,7 +396,7 @@ func walkQuery(ctx context.Context, r index.IndexReader, m mapping.IndexMapping,
 			return hits, nil
 		}
 		if ord := ordinal(dm.IndexInternalID); ord >= 0 {
-			hits = append(hits, textHit{ord: ord, score: dm.Score})
+			hits = append(hits, textHit{ord: ord, score: dm.Score, matched: 1})
 		}
 		sctx.DocumentMatchPool.Put(dm)
 	}

@@ -1,0 +1,126 @@
+package catalogue
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	blevesearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// The words of a text are walked apart, each alternative of a word on its
+// own on two goroutines, and their scores added up as Bleve would
+// (walkGroups). This holds them to Bleve's own queries walked whole: a
+// word's disjunction of its alternatives, and the conjunction of words
+// that name nothing. The same suppliers with the same scores, for words
+// found in names, descriptions and both languages, typos and the last word
+// as a prefix.
+func TestWalksScoreAsBleve(t *testing.T) {
+	x, _ := openForOrdinals(t, 1500)
+	x.rw.RLock()
+	defer x.rw.RUnlock()
+	adv, err := x.bleve.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ordinal := func(id index.IndexInternalID) int32 {
+		if ext, err := r.ExternalID(id); err == nil {
+			if o, ok := x.cat.byID[ext]; ok {
+				return o
+			}
+		}
+		return -1
+	}
+	ctx := context.Background()
+	// Bleve's answer: the query walked whole, in ordinal order.
+	whole := func(q query.Query) []textHit {
+		s, err := q.Searcher(ctx, r, x.bleve.Mapping(), blevesearch.SearcherOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		hits, err := drain(r, s, ordinal, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inOrdinalOrder(hits, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {})
+	}
+	same := func(what string, apart, together []textHit) {
+		t.Helper()
+		if len(apart) != len(together) {
+			t.Fatalf("%s: %d suppliers apart, %d by Bleve", what, len(apart), len(together))
+		}
+		for i := range apart {
+			a, b := apart[i], together[i]
+			if a.ord != b.ord || math.Abs(a.score-b.score) > 1e-9*math.Abs(b.score) {
+				t.Fatalf("%s, hit %d: ordinal %d score %v apart, ordinal %d score %v by Bleve", what, i, a.ord, a.score, b.ord, b.score)
+			}
+		}
+	}
+	compared, conjunctions := 0, 0
+	for _, text := range []string{"schoonmaak", "groenonderhoud", "groenondrhoud", "schoon", "nettoyage", "verpakking kantoren",
+		"fiets", "catering", "textiel", "montage", "onderhoud gent", "zzzzqqq", "medewerkers kansen", "team planning",
+		"begeleiding medewrkers", "wijk projecten opbouw"} {
+		terms, err := x.terms(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var groups []walkGroup
+		var disjunctions []query.Query
+		for i := range terms {
+			tm := &terms[i]
+			if tm.fuzz > 0 || tm.prefix {
+				tm.held = termExists(ctx, r, fieldWords, tm.plain) || x.labelHolds(tm.plain)
+			}
+			if tm.held {
+				tm.fuzz = 0
+			}
+			groups = append(groups, walkGroup{queries: wordAlternatives(*tm)})
+			disjunctions = append(disjunctions, bleve.NewDisjunctionQuery(wordAlternatives(*tm)...))
+		}
+		if len(terms) == 0 {
+			continue
+		}
+		// Each word with a norm of its own, as its disjunction alone.
+		for g := range groups {
+			groups[g].norm = g
+		}
+		found, err := x.walkGroups(ctx, r, groups, ordinal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for g := range groups {
+			same(text+" / "+terms[g].plain, found[g], whole(disjunctions[g]))
+			compared += len(found[g])
+		}
+		// All words with one norm, as their conjunction.
+		if len(groups) < 2 {
+			continue
+		}
+		for g := range groups {
+			groups[g].norm = 0
+		}
+		found, err = x.walkGroups(ctx, r, groups, ordinal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		words := make([]wordHits, len(found))
+		for g := range found {
+			words[g].found = found[g]
+		}
+		together := whole(bleve.NewConjunctionQuery(disjunctions...))
+		same(text+" (conjunction)", x.combineWords(words), together)
+		conjunctions += len(together)
+	}
+	if compared < 500 || conjunctions < 20 {
+		t.Fatalf("only %d hits of words and %d of conjunctions compared: the words find too little in the demo set", compared, conjunctions)
+	}
+}
