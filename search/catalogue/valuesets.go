@@ -37,6 +37,10 @@ type valueSets struct {
 	namePrefix []uint64
 	confirmed  []int32 // day
 	minFrom    []int32 // the earliest offer's day; none: MaxInt32
+	// municipalityOf is the municipality ordinal all of a supplier's sites lie in,
+	// noPlace or severalPlaces: the place facets count a few thousand
+	// matches by it (evaluation.countPlaces).
+	municipalityOf []int16
 
 	// slots hold the offers one by one, for the correlation rule: slot j
 	// holds the j-th offer of every supplier with at most len(slots)
@@ -112,6 +116,7 @@ func (v *valueSets) fit(i int32) {
 	for int(i) >= len(v.freeFTE) {
 		v.freeFTE, v.updated, v.namePrefix = append(v.freeFTE, 0), append(v.updated, 0), append(v.namePrefix, 0)
 		v.confirmed, v.minFrom = append(v.confirmed, 0), append(v.minFrom, math.MaxInt32)
+		v.municipalityOf = append(v.municipalityOf, noPlace)
 	}
 	for j := range v.slots {
 		sl := &v.slots[j]
@@ -138,7 +143,7 @@ func (v *valueSets) set(i int32, old, e *entry) {
 			b.remove(i)
 		}
 		v.setOffers(i, old, false)
-		v.confirmed[i], v.minFrom[i] = 0, math.MaxInt32
+		v.confirmed[i], v.minFrom[i], v.municipalityOf[i] = 0, math.MaxInt32, noPlace
 	}
 	v.live.put(i, e != nil)
 	v.unclaimed.put(i, e != nil && e.unclaimed)
@@ -157,6 +162,7 @@ func (v *valueSets) set(i int32, old, e *entry) {
 		}
 	}
 	v.freeFTE[i], v.updated[i], v.namePrefix[i], v.confirmed[i] = e.freeFTE, e.updated, e.namePrefix, e.confirmed
+	v.municipalityOf[i] = onePlace(e.sites)
 	if len(e.offers) > 0 {
 		v.minFrom[i] = e.minFrom
 	}
@@ -199,6 +205,28 @@ func (v *valueSets) setOffers(i int32, e *entry, on bool) {
 			sl.freeFTE[i], sl.from[i], sl.lead[i], sl.contract[i] = o.freeFTE, o.availableFrom, o.leadWeeks, o.maxContract
 		}
 	}
+}
+
+// The place of a supplier without sites, and of one with sites in more
+// than one municipality.
+const (
+	noPlace       = -1
+	severalPlaces = -2
+)
+
+// onePlace is the municipality ordinal all the sites lie in, noPlace or
+// severalPlaces.
+func onePlace(sites []site) int16 {
+	place := int16(noPlace)
+	for _, s := range sites {
+		switch m := int16(s.municipality); {
+		case place == noPlace:
+			place = m
+		case place != m:
+			return severalPlaces
+		}
+	}
+	return place
 }
 
 // derivedKey names a set worked out from the entries for a parameter: a
