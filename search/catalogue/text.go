@@ -501,25 +501,33 @@ func termExists(ctx context.Context, r index.IndexReader, field, term string) bo
 // the text, by the same rules as the search, without asking Bleve again.
 func (x *Index) highlight(terms []term, hits []search.Hit, descriptions []string) {
 	plain := x.bleve.Mapping().AnalyzerNamed(plainFolded)
-	marks := func(text string) []span {
-		if text == "" {
-			return nil
+	// matches reports whether a folded, lower-cased word matches a term.
+	matches := func(w []byte) bool {
+		forms := x.forms.of(w)
+		for _, t := range terms {
+			if t.nl != "" && t.nl == string(forms.nl) || t.fr != "" && t.fr == string(forms.fr) || string(w) == t.plain ||
+				t.prefix && strings.HasPrefix(string(w), t.plain) ||
+				t.fuzz > 0 && fuzzy.Distance(string(w), t.plain, t.fuzz, false) <= t.fuzz {
+				return true
+			}
 		}
+		return false
+	}
+	var lower []byte
+	marks := func(text string) []span {
 		var out []span
+		if isASCII(text) { // folds to itself: the places are the text's own
+			asciiWords(text, func(start, end int) {
+				if lower = lowerASCII(lower[:0], text[start:end]); matches(lower) {
+					out = append(out, span{start, end})
+				}
+			})
+			return merge(out)
+		}
 		offsets := foldedOffsets(text)
 		for _, tok := range plain.Analyze([]byte(text)) {
-			if tok.End >= len(offsets) {
-				continue
-			}
-			w := tok.Term
-			forms := x.forms.of(w)
-			for _, t := range terms {
-				if t.nl != "" && t.nl == string(forms.nl) || t.fr != "" && t.fr == string(forms.fr) || string(w) == t.plain ||
-					t.prefix && strings.HasPrefix(string(w), t.plain) ||
-					t.fuzz > 0 && fuzzy.Distance(string(w), t.plain, t.fuzz, false) <= t.fuzz {
-					out = append(out, span{offsets[tok.Start], offsets[tok.End]})
-					break
-				}
+			if tok.End < len(offsets) && matches(tok.Term) {
+				out = append(out, span{offsets[tok.Start], offsets[tok.End]})
 			}
 		}
 		return merge(out)
