@@ -29,25 +29,24 @@ const (
 	asciiMidNumLet // "." and "'" between letters or between digits
 )
 
-func asciiClass(b byte) int {
-	switch {
-	case 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z':
-		return asciiLetter
-	case '0' <= b && b <= '9':
-		return asciiDigit
+// asciiClasses holds the class of every ASCII byte.
+var asciiClasses = func() (t [128]uint8) {
+	for b := range t {
+		switch {
+		case 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z':
+			t[b] = asciiLetter
+		case '0' <= b && b <= '9':
+			t[b] = asciiDigit
+		}
 	}
-	switch b {
-	case '_':
-		return asciiJoiner
-	case ':':
-		return asciiMidLetter
-	case ',', ';':
-		return asciiMidNum
-	case '.', '\'':
-		return asciiMidNumLet
-	}
-	return asciiOther
-}
+	t['_'] = asciiJoiner
+	t[':'] = asciiMidLetter
+	t[','], t[';'] = asciiMidNum, asciiMidNum
+	t['.'], t['\''] = asciiMidNumLet, asciiMidNumLet
+	return t
+}()
+
+func asciiClass(b byte) int { return int(asciiClasses[b&0x7f]) }
 
 // asciiWords calls word with the start and end of each word of an ASCII
 // text, as Bleve's Unicode tokenizer finds them: runs of letters, digits

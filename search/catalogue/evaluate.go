@@ -236,11 +236,14 @@ func (f *facts) evaluate(p *plan, cat *catalogue, fd *found, c *counter, out []m
 // collector gathers the matches of a search: all of them in ordinal order,
 // or, with keep > 0, the best keep in the plan's order.
 type collector struct {
-	p        *plan
-	cat      *catalogue
-	found    *found
-	keep     int
-	less     func(a, b *match) int
+	p     *plan
+	cat   *catalogue
+	found *found
+	keep  int
+	less  func(a, b *match) int
+	// byScore: the order is relevance to words, fresh profiles first
+	// (order), so a match that cannot beat the last kept is known early.
+	byScore  bool
 	fresh    bitset
 	reserved bitset
 	verified bitset // reserved on what Verken can vouch for
@@ -257,6 +260,7 @@ type collector struct {
 
 func newCollector(p *plan, cat *catalogue, fd *found, keep int, out []match) *collector {
 	return &collector{p: p, cat: cat, found: fd, keep: keep, less: order(p), out: out[:0],
+		byScore:      keep > 0 && p.sort == search.SortRelevance && len(p.terms) > 0,
 		fresh:        cat.derived(confirmedSince, 0, float64(p.staleBefore)),
 		reserved:     cat.derived(reservedOn, 0, float64(p.today)),
 		verified:     cat.derived(reservedVerifiedOn, 0, float64(p.today)),
@@ -277,14 +281,29 @@ func (col *collector) reserve(n int) {
 // reads the entry only to break a tie.
 func (col *collector) add(ord int32, fte float64) {
 	col.total++
-	m, text, near, reach := &col.m, col.found.text, col.found.near, col.found.reach
-	*m = col.match(ord, fte)
+	text, near, reach := col.found.text, col.found.near, col.found.reach
 	for col.nextText < len(text) && text[col.nextText].ord < ord {
 		col.nextText++
 	}
+	score := 0.0
 	if k := col.nextText; k < len(text) && text[k].ord == ord {
-		m.score = text[k].score
+		score = text[k].score
 	}
+	// By relevance to words, most of thousands of matches lose to the last
+	// kept on freshness and score alone, and are looked at no further.
+	if col.byScore && len(col.out) == col.keep {
+		last := &col.out[col.keep-1]
+		if stale := !col.fresh.has(ord); stale != last.stale {
+			if stale {
+				return
+			}
+		} else if score < last.score {
+			return
+		}
+	}
+	m := &col.m
+	*m = col.match(ord, fte)
+	m.score = score
 	for col.nextNear < len(near) && near[col.nextNear].ord < ord {
 		col.nextNear++
 	}

@@ -136,11 +136,11 @@ func longerWords(t term) query.Query {
 
 // textHit is a supplier that matched the free text, with its score.
 type textHit struct {
-	ord   int32
-	score float64
+	ord int32
 	// matched counts the alternatives of a word that found the supplier,
 	// while a word's alternatives are walked apart (walkGroups).
 	matched int32
+	score   float64
 }
 
 // textHits returns the suppliers that match the free text, in ordinal
