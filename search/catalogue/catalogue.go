@@ -634,7 +634,7 @@ func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64) []nearHit {
 	// A supplier with several sites nearby keeps the nearest.
 	hits := inOrdinalOrder(out, func(h *nearHit) int32 { return h.ord }, func(kept, repeat *nearHit) {
 		kept.distance = min(kept.distance, repeat.distance)
-	})
+	}, nil, nil)
 	return hits
 }
 

@@ -57,8 +57,9 @@ type Index struct {
 	// indexOnly: no catalogue is kept (Options.IndexOnly).
 	indexOnly bool
 	matches   sync.Pool // []match buffers, see matchBuffer
-	// walkBuffers holds *[]textHit, see walkText.
-	walkBuffers sync.Pool
+	// walkBuffers holds *[]textHit, and rankings *ranking, the memory of
+	// the walks of a free text (walkGroups), reused from search to search.
+	walkBuffers, rankings sync.Pool
 	// catVersion counts catalogue replacements (a new transit network),
 	// which change answers without a change in the store.
 	catVersion atomic.Uint64

@@ -16,6 +16,10 @@ func TestInOrdinalOrder(t *testing.T) {
 		merged []int // positions of the items folded into this one, kept first
 	}
 	rng := rand.New(rand.NewPCG(4, 2))
+	// One result's memory and one scratch for every case, as a search
+	// reuses them.
+	var into []item
+	rk := &ranking{}
 	for _, c := range []struct{ n, span int }{{0, 1}, {1, 1}, {70, 64}, {100, 100000}, {5000, 6000}, {30000, 100000}, {3, 5}} {
 		items := make([]item, c.n)
 		want := map[int32][]int{}
@@ -26,7 +30,8 @@ func TestInOrdinalOrder(t *testing.T) {
 		}
 		got := inOrdinalOrder(items, func(it *item) int32 { return it.ord }, func(kept, repeat *item) {
 			kept.merged = append(kept.merged, repeat.merged...)
-		})
+		}, into, rk)
+		into = got
 		ords := make([]int32, 0, len(want))
 		for o := range want {
 			ords = append(ords, o)

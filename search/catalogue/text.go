@@ -236,8 +236,13 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		for _, f := range found {
+			x.walkBuffers.Put(f)
+		}
+	}()
 	for i := range words {
-		words[i].found = found[i]
+		words[i].found = *found[i]
 	}
 	return x.combineWords(words), nil
 }
@@ -251,7 +256,7 @@ type walkGroup struct {
 }
 
 // walkGroups walks the groups' queries on two goroutines and returns each
-// group's hits in ordinal order.
+// group's hits in ordinal order, in buffers lent from x.walkBuffers.
 //
 // Bleve's disjunction of a word's alternatives walks them on one core and
 // merges them as it goes: half of a text search, while the second core
@@ -267,7 +272,7 @@ type walkGroup struct {
 // scores of the alternatives that found a supplier times the share of them
 // that did, as Bleve's disjunction does; its conjunction adds up the words.
 // TestWalksScoreAsBleve holds them to Bleve's own.
-func (x *Index) walkGroups(ctx context.Context, r index.IndexReader, groups []walkGroup, ordinal func(index.IndexInternalID) int32) ([][]textHit, error) {
+func (x *Index) walkGroups(ctx context.Context, r index.IndexReader, groups []walkGroup, ordinal func(index.IndexInternalID) int32) ([]*[]textHit, error) {
 	type walk struct {
 		group      int
 		q          query.Query
@@ -334,7 +339,12 @@ func (x *Index) walkGroups(ctx context.Context, r index.IndexReader, groups []wa
 	// time.
 	all := x.walkBuffer()
 	defer x.walkBuffers.Put(all)
-	out := make([][]textHit, len(groups))
+	rk, _ := x.rankings.Get().(*ranking)
+	if rk == nil {
+		rk = &ranking{}
+	}
+	defer x.rankings.Put(rk)
+	out := make([]*[]textHit, len(groups))
 	first := 0
 	for g, gr := range groups {
 		*all = (*all)[:0]
@@ -342,10 +352,11 @@ func (x *Index) walkGroups(ctx context.Context, r index.IndexReader, groups []wa
 			*all = append(*all, (*bufs[w.side])[w.start:w.end]...)
 		}
 		first += len(gr.queries)
+		out[g] = x.walkBuffer()
 		hits := inOrdinalOrder(*all, func(h *textHit) int32 { return h.ord }, func(kept, repeat *textHit) {
 			kept.score += repeat.score
 			kept.matched += repeat.matched
-		})
+		}, *out[g], rk)
 		norm := 1.0
 		if sum := weights[gr.norm]; sum > 0 {
 			norm = 1 / math.Sqrt(sum)
@@ -353,7 +364,7 @@ func (x *Index) walkGroups(ctx context.Context, r index.IndexReader, groups []wa
 		for i := range hits {
 			hits[i].score *= norm * float64(hits[i].matched) / float64(len(gr.queries))
 		}
-		out[g] = hits
+		*out[g] = hits
 	}
 	*all = (*all)[:0]
 	*bufs[0], *bufs[1] = (*bufs[0])[:0], (*bufs[1])[:0]

@@ -51,7 +51,7 @@ func TestWalksScoreAsBleve(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return inOrdinalOrder(hits, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {})
+		return inOrdinalOrder(hits, func(h *textHit) int32 { return h.ord }, func(*textHit, *textHit) {}, nil, nil)
 	}
 	same := func(what string, apart, together []textHit) {
 		t.Helper()
@@ -98,8 +98,8 @@ func TestWalksScoreAsBleve(t *testing.T) {
 			t.Fatal(err)
 		}
 		for g := range groups {
-			same(text+" / "+terms[g].plain, found[g], whole(disjunctions[g]))
-			compared += len(found[g])
+			same(text+" / "+terms[g].plain, *found[g], whole(disjunctions[g]))
+			compared += len(*found[g])
 		}
 		// All words with one norm, as their conjunction.
 		if len(groups) < 2 {
@@ -114,7 +114,7 @@ func TestWalksScoreAsBleve(t *testing.T) {
 		}
 		words := make([]wordHits, len(found))
 		for g := range found {
-			words[g].found = found[g]
+			words[g].found = *found[g]
 		}
 		together := whole(bleve.NewConjunctionQuery(disjunctions...))
 		same(text+" (conjunction)", x.combineWords(words), together)
