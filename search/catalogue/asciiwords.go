@@ -1,15 +1,18 @@
 package catalogue
 
+import "github.com/blevesearch/bleve/v2/analysis"
+
 // Highlighting splits the names and descriptions of a page's twenty hits
-// into words as the index's analyzers do. Bleve's Unicode tokenizer (UAX
-// #29 word boundaries, with a table per rune) and its folding char filter,
-// which copies every text, were most of the cost of highlighting a page.
+// into words as the index's analyzers do, and so do the bulk documents of a
+// rebuild. Bleve's Unicode tokenizer (UAX #29 word boundaries, with a table
+// per rune) and its folding char filter, which copies every text, were
+// most of the cost of highlighting a page.
 // Most texts are ASCII, which folds to itself, and whose word boundaries
 // come down to a few rules: those are here, and TestASCIIWordsAsBleve
 // holds them to Bleve's own on random and real texts.
 
 // isASCII reports whether text holds only ASCII.
-func isASCII(text string) bool {
+func isASCII[T string | []byte](text T) bool {
 	for i := 0; i < len(text); i++ {
 		if text[i] >= 0x80 {
 			return false
@@ -52,7 +55,7 @@ func asciiClass(b byte) int { return int(asciiClasses[b&0x7f]) }
 // text, as Bleve's Unicode tokenizer finds them: runs of letters, digits
 // and "_", joined over one ":", "." or "'" between two letters and over
 // one ",", ";", "." or "'" between two digits.
-func asciiWords(text string, word func(start, end int)) {
+func asciiWords[T string | []byte](text T, word func(start, end int)) {
 	inWord := func(c int) bool { return c == asciiLetter || c == asciiDigit || c == asciiJoiner }
 	for i := 0; i < len(text); {
 		if !inWord(asciiClass(text[i])) {
@@ -92,4 +95,29 @@ func lowerASCII(buf []byte, word string) []byte {
 		buf = append(buf, b)
 	}
 	return buf
+}
+
+// asciiTokens splits an ASCII text into tokens as the text analyzers' char
+// filter and tokenizer do (textSplitter), numbered from 1, with the type
+// Bleve's tokenizer gives: numeric for a word with digits and no letter,
+// alphanumeric for the others.
+func asciiTokens(text []byte) analysis.TokenStream {
+	var slab []analysis.Token
+	asciiWords(text, func(start, end int) {
+		letters, digits := false, false
+		for _, b := range text[start:end] {
+			letters = letters || asciiClass(b) == asciiLetter
+			digits = digits || asciiClass(b) == asciiDigit
+		}
+		typ := analysis.AlphaNumeric
+		if digits && !letters {
+			typ = analysis.Numeric
+		}
+		slab = append(slab, analysis.Token{Term: text[start:end], Start: start, End: end, Position: len(slab) + 1, Type: typ})
+	})
+	tokens := make(analysis.TokenStream, len(slab))
+	for i := range slab {
+		tokens[i] = &slab[i]
+	}
+	return tokens
 }

@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"fmt"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -12,9 +13,10 @@ import (
 
 // asciiWords and lowerASCII split and lower-case ASCII as the plain
 // analyzer of the index does (Bleve's folding, Unicode tokenizer and
-// lower-casing): the same words at the same places, on random texts over
-// the characters whose word-break rules differ and on the demo set's
-// names and descriptions.
+// lower-casing), and asciiTokens as the text splitter of the bulk
+// documents does: the same words at the same places, numbered and typed
+// alike, on random texts over the characters whose word-break rules differ
+// and on the demo set's names and descriptions.
 func TestASCIIWordsAsBleve(t *testing.T) {
 	m, err := newMapping()
 	if err != nil {
@@ -58,12 +60,28 @@ func TestASCIIWordsAsBleve(t *testing.T) {
 	if ascii < 1000 {
 		t.Fatalf("only %d of the demo set's texts are ASCII", ascii)
 	}
+	split, err := newTextSplitter(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := func(ts analysis.TokenStream) []string {
+		var out []string
+		for _, tok := range ts {
+			out = append(out, fmt.Sprintf("%s@%d-%d#%d:%d", tok.Term, tok.Start, tok.End, tok.Position, tok.Type))
+		}
+		return out
+	}
 	for _, text := range texts {
 		if !isASCII(text) {
 			t.Fatalf("%q is not ASCII", text)
 		}
 		if want, got := bleveWords(text), ourWords(text); !slices.Equal(want, got) {
 			t.Fatalf("%q: Bleve finds %q, asciiWords %q", text, want, got)
+		}
+		// The bulk documents' tokens: position and type too.
+		b := []byte(text)
+		if want, got := tokens(split.a.Tokenizer.Tokenize(split.a.CharFilters[0].Filter(b))), tokens(asciiTokens(b)); !slices.Equal(want, got) {
+			t.Fatalf("%q: Bleve's tokenizer gives %q, asciiTokens %q", text, want, got)
 		}
 	}
 }

@@ -96,5 +96,8 @@ func newTextSplitter(m mapping.IndexMapping) (textSplitter, error) {
 }
 
 func (s textSplitter) split(text []byte) analysis.TokenStream {
+	if isASCII(text) { // folds to itself, and splits by a few rules
+		return asciiTokens(text)
+	}
 	return s.a.Tokenizer.Tokenize(s.a.CharFilters[0].Filter(text))
 }
