@@ -379,9 +379,29 @@ func (g *Gazetteer) ResolveProvince(text string) (Province, bool) {
 
 // DistanceKm is the great-circle distance between two points.
 func DistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
+	return DistancesFrom(lat1, lon1).Km(lat2, lon2, CosLat(lat2))
+}
+
+// DistanceFrom measures great-circle distances from one point to many, as
+// DistanceKm does, bit for bit: "near" measures every site in the circle,
+// and the cosines of the latitudes, the point's and each site's, need not
+// be worked out every time.
+type DistanceFrom struct{ lat, lon, cosLat float64 }
+
+// DistancesFrom prepares to measure from a point.
+func DistancesFrom(lat, lon float64) DistanceFrom {
+	return DistanceFrom{lat, lon, CosLat(lat)}
+}
+
+// CosLat is the cosine of a latitude, which DistanceFrom.Km takes.
+func CosLat(lat float64) float64 { return math.Cos(lat * math.Pi / 180) }
+
+// Km is the distance to the point at lat, lon, whose latitude's cosine is
+// cosLat (CosLat). The haversine formula, with a mean Earth radius.
+func (f DistanceFrom) Km(lat, lon, cosLat float64) float64 {
 	const r = 6371.0088
-	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
-	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
-	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
+	dp, dl := (lat-f.lat)*math.Pi/180, (lon-f.lon)*math.Pi/180
+	sp, sl := math.Sin(dp/2), math.Sin(dl/2)
+	a := sp*sp + f.cosLat*cosLat*sl*sl
 	return 2 * r * math.Asin(math.Sqrt(a))
 }

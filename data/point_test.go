@@ -2,6 +2,8 @@ package data_test
 
 import (
 	"errors"
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/verken/verken/data"
@@ -93,5 +95,31 @@ func TestResolvePointPlaces(t *testing.T) {
 	_, _, err := g.ResolvePoint("Atlantis")
 	if want := `"Atlantis" is not a postcode, a Flemish or Brussels municipality, or latitude,longitude`; err == nil || err.Error() != want {
 		t.Errorf("reason: %v, want %s", err, want)
+	}
+}
+
+// DistanceKm and DistanceFrom give one number, and it is the great-circle
+// distance: the haversine formula agrees with the spherical law of cosines,
+// worked out apart, over Belgium's range of points.
+func TestDistanceKm(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	cosines := func(lat1, lon1, lat2, lon2 float64) float64 {
+		p1, p2, dl := lat1*math.Pi/180, lat2*math.Pi/180, (lon2-lon1)*math.Pi/180
+		return 6371.0088 * math.Acos(math.Sin(p1)*math.Sin(p2)+math.Cos(p1)*math.Cos(p2)*math.Cos(dl))
+	}
+	for range 10000 {
+		lat1, lon1 := 49.5+r.Float64()*2, 2.5+r.Float64()*4
+		lat2, lon2 := 49.5+r.Float64()*2, 2.5+r.Float64()*4
+		d := data.DistanceKm(lat1, lon1, lat2, lon2)
+		if from := data.DistancesFrom(lat1, lon1).Km(lat2, lon2, data.CosLat(lat2)); from != d {
+			t.Fatalf("(%v,%v)-(%v,%v): DistanceFrom %v, DistanceKm %v", lat1, lon1, lat2, lon2, from, d)
+		}
+		if want := cosines(lat1, lon1, lat2, lon2); d > 1 && math.Abs(d-want) > 1e-6*want {
+			t.Fatalf("(%v,%v)-(%v,%v): %v km, the law of cosines %v", lat1, lon1, lat2, lon2, d, want)
+		}
+	}
+	// One degree of latitude is 111.2 km on this sphere.
+	if d := data.DistanceKm(50, 4, 51, 4); math.Abs(d-6371.0088*math.Pi/180) > 1e-9 {
+		t.Fatalf("one degree of latitude: %v km", d)
 	}
 }

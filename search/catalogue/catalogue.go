@@ -588,13 +588,14 @@ func (c *catalogue) remove(id string) {
 type gridSite struct {
 	ord      int32
 	lat, lon float64
+	cosLat   float64 // data.CosLat(lat), for the distance
 }
 
 // place puts entry i's sites in their cells.
 func (c *catalogue) place(i int32) {
 	for _, s := range c.entries[i].sites {
 		k := cellOf(s.lat, s.lon)
-		c.grid[k] = append(c.grid[k], gridSite{i, s.lat, s.lon})
+		c.grid[k] = append(c.grid[k], gridSite{i, s.lat, s.lon, data.CosLat(s.lat)})
 	}
 }
 
@@ -618,6 +619,7 @@ type nearHit struct {
 func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64) []nearHit {
 	lo, hi := cellRange(pt, radiusKm)
 	bound := (radiusKm*1.05 + 1) * (radiusKm*1.05 + 1)
+	from := data.DistancesFrom(pt.lat, pt.lon)
 	var out []nearHit
 	for la := lo.lat; la <= hi.lat; la++ {
 		for lo := lo.lon; lo <= hi.lon; lo++ {
@@ -625,7 +627,7 @@ func (c *catalogue) nearby(pt point, radiusKm, kmPerLon float64) []nearHit {
 				if flatKm2(pt, s.lat, s.lon, kmPerLon) > bound {
 					continue
 				}
-				if d := data.DistanceKm(pt.lat, pt.lon, s.lat, s.lon); d <= radiusKm {
+				if d := from.Km(s.lat, s.lon, s.cosLat); d <= radiusKm {
 					out = append(out, nearHit{s.ord, d})
 				}
 			}
