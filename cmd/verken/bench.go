@@ -24,8 +24,14 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	requests := fs.Int("requests", 5000, "how many requests in all")
 	concurrency := fs.Int("concurrency", 8, "how many at once")
 	mix := fs.String("mix", "search=90,check=5,edit=5", "share of each kind, in percent")
+	paths := fs.String("paths", "", "instead of the mix, GET the request paths in this file (one a line, starting with /) in turn, over and over: the same searches for two builds, or those a harness sent")
 	if err := fs.Parse(args); err != nil {
 		return exitCode(err)
+	}
+	replay, err := readPaths(*paths)
+	if err != nil {
+		fmt.Fprintf(stderr, "verken bench: %v\n", err)
+		return 2
 	}
 	shares := map[string]int{}
 	for _, part := range strings.Split(*mix, ",") {
@@ -38,7 +44,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		shares[k] = n
 	}
 	token := os.Getenv("VERKEN_TOKEN")
-	if shares["edit"] > 0 && token == "" {
+	if shares["edit"] > 0 && token == "" && replay == nil {
 		fmt.Fprintln(stderr, "verken bench: edits need an administrator's API token in VERKEN_TOKEN (or --mix without edit)")
 		return 2
 	}
@@ -55,7 +61,11 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	for w := range *concurrency {
 		r := rand.New(rand.NewPCG(uint64(w), 99))
 		wg.Go(func() {
-			for next.Add(1) <= int64(*requests) {
+			for i := next.Add(1); i <= int64(*requests); i = next.Add(1) {
+				if replay != nil {
+					results <- b.get(replay[(i-1)%int64(len(replay))])
+					continue
+				}
 				kind := pick(r, shares)
 				results <- b.do(kind, r)
 			}
@@ -78,7 +88,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%d requests in %s at concurrency %d: %.0f requests/s against %d suppliers\n",
 		*requests, elapsed.Round(time.Millisecond), *concurrency, float64(*requests)/elapsed.Seconds(), b.suppliers)
-	for _, kind := range []string{"search", "check", "edit"} {
+	for _, kind := range []string{"search", "check", "edit", "path"} {
 		d := by[kind]
 		if len(d) == 0 {
 			continue
@@ -213,6 +223,45 @@ func (b *bench) do(kind string, r *rand.Rand) sample {
 	case err != nil:
 		s.err = err.Error()
 	case code >= 300 && !s.conflict && !(kind == "edit" && code == 404):
+		s.err = fmt.Sprintf("status %d", code)
+	}
+	return s
+}
+
+// readPaths reads a file of request paths, one a line; none without a file.
+func readPaths(file string) ([]string, error) {
+	if file == "" {
+		return nil, nil
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for line := range strings.Lines(string(raw)) {
+		switch line = strings.TrimSpace(line); {
+		case line == "":
+		case !strings.HasPrefix(line, "/"):
+			return nil, fmt.Errorf("%s: %q is not a request path (it must start with /)", file, line)
+		default:
+			paths = append(paths, line)
+		}
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("%s: no request paths", file)
+	}
+	return paths, nil
+}
+
+// get sends one of the paths of --paths.
+func (b *bench) get(path string) sample {
+	start := time.Now()
+	code, _, err := b.call("GET", path, nil)
+	s := sample{kind: "path", took: time.Since(start)}
+	switch {
+	case err != nil:
+		s.err = err.Error()
+	case code >= 300:
 		s.err = fmt.Sprintf("status %d", code)
 	}
 	return s
