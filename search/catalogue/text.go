@@ -317,16 +317,25 @@ func (x *Index) walkGroups(ctx context.Context, r index.IndexReader, groups []wa
 		}
 	}
 	done := make(chan struct{})
+	var panicked any // what the second goroutine panicked with
 	if len(walks) > 1 {
 		go func() {
 			defer close(done)
+			defer func() { panicked = recover() }()
 			take(1)
 		}()
 	} else {
 		close(done)
 	}
-	take(0)
-	<-done
+	func() {
+		// The second goroutine reads the index: it is over before the
+		// reader closes, even when the first panics.
+		defer func() { <-done }()
+		take(0)
+	}()
+	if panicked != nil {
+		panic(panicked) // on the search's goroutine, where the server recovers it
+	}
 	if err := errors.Join(errs[0], errs[1]); err != nil {
 		return nil, err
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	blevesearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -123,4 +126,70 @@ func TestWalksScoreAsBleve(t *testing.T) {
 	if compared < 500 || conjunctions < 20 {
 		t.Fatalf("only %d hits of words and %d of conjunctions compared: the words find too little in the demo set", compared, conjunctions)
 	}
+}
+
+// panicking is a query whose searcher panics, once it has said so on its
+// channel; blocking, one whose searcher finds nothing once the channel
+// says so (or after a while). Together they put the panic on the goroutine
+// the test wants.
+type panicking struct{ started chan struct{} }
+
+func (p panicking) Searcher(context.Context, index.IndexReader, mapping.IndexMapping, blevesearch.SearcherOptions) (blevesearch.Searcher, error) {
+	close(p.started)
+	panic("a walk panicked")
+}
+
+type blocking struct{ started chan struct{} }
+
+func (b blocking) Searcher(_ context.Context, r index.IndexReader, _ mapping.IndexMapping, _ blevesearch.SearcherOptions) (blevesearch.Searcher, error) {
+	select {
+	case <-b.started:
+	case <-time.After(5 * time.Second):
+	}
+	return searcher.NewMatchNoneSearcher(r)
+}
+
+// A panic in a search's second goroutine comes back to the search's own
+// goroutine, where the server recovers it, instead of ending the process:
+// in a walk (either goroutine may take the walk that panics) and in the
+// facet counts.
+func TestPanicsComeBackToTheSearch(t *testing.T) {
+	x, _ := openForOrdinals(t, 200)
+	x.rw.RLock()
+	defer x.rw.RUnlock()
+	adv, err := x.bleve.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ordinal := func(index.IndexInternalID) int32 { return 0 }
+	mustPanic := func(what string, f func()) {
+		t.Helper()
+		defer func() {
+			if got := recover(); got != what {
+				t.Fatalf("recovered %v, want %q", got, what)
+			}
+		}()
+		f()
+	}
+	// The walks are taken in their order: the first goroutine takes the
+	// first, the second the next.
+	for _, panicsFirst := range []bool{false, true} {
+		started := make(chan struct{})
+		walks := []query.Query{blocking{started}, panicking{started}}
+		if panicsFirst {
+			walks = []query.Query{panicking{started}, blocking{started}}
+		}
+		mustPanic("a walk panicked", func() {
+			x.walkGroups(context.Background(), r, []walkGroup{{queries: walks}}, ordinal)
+		})
+	}
+	c := newCounter(x.facts)
+	c.aside(x.cat.scratch(), func() { panic("a count panicked") })
+	mustPanic("a count panicked", c.wait)
+	c.wait() // once over, waiting again returns at once
 }
