@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/verken/verken/data"
 	"github.com/verken/verken/directory"
@@ -221,8 +222,10 @@ type counter struct {
 	counts [filterCount][]int
 	base   *[filterCount + 1]int // facts.facetBase
 
-	done     chan struct{} // closed when the counting aside is over
-	panicked any           // what the counting aside panicked with
+	count    func()        // the counting aside
+	claimed  atomic.Bool   // taken by whichever goroutine runs count
+	done     chan struct{} // closed when the second goroutine has counted
+	panicked any           // what count panicked with there
 	lent     *scratch      // released when the counting aside is over
 }
 
@@ -234,8 +237,11 @@ type counter struct {
 // here and only count takes sets from; wait releases s, and the search
 // must wait before it lets go of the lock.
 func (c *counter) aside(s *scratch, count func()) {
-	c.done, c.lent = make(chan struct{}), s
+	c.count, c.done, c.lent = count, make(chan struct{}), s
 	go func() {
+		if !c.claimed.CompareAndSwap(false, true) {
+			return // the search counted itself
+		}
 		defer close(c.done)
 		defer func() { c.panicked = recover() }()
 		count()
@@ -244,15 +250,24 @@ func (c *counter) aside(s *scratch, count func()) {
 
 // wait returns once the counting aside is over and its scratch released,
 // and panics with its panic on the search's own goroutine, where the
-// server recovers it.
+// server recovers it. When the second goroutine has not started yet (its
+// core is busy, or slow to wake), the search counts itself rather than
+// wait for it.
 func (c *counter) wait() {
-	if c == nil || c.done == nil {
+	if c == nil || c.count == nil {
+		return
+	}
+	count := c.count
+	c.count = nil
+	defer func() {
+		c.lent.release()
+		c.lent = nil
+	}()
+	if c.claimed.CompareAndSwap(false, true) {
+		count()
 		return
 	}
 	<-c.done
-	c.done = nil
-	c.lent.release()
-	c.lent = nil
 	if r := c.panicked; r != nil {
 		c.panicked = nil
 		panic(r)

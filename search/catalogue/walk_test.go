@@ -188,8 +188,15 @@ func TestPanicsComeBackToTheSearch(t *testing.T) {
 			x.walkGroups(context.Background(), r, []walkGroup{{queries: walks}}, ordinal)
 		})
 	}
+	// The second goroutine takes the count (the search waits for it to
+	// start) and panics.
 	c := newCounter(x.facts)
-	c.aside(x.cat.scratch(), func() { panic("a count panicked") })
+	started := make(chan struct{})
+	c.aside(x.cat.scratch(), func() {
+		close(started)
+		panic("a count panicked")
+	})
+	<-started
 	mustPanic("a count panicked", c.wait)
 	c.wait() // once over, waiting again returns at once
 }
