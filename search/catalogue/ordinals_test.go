@@ -38,14 +38,10 @@ func openForOrdinals(t *testing.T, n int) (*Index, *directory.Store) {
 	return x, s
 }
 
-// resolveBothWays builds a resolver for the current snapshot with the
-// current catalogue, as a search does, and compares, for every live
-// document, the ordinal it gives with the one the public path gives. It
-// returns the number of segments in the snapshot.
-func resolveBothWays(t *testing.T, x *Index, stage string) int {
+// snapshotReader opens a reader of the index's current snapshot; the
+// caller holds x.rw and closes it.
+func snapshotReader(t *testing.T, x *Index) index.IndexReader {
 	t.Helper()
-	x.rw.RLock()
-	defer x.rw.RUnlock()
 	adv, err := x.bleve.Advanced()
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +50,18 @@ func resolveBothWays(t *testing.T, x *Index, stage string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+// resolveBothWays builds a resolver for the current snapshot with the
+// current catalogue, as a search does, and compares, for every live
+// document, the ordinal it gives with the one the public path gives. It
+// returns the number of segments in the snapshot.
+func resolveBothWays(t *testing.T, x *Index, stage string) int {
+	t.Helper()
+	x.rw.RLock()
+	defer x.rw.RUnlock()
+	r := snapshotReader(t, x)
 	defer r.Close()
 	res, ok := x.ords.resolverFor(r, x.cat)
 	if !ok {

@@ -25,14 +25,7 @@ func TestWalksScoreAsBleve(t *testing.T) {
 	x, _ := openForOrdinals(t, 1500)
 	x.rw.RLock()
 	defer x.rw.RUnlock()
-	adv, err := x.bleve.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := snapshotReader(t, x)
 	defer r.Close()
 	ordinal := func(id index.IndexInternalID) int32 {
 		if ext, err := r.ExternalID(id); err == nil {
@@ -157,14 +150,7 @@ func TestPanicsComeBackToTheSearch(t *testing.T) {
 	x, _ := openForOrdinals(t, 200)
 	x.rw.RLock()
 	defer x.rw.RUnlock()
-	adv, err := x.bleve.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := snapshotReader(t, x)
 	defer r.Close()
 	ordinal := func(index.IndexInternalID) int32 { return 0 }
 	mustPanic := func(what string, f func()) {
