@@ -252,7 +252,7 @@ func (x *Index) walkText(terms []term) ([]textHit, error) {
 // disjunction, scored with the norm of every group with the same norm.
 type walkGroup struct {
 	queries []query.Query
-	norm    int
+	norm    int // 0 to len(groups)
 }
 
 // walkGroups walks the groups' queries on two goroutines and returns each
@@ -339,7 +339,7 @@ func (x *Index) walkGroups(ctx context.Context, r index.IndexReader, groups []wa
 	if err := errors.Join(errs[0], errs[1]); err != nil {
 		return nil, err
 	}
-	weights := map[int]float64{}
+	weights := make([]float64, len(groups)+1) // by norm: 0 or a group's index + 1
 	for _, w := range walks {
 		weights[groups[w.group].norm] += w.weight
 	}
